@@ -1,0 +1,40 @@
+"""forewarn: exploratory modelling for Kosovo's security under deep uncertainty.
+
+The engine (:mod:`forewarn.space`, :mod:`forewarn.design`, :mod:`forewarn.model`,
+:mod:`forewarn.runner`, :mod:`forewarn.results`, :mod:`forewarn.analysis`) knows nothing about
+Kosovo; :mod:`forewarn.kosovo` is the built-in case. Importing this package does no work: the
+names below are resolved on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from .errors import CaseError, ForewarnError, ForewarnWarning, InputError, ModelOutputError
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_case": "forewarn.space",
+    "Case": "forewarn.space",
+    "run": "forewarn.runner",
+    "open_results": "forewarn.results",
+    "Results": "forewarn.results",
+}
+
+__all__ = [
+    "CaseError",
+    "ForewarnError",
+    "ForewarnWarning",
+    "InputError",
+    "ModelOutputError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: keeps `import forewarn` cheap
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'forewarn' has no attribute {name!r}")
