@@ -1,0 +1,150 @@
+"""Small, dependency-free SVG charts for self-contained HTML reports.
+
+Charts are strings of inline SVG: no JavaScript, no fonts or files to fetch. Every label passes
+through :func:`html.escape`, so text from cases or articles never reaches the page unescaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+import numpy as np
+
+__all__ = ["PALETTE", "band_chart", "bar_chart"]
+
+# Okabe-Ito: distinguishable for the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
+    if not np.isfinite(lo) or not np.isfinite(hi) or hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / max(n - 1, 1)
+    mag = 10 ** np.floor(np.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=10 * mag)
+    start = np.floor(lo / step) * step
+    return np.arange(start, hi + step * 0.5, step)
+
+
+def _fmt(v: float) -> str:
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 10 or float(v).is_integer():
+        return f"{v:.0f}"
+    return f"{v:.2g}"
+
+
+def band_chart(
+    x: Sequence[float],
+    bands: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    title: str,
+    y_label: str = "",
+    reference: float | None = None,
+    reference_label: str = "",
+    width: int = 640,
+    height: int = 300,
+) -> str:
+    """Median lines with shaded low–high bands, one per series.
+
+    Parameters
+    ----------
+    x : sequence of float
+        The common horizontal axis (for example years).
+    bands : mapping of str to (low, median, high)
+        One entry per series (for example per strategy); each array has ``len(x)`` values.
+    title, y_label : str
+        Chart title and vertical-axis label.
+    reference : float, optional
+        A horizontal reference line (for example a deterrence ratio of 1).
+    """
+    x = np.asarray(x, dtype=float)
+    ml, mr, mt, mb = 64, 150, 34, 36
+    pw, ph = width - ml - mr, height - mt - mb
+    lows = [np.asarray(b[0], float) for b in bands.values()]
+    highs = [np.asarray(b[2], float) for b in bands.values()]
+    ymin = min([float(np.min(v)) for v in lows] + ([reference] if reference is not None else []))
+    ymax = max([float(np.max(v)) for v in highs] + ([reference] if reference is not None else []))
+    ymin = min(ymin, 0.0)
+    yt = _nice_ticks(ymin, ymax)
+    y0, y1 = float(yt[0]), float(yt[-1])
+    x0, x1 = float(x[0]), float(x[-1]) if len(x) > 1 else float(x[0]) + 1
+
+    def sx(v):
+        return ml + (np.asarray(v, float) - x0) / (x1 - x0) * pw
+
+    def sy(v):
+        return mt + ph - (np.asarray(v, float) - y0) / (y1 - y0 or 1.0) * ph
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="chart">',
+        f'<title>{escape(title)}</title>',
+        f'<text x="{ml}" y="20" class="chart-title">{escape(title)}</text>',
+    ]
+    for t in yt:
+        y = sy(t)
+        out.append(f'<line x1="{ml}" x2="{ml + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        out.append(f'<text x="{ml - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(t)}</text>')
+    step = max(1, int(np.ceil(len(x) / 8)))
+    for v in x[::step]:
+        out.append(f'<text x="{sx(v):.1f}" y="{mt + ph + 18}" text-anchor="middle" class="tick">{_fmt(v)}</text>')
+    if y_label:
+        out.append(
+            f'<text transform="translate(14,{mt + ph / 2:.0f}) rotate(-90)" text-anchor="middle" class="tick">'
+            f"{escape(y_label)}</text>"
+        )
+    if reference is not None:
+        y = sy(reference)
+        out.append(f'<line x1="{ml}" x2="{ml + pw}" y1="{y:.1f}" y2="{y:.1f}" class="reference"/>')
+        if reference_label:
+            out.append(f'<text x="{ml + pw - 4}" y="{y - 4:.1f}" text-anchor="end" class="tick">{escape(reference_label)}</text>')
+    for i, (name, (lo, med, hi)) in enumerate(bands.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        xs, lo_y, hi_y, med_y = sx(x), sy(lo), sy(hi), sy(med)
+        poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, hi_y)) + " " + " ".join(
+            f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], lo_y[::-1])
+        )
+        out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
+        line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
+        out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        ly = mt + 12 + i * 16
+        out.append(f'<rect x="{ml + pw + 12}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{ml + pw + 26}" y="{ly}" class="tick">{escape(str(name))}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def bar_chart(
+    values: Mapping[str, float],
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 640,
+    bar_height: int = 22,
+    value_format: str = "{:.0%}",
+) -> str:
+    """Horizontal bars, one per label, in the given order."""
+    labels = list(values)
+    vals = np.array([float(values[k]) for k in labels])
+    ml, mr, mt = 190, 70, 34
+    height = mt + bar_height * len(labels) + 12
+    pw = width - ml - mr
+    vmax = float(np.max(vals)) if len(vals) and np.max(vals) > 0 else 1.0
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="chart">',
+        f'<title>{escape(title)}</title>',
+        f'<text x="10" y="20" class="chart-title">{escape(title)}</text>',
+    ]
+    for i, (label, v) in enumerate(zip(labels, vals)):
+        y = mt + i * bar_height
+        w = max(0.0, v) / vmax * pw
+        colour = PALETTE[i % len(PALETTE)]
+        out.append(f'<text x="{ml - 8}" y="{y + bar_height * 0.65:.1f}" text-anchor="end" class="tick">{escape(str(label))}</text>')
+        out.append(f'<rect x="{ml}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{colour}"/>')
+        text = value_format.format(v) + (f" {escape(unit)}" if unit else "")
+        out.append(f'<text x="{ml + w + 6:.1f}" y="{y + bar_height * 0.65:.1f}" class="tick">{text}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
