@@ -1,0 +1,736 @@
+"""The space a case explores: uncertainties, levers, constants, outcomes and strategies.
+
+A case file (TOML, see ``docs/architecture.md``) becomes a frozen :class:`Case`. Everything a user
+can get wrong in it (TOML syntax, an unknown key, a bound the wrong way round, a duplicate name, a
+strategy that sets a lever that does not exist...) is reported as one
+:class:`~forewarn.errors.CaseError` naming the file, the line and the field, e.g.::
+
+    case.toml:14: uncertainties.b.low: low (0.5) is above high (0.45)
+
+Field paths use the item's ``name`` when it has one (``uncertainties.b.low``) and its position
+otherwise (``uncertainties[2].low``).
+
+Examples
+--------
+>>> case = parse_case({
+...     "name": "demo", "model": "mypkg.model:run",
+...     "uncertainties": [{"name": "a", "kind": "real", "low": 0.0, "high": 1.0}],
+...     "outcomes": [{"name": "y", "kind": "scalar", "direction": "minimize"}],
+... })
+>>> case.uncertainty_names
+['a']
+>>> case.strategy_levers("default")
+{}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import CaseError, InputError
+
+__all__ = [
+    "Parameter",
+    "Constant",
+    "Outcome",
+    "Strategy",
+    "TimeAxis",
+    "Case",
+    "load_case",
+    "parse_case",
+    "RESERVED_NAMES",
+    "DEFAULT_STRATEGY",
+]
+
+#: Columns of the experiments table that no parameter, constant or outcome may shadow.
+RESERVED_NAMES = frozenset({"experiment", "future", "strategy", "seed"})
+
+#: The strategy every case has implicitly: every lever at its default.
+DEFAULT_STRATEGY = "default"
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class _FieldError(ValueError):
+    """A validation error that knows which field (relative to the validated object) it is about.
+
+    Pydantic reports errors raised in model validators at the model's own location; carrying the
+    field here lets :func:`parse_case` point at ``low`` rather than at the whole table.
+    """
+
+    def __init__(self, message: str, *loc: str | int) -> None:
+        super().__init__(message)
+        self.loc = tuple(loc)
+
+
+def _is_number(value: Any) -> bool:
+    # bool is an int subclass, but `low = true` is a mistake, not a number.
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _scalar_or_none(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    raise ValueError(f"expected a number, a string or a boolean, got {type(value).__name__} {value!r}")
+
+
+def _check_identifier(value: str) -> str:
+    # Names become column names and keyword arguments of scalar models.
+    if not _NAME_RE.match(value):
+        raise ValueError(f"name {value!r} must be a Python identifier (letters, digits, underscores)")
+    if value in RESERVED_NAMES:
+        raise ValueError(f"name {value!r} is reserved for a column of the experiments table")
+    return value
+
+
+def _fmt(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parameter(_Frozen):
+    """An uncertainty or a lever.
+
+    ``real`` and ``integer`` parameters span ``[low, high]`` (both inclusive); ``categorical``
+    parameters take one of ``choices``; ``boolean`` parameters are ``False`` or ``True``.
+    ``sources`` cites fact ids (e.g. ``"F0123"``); ``assumption`` says why a value was chosen when
+    no fact supports it.
+    """
+
+    name: str
+    kind: Literal["real", "integer", "categorical", "boolean"]
+    low: Any = None
+    high: Any = None
+    choices: tuple[Any, ...] | None = None
+    default: Any = None
+    unit: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    assumption: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @field_validator("low", "high", "default", mode="before")
+    @classmethod
+    def _check_scalar(cls, value: Any) -> Any:
+        return _scalar_or_none(value)
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _check_choices(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise ValueError(f"choices must be a list, got {type(value).__name__}")
+        return tuple(_scalar_or_none(v) for v in value)
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Parameter:
+        kind = self.kind
+        if kind in ("real", "integer"):
+            if self.choices is not None:
+                raise _FieldError(f"choices are only for categorical parameters, not {kind}", "choices")
+            for key in ("low", "high"):
+                value = getattr(self, key)
+                if value is None:
+                    raise _FieldError(f"a {kind} parameter needs `{key}`", key)
+                self._check_type(key, value)
+            if self.low > self.high:
+                raise _FieldError(f"low ({self.low}) is above high ({self.high})", "low")
+            if kind == "real":
+                # Canonical floats: `low = 1` and `low = 1.0` give the same case hash.
+                object.__setattr__(self, "low", float(self.low))
+                object.__setattr__(self, "high", float(self.high))
+        else:
+            for key in ("low", "high"):
+                if getattr(self, key) is not None:
+                    raise _FieldError(f"`{key}` is only for real and integer parameters, not {kind}", key)
+            if kind == "categorical":
+                if not self.choices:
+                    raise _FieldError("a categorical parameter needs a non-empty list of `choices`", "choices")
+                seen: list[Any] = []
+                for i, choice in enumerate(self.choices):
+                    if choice is None:
+                        raise _FieldError("a choice cannot be empty", "choices", i)
+                    if any(type(choice) is type(s) and choice == s for s in seen):
+                        raise _FieldError(f"choice {_fmt(choice)} is listed twice", "choices", i)
+                    seen.append(choice)
+            elif self.choices is not None:
+                raise _FieldError("a boolean parameter takes no `choices` (it is false or true)", "choices")
+        if self.default is not None:
+            problem = self.check_value(self.default)
+            if problem:
+                raise _FieldError(f"default {problem}", "default")
+            if kind == "real":
+                object.__setattr__(self, "default", float(self.default))
+        return self
+
+    def _check_type(self, key: str, value: Any) -> None:
+        if self.kind == "integer" and not (isinstance(value, (int, np.integer)) and not isinstance(value, bool)):
+            raise _FieldError(f"an integer parameter needs a whole number for `{key}`, got {_fmt(value)}", key)
+        if self.kind == "real":
+            if not _is_number(value):
+                raise _FieldError(f"`{key}` must be a number, got {type(value).__name__} {_fmt(value)}", key)
+            if not math.isfinite(value):
+                raise _FieldError(f"`{key}` must be finite, got {value}", key)
+
+    # -- values -------------------------------------------------------------------------------
+
+    def check_value(self, value: Any) -> str | None:
+        """Return why ``value`` is not a valid value of this parameter, or ``None`` if it is."""
+        kind = self.kind
+        if kind == "real":
+            if not _is_number(value):
+                return f"must be a number, got {type(value).__name__} {_fmt(value)}"
+            if not (self.low <= value <= self.high):
+                return f"{value} is outside [{self.low}, {self.high}]"
+        elif kind == "integer":
+            if not (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))):
+                return f"must be a whole number, got {type(value).__name__} {_fmt(value)}"
+            if not (self.low <= value <= self.high):
+                return f"{value} is outside [{self.low}, {self.high}]"
+        elif kind == "boolean":
+            if not isinstance(value, (bool, np.bool_)):
+                return f"must be true or false, got {type(value).__name__} {_fmt(value)}"
+        else:
+            if not any(type(value) is type(c) and value == c for c in self.choices or ()):
+                known = ", ".join(_fmt(c) for c in self.choices or ())
+                return f"{_fmt(value)} is not one of the choices ({known})"
+        return None
+
+    @property
+    def values(self) -> tuple[Any, ...] | None:
+        """All values of a categorical or boolean parameter; ``None`` for real and integer ones."""
+        if self.kind == "boolean":
+            return (False, True)
+        if self.kind == "categorical":
+            return self.choices
+        return None
+
+    @property
+    def default_value(self) -> Any:
+        """``default`` when given; otherwise the middle of the range (integers round down), the
+        first choice of a categorical parameter, or ``False`` for a boolean one."""
+        if self.default is not None:
+            return self.default
+        if self.kind == "real":
+            return (self.low + self.high) / 2.0
+        if self.kind == "integer":
+            return (self.low + self.high) // 2
+        if self.kind == "boolean":
+            return False
+        return self.choices[0]
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The numpy dtype of this parameter's column (``object`` for string choices)."""
+        if self.kind == "real":
+            return np.dtype("float64")
+        if self.kind == "integer":
+            return np.dtype("int64")
+        if self.kind == "boolean":
+            return np.dtype("bool")
+        kinds = {type(c) for c in self.choices or ()}
+        if kinds == {int}:
+            return np.dtype("int64")
+        if kinds <= {int, float}:
+            return np.dtype("float64")
+        if kinds == {bool}:
+            return np.dtype("bool")
+        return np.dtype("object")
+
+
+class Constant(_Frozen):
+    """A fixed input of the model, with its provenance (``[constants.NAME]`` or ``NAME = value``)."""
+
+    value: Any
+    unit: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    assumption: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        # `[constants] horizon = 2035` is shorthand for `[constants.horizon] value = 2035`.
+        if isinstance(data, Mapping):
+            return data
+        return {"value": data}
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _check_value(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple, np.ndarray)):
+            items = [_scalar_or_none(v) for v in value]
+            if not items or not all(_is_number(v) or isinstance(v, bool) for v in items):
+                raise ValueError("a list constant must hold numbers (or booleans) only")
+            return tuple(items)
+        if value is None:
+            raise ValueError("a constant needs a value")
+        return _scalar_or_none(value)
+
+
+class Outcome(_Frozen):
+    """A model output: one value per experiment (``scalar``) or one per year of [time] (``series``)."""
+
+    name: str
+    kind: Literal["scalar", "series"] = "scalar"
+    direction: Literal["maximize", "minimize", "info"] = "info"
+    unit: str = ""
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+
+class Strategy(_Frozen):
+    """A named set of lever values; levers it omits take their defaults."""
+
+    name: str
+    description: str = ""
+    levers: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @field_validator("levers", mode="before")
+    @classmethod
+    def _check_levers(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _scalar_or_none(v) for k, v in value.items()}
+        return value
+
+
+class TimeAxis(_Frozen):
+    """Years of series outcomes: ``start`` to ``stop`` (inclusive) by ``step``."""
+
+    start: int
+    stop: int
+    step: int = 1
+
+    @model_validator(mode="after")
+    def _check(self) -> TimeAxis:
+        if self.step < 1:
+            raise _FieldError(f"step must be at least 1, got {self.step}", "step")
+        if self.stop < self.start:
+            raise _FieldError(f"stop ({self.stop}) is before start ({self.start})", "stop")
+        return self
+
+    @property
+    def years(self) -> np.ndarray:
+        """The years as an int64 array."""
+        return np.arange(self.start, self.stop + 1, self.step, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return (self.stop - self.start) // self.step + 1
+
+
+class Case(_Frozen):
+    """A case: the model, what is uncertain, what can be chosen, and what is measured.
+
+    Build one with :func:`load_case` (from a TOML file) or :func:`parse_case` (from a dict).
+    """
+
+    name: str
+    description: str = ""
+    model: str
+    time: TimeAxis | None = None
+    uncertainties: tuple[Parameter, ...] = ()
+    levers: tuple[Parameter, ...] = ()
+    constants: dict[str, Constant] = Field(default_factory=dict)
+    outcomes: tuple[Outcome, ...]
+    strategies: tuple[Strategy, ...] = ()
+    signposts: tuple[dict[str, Any], ...] = ()
+    path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("model")
+    @classmethod
+    def _check_model(cls, value: str) -> str:
+        left, sep, right = value.partition(":")
+        if not sep or not left.strip() or not right.strip() or ":" in right:
+            raise ValueError(
+                f"model {value!r} must be 'file.py:function' (relative to the case file) "
+                "or 'package.module:function'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _check_case(self) -> Case:
+        if not self.outcomes:
+            raise _FieldError("a case needs at least one outcome", "outcomes")
+        seen: dict[str, str] = {}
+
+        def claim(name: str, section: str, *loc: str | int) -> None:
+            # One namespace: every name becomes a column or a model input.
+            if name in seen:
+                raise _FieldError(f"name {name!r} is already used by {seen[name]}", section, *loc)
+            seen[name] = f"{section}.{name}"
+
+        for section in ("uncertainties", "levers"):
+            for i, p in enumerate(getattr(self, section)):
+                claim(p.name, section, i, "name")
+        for key in self.constants:
+            try:
+                _check_identifier(key)
+            except ValueError as exc:
+                raise _FieldError(str(exc), "constants", key) from None
+            claim(key, "constants", key)
+        for i, o in enumerate(self.outcomes):
+            claim(o.name, "outcomes", i, "name")
+            if o.kind == "series" and self.time is None:
+                raise _FieldError(
+                    f"series outcome {o.name!r} needs a [time] table (start, stop, step)", "outcomes", i, "kind"
+                )
+        strategy_names: set[str] = set()
+        levers = {p.name: p for p in self.levers}
+        for i, s in enumerate(self.strategies):
+            if s.name in strategy_names:
+                raise _FieldError(f"strategy name {s.name!r} is used twice", "strategies", i, "name")
+            strategy_names.add(s.name)
+            for lever, value in s.levers.items():
+                if lever not in levers:
+                    known = ", ".join(levers) or "none"
+                    raise _FieldError(
+                        f"no lever named {lever!r} (levers: {known})", "strategies", i, "levers", lever
+                    )
+                problem = levers[lever].check_value(value)
+                if problem:
+                    raise _FieldError(f"value {problem}", "strategies", i, "levers", lever)
+        return self
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    @property
+    def uncertainty_names(self) -> list[str]:
+        """Names of the uncertainties, in file order."""
+        return [p.name for p in self.uncertainties]
+
+    @property
+    def lever_names(self) -> list[str]:
+        """Names of the levers, in file order."""
+        return [p.name for p in self.levers]
+
+    @property
+    def outcome_names(self) -> list[str]:
+        """Names of the outcomes, in file order."""
+        return [o.name for o in self.outcomes]
+
+    @property
+    def strategy_names(self) -> list[str]:
+        """Names of the declared strategies, or ``["default"]`` when the case declares none."""
+        return [s.name for s in self.strategies] or [DEFAULT_STRATEGY]
+
+    def parameter(self, name: str) -> Parameter:
+        """The uncertainty or lever called ``name``."""
+        for p in (*self.uncertainties, *self.levers):
+            if p.name == name:
+                return p
+        known = ", ".join(self.uncertainty_names + self.lever_names) or "none"
+        raise InputError(f"no uncertainty or lever named {name!r} (known: {known})", source=self.path, field=name)
+
+    def outcome(self, name: str) -> Outcome:
+        """The outcome called ``name``."""
+        for o in self.outcomes:
+            if o.name == name:
+                return o
+        raise InputError(
+            f"no outcome named {name!r} (known: {', '.join(self.outcome_names)})", source=self.path, field=name
+        )
+
+    def strategy(self, name: str) -> Strategy:
+        """The strategy called ``name``.
+
+        ``"default"`` (every lever at its default) exists in every case, unless the case declares
+        its own strategy of that name.
+        """
+        for s in self.strategies:
+            if s.name == name:
+                return s
+        if name == DEFAULT_STRATEGY:
+            return Strategy(name=DEFAULT_STRATEGY, description="Every lever at its default.")
+        known = ", ".join([s.name for s in self.strategies] + [DEFAULT_STRATEGY])
+        raise InputError(f"no strategy named {name!r} (known: {known})", source=self.path, field="strategy")
+
+    def strategy_levers(self, name: str) -> dict[str, Any]:
+        """Every lever's value under strategy ``name`` (levers it omits take their defaults)."""
+        chosen = self.strategy(name).levers
+        return {p.name: chosen.get(p.name, p.default_value) for p in self.levers}
+
+    def defaults(self) -> dict[str, Any]:
+        """Every uncertainty and lever at its default, and every constant's value."""
+        out: dict[str, Any] = {p.name: p.default_value for p in (*self.uncertainties, *self.levers)}
+        out.update({k: c.value for k, c in self.constants.items()})
+        return out
+
+    def unsourced(self) -> list[str]:
+        """Field paths of uncertainties, levers and constants with neither ``sources`` nor ``assumption``."""
+        missing = [
+            f"{section}.{p.name}"
+            for section in ("uncertainties", "levers")
+            for p in getattr(self, section)
+            if not p.sources and not p.assumption
+        ]
+        missing += [f"constants.{k}" for k, c in self.constants.items() if not c.sources and not c.assumption]
+        return missing
+
+    # -- identity -----------------------------------------------------------------------------
+
+    def canonical(self) -> dict[str, Any]:
+        """The case as plain JSON-able data (without ``path``): what :meth:`hash` digests."""
+        return self.model_dump(mode="json")
+
+    def hash(self) -> str:
+        """A stable SHA-256 (hex) of the case's content; independent of where the file lives,
+        of key order and of comments or layout in the TOML."""
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    # -- interoperability ----------------------------------------------------------------------
+
+    def to_ema(self) -> tuple[list[Any], list[Any], list[Any]]:
+        """The uncertainties, levers and outcomes as EMA Workbench objects.
+
+        Returns ``(uncertainties, levers, outcomes)`` to assign to an
+        ``ema_workbench.Model``'s attributes of the same names. ``real`` maps to
+        ``RealParameter``, ``integer`` to ``IntegerParameter``, ``categorical`` to
+        ``CategoricalParameter``, ``boolean`` to ``BooleanParameter``; scalar outcomes to
+        ``ScalarOutcome`` (``maximize``/``minimize``/``info`` to ``MAXIMIZE``/``MINIMIZE``/
+        ``INFO``) and series outcomes to ``ArrayOutcome``. Constants map to
+        ``ema_workbench.Constant(name, value)`` and strategies to ``Policy(name, **levers)``;
+        build those from :attr:`constants` and :meth:`strategy_levers` when needed.
+        Needs the ``bench`` extra (``ema_workbench``).
+        """
+        import ema_workbench as ema
+
+        def param(p: Parameter) -> Any:
+            if p.kind == "real":
+                return ema.RealParameter(p.name, p.low, p.high)
+            if p.kind == "integer":
+                return ema.IntegerParameter(p.name, p.low, p.high)
+            if p.kind == "boolean":
+                return ema.BooleanParameter(p.name)
+            return ema.CategoricalParameter(p.name, list(p.choices))
+
+        kinds = {
+            "maximize": ema.ScalarOutcome.MAXIMIZE,
+            "minimize": ema.ScalarOutcome.MINIMIZE,
+            "info": ema.ScalarOutcome.INFO,
+        }
+        outcomes = [
+            ema.ScalarOutcome(o.name, kind=kinds[o.direction]) if o.kind == "scalar" else ema.ArrayOutcome(o.name)
+            for o in self.outcomes
+        ]
+        return [param(p) for p in self.uncertainties], [param(p) for p in self.levers], outcomes
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML case file (format in ``docs/architecture.md``).
+
+    Raises
+    ------
+    CaseError
+        One message naming the file, the line where known, and the field.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CaseError("no such case file", source=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError(f"cannot read the case file: {exc}", source=path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line = _toml_error(str(exc))
+        raise CaseError(f"invalid TOML: {message}", source=path, line=line) from None
+    return parse_case(data, source=path, text=text)
+
+
+def parse_case(data: Mapping[str, Any], *, source: str | Path | None = None, text: str | None = None) -> Case:
+    """Validate a case given as a mapping (as read from TOML).
+
+    Parameters
+    ----------
+    data : mapping
+        The case's content.
+    source : str or Path, optional
+        Where it came from; named in errors and kept as :attr:`Case.path` (relative ``file.py``
+        models are found beside it).
+    text : str, optional
+        The TOML text, to give line numbers in errors.
+    """
+    if not isinstance(data, Mapping):
+        raise CaseError(f"a case must be a table, got {type(data).__name__}", source=source)
+    payload = dict(data)
+    if source is not None:
+        if "path" in payload:
+            raise CaseError("unknown key 'path'", source=source, line=_find_line(text, ("path",)), field="path")
+        payload["path"] = Path(source)
+    try:
+        return Case.model_validate(payload)
+    except ValidationError as exc:
+        raise _case_error(exc, data, source, text) from None
+
+
+def _toml_error(message: str) -> tuple[str, int | None]:
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", message)
+    if not match:
+        return message, None
+    return f"{message[: match.start()]} (column {match.group(2)})", int(match.group(1))
+
+
+def _case_error(exc: ValidationError, data: Mapping[str, Any], source: Any, text: str | None) -> CaseError:
+    errors = exc.errors()
+    err = errors[0]
+    loc = tuple(err["loc"])
+    ctx = err.get("ctx") or {}
+    original = ctx.get("error")
+    if isinstance(original, _FieldError):
+        loc = loc + original.loc
+        message = str(original)
+    else:
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+        elif kind == "missing":
+            message = f"required key {loc[-1]!r} is missing"
+        elif isinstance(original, Exception):
+            message = str(original)
+        else:
+            message = f"{err['msg']} (got {_fmt(err.get('input'))})"
+            message = message[0].lower() + message[1:]
+    # Union and tagged types append their member names to the location; drop what is not data.
+    loc = _trim_loc(loc, data)
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    field = _render_loc(loc, data)
+    return CaseError(message, source=source, line=_find_line(text, loc), field=field or None)
+
+
+def _trim_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, Mapping):
+            out.append(part)
+            node = node.get(part) if part in node else None
+        elif isinstance(node, list) and isinstance(part, int):
+            out.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+        elif node is None:
+            out.append(part)
+        else:
+            break  # a scalar: the rest names a pydantic type, not a key
+    return tuple(out)
+
+
+def _render_loc(loc: tuple[Any, ...], data: Any) -> str:
+    """``('uncertainties', 2, 'low')`` -> ``uncertainties.b.low`` (or ``uncertainties[2].low``)."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            name = item.get("name") if isinstance(item, Mapping) else None
+            if isinstance(name, str) and _NAME_RE.match(name):
+                parts.append(f".{name}")
+            else:
+                parts.append(f"[{part}]")
+            node = item
+        else:
+            parts.append(f".{part}" if parts else str(part))
+            node = node.get(part) if isinstance(node, Mapping) else None
+    return "".join(parts)
+
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in key.split("."))
+
+
+def _headers(text: str) -> list[tuple[int, tuple[Any, ...]]]:
+    """Table headers of a TOML text as ``(line, resolved path)``; arrays of tables get indices."""
+    counts: dict[tuple[str, ...], int] = {}
+    out: list[tuple[int, tuple[Any, ...]]] = [(0, ())]
+
+    def resolve(names: tuple[str, ...]) -> tuple[Any, ...]:
+        resolved: list[Any] = []
+        for k in range(len(names)):
+            resolved.append(names[k])
+            if names[: k + 1] in counts:
+                resolved.append(counts[names[: k + 1]] - 1)
+        return tuple(resolved)
+
+    in_multiline = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        # Skip the insides of multi-line strings, where a `[` line is text.
+        if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+            in_multiline = not in_multiline
+            continue
+        if in_multiline:
+            continue
+        match = _HEADER_RE.match(line)
+        if not match:
+            continue
+        names = _split_key(match.group(2))
+        if match.group(1) == "[[":
+            counts[names] = counts.get(names, 0) + 1
+        out.append((number, resolve(names)))
+    return out
+
+
+def _find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of ``loc`` in a TOML text: the key's own line, else its table's header."""
+    if not text or not loc:
+        return None
+    headers = _headers(text)
+    lines = text.splitlines()
+    best: tuple[int, int] | None = None  # (length of matched prefix, index in headers)
+    for idx, (_, path) in enumerate(headers):
+        if len(path) <= len(loc) and tuple(loc[: len(path)]) == path:
+            if best is None or len(path) >= best[0]:
+                best = (len(path), idx)
+    if best is None:
+        return None
+    depth, idx = best
+    header_line = headers[idx][0]
+    rest = loc[depth:]
+    if rest and isinstance(rest[0], str):
+        end = headers[idx + 1][0] - 1 if idx + 1 < len(headers) else len(lines)
+        key_re = re.compile(r"^\s*(?:" + re.escape(rest[0]) + r"|\"" + re.escape(rest[0]) + r"\")\s*[=.]")
+        for number in range(header_line + 1, end + 1):
+            if key_re.match(lines[number - 1]):
+                return number
+    return header_line or None
