@@ -1,0 +1,947 @@
+"""Signposts: named, testable statements about the world, matched against the evidence store.
+
+A signpost is declared in a case file's ``[[signposts]]`` tables (format in
+``docs/signposts.md``). It says what evidence would show it has happened (``[signposts.evidence]``:
+an actor, a place, kinds of force claim, a numeric threshold, key phrases, a start date) and what
+that would tell about the case's uncertainties (``[signposts.narrows]``: e.g. the US withdrawal
+year is at most three years after the announcement).
+
+:func:`evaluate` matches signposts against the force claims, quotes and events that the news
+monitor extracted; :func:`narrow` keeps the futures (whole futures, every strategy of each) that
+are consistent with every fired signpost; :func:`narrowing_summary` says how many futures remain
+and which constraint removed how many.
+
+Examples
+--------
+>>> import pandas as pd
+>>> signposts = parse_signposts([{
+...     "name": "us_kfor_below_500",
+...     "evidence": {"actor": "US", "place": "KFOR", "kinds": ["strength"],
+...                  "threshold": {"unit": "troops", "op": "<", "value": 500}},
+...     "narrows": {"uncertainty": "us_withdrawal_year", "op": "<=", "offset_years": 2},
+... }])
+>>> claims = pd.DataFrame({
+...     "document_id": [1], "actor": ["United States"], "mission_or_location": ["KFOR"],
+...     "value": [450.0], "value_max": [None], "unit": ["troops"], "as_of": ["2026-05"],
+...     "kind": ["strength"], "sentence": ["The US now has about 450 soldiers in KFOR."]})
+>>> [status] = evaluate(signposts, {"force_claims": claims})
+>>> status.fired, status.first_seen, str(status.constraints[0])
+(True, '2026-05', 'us_withdrawal_year <= 2028')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import operator
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from ..errors import CaseError, ForewarnError
+
+__all__ = [
+    "CLAIM_KINDS",
+    "ACTOR_ALIASES",
+    "Threshold",
+    "EvidenceSpec",
+    "Narrowing",
+    "Signpost",
+    "Constraint",
+    "SignpostStatus",
+    "NarrowingSummary",
+    "NoFutureLeftError",
+    "parse_signposts",
+    "check_against_case",
+    "evaluate",
+    "narrow",
+    "narrowing_summary",
+    "canonical_actor",
+]
+
+#: The kinds of force claim (see the annotation rules of the dev articles).
+CLAIM_KINDS = ("strength", "planned", "reduction", "reinforcement", "historical", "procurement", "budget")
+
+#: Names under which an actor appears, canonical name first. Acronyms (all capitals) are matched
+#: case-sensitively in sentences, so the pronoun "us" is not the United States; other names are
+#: matched case-insensitively. An actor not listed here matches its own name only.
+ACTOR_ALIASES: dict[str, tuple[str, ...]] = {
+    "United States": ("United States", "US", "U.S.", "USA", "U.S.A.", "America", "American", "Americans", "Pentagon"),
+    "NATO": ("NATO", "KFOR", "North Atlantic Treaty Organization"),
+    "Serbia": ("Serbia", "Serbian", "Belgrade"),
+    "Kosovo": ("Kosovo", "Kosovar", "Pristina", "Prishtina", "KSF", "Kosovo Security Force"),
+    "European Union": ("European Union", "EU"),
+    "Russia": ("Russia", "Russian", "Moscow", "Kremlin"),
+}
+
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _alias_key(name: str) -> str:
+    # "U.S." and "US", "united states" and "United  States" are one actor.
+    return re.sub(r"\s+", " ", name.replace(".", "")).strip().casefold()
+
+
+_ALIAS_INDEX = {_alias_key(alias): canon for canon, aliases in ACTOR_ALIASES.items() for alias in aliases}
+# Adjectives and places name an actor in a sentence, but a force claim's actor column holds the
+# country or organisation itself; only these aliases map a claim's actor.
+_CLAIM_ALIAS_INDEX = {
+    k: v for k, v in _ALIAS_INDEX.items() if k not in {"american", "americans", "pentagon", "kfor", "ksf",
+                                                       "kosovo security force", "belgrade", "pristina",
+                                                       "prishtina", "moscow", "kremlin", "serbian",
+                                                       "russian", "kosovar"}
+}
+
+
+def canonical_actor(name: Any) -> str | None:
+    """The canonical name of an actor (``"U.S."`` -> ``"United States"``); ``None`` for no name.
+
+    Names not in :data:`ACTOR_ALIASES` are returned with normalised spaces, case kept.
+    """
+    if name is None or (isinstance(name, float) and math.isnan(name)):
+        return None
+    text = str(name).strip()
+    if not text:
+        return None
+    return _CLAIM_ALIAS_INDEX.get(_alias_key(text), re.sub(r"\s+", " ", text))
+
+
+def _mention_regex(actor: str) -> str:
+    """A regex that finds a mention of ``actor`` (any of its aliases) in a sentence."""
+    canon = canonical_actor(actor) or actor
+    aliases = ACTOR_ALIASES.get(canon, (actor,))
+    exact, folded = [], []
+    for alias in sorted(set(aliases) | {actor}, key=len, reverse=True):
+        body = r"\s+".join(re.escape(w) for w in alias.split())
+        letters = re.sub(r"[^A-Za-z]", "", alias)
+        (exact if letters and letters.isupper() else folded).append(body)
+    parts = exact + ([f"(?i:{'|'.join(folded)})"] if folded else [])
+    return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+
+
+def _phrase_regex(phrases: Sequence[str]) -> str:
+    """One case-insensitive regex for key phrases, on word boundaries; a trailing ``*`` matches
+    any word ending (``withdraw*`` finds withdraw, withdrawal, withdrawing)."""
+    parts = []
+    for phrase in phrases:
+        stem = phrase.strip()
+        tail = ""
+        if stem.endswith("*"):
+            stem, tail = stem[:-1].rstrip(), r"\w*"
+        parts.append(r"\s+".join(re.escape(w) for w in stem.split()) + tail)
+    return r"(?i)(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+
+
+# -- the declaration -------------------------------------------------------------------------
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Threshold(_Frozen):
+    """A numeric test on a force claim's value: ``value <op> threshold`` in ``unit``.
+
+    A range claim (``value`` to ``value_max``) passes only when the whole range does.
+    """
+
+    unit: str | None = None
+    op: Literal["<", "<=", ">", ">=", "=="]
+    value: float
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"the threshold must be a finite number, got {value}")
+        return value
+
+    def __str__(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.op} {self.value:g}{unit}"
+
+
+class EvidenceSpec(_Frozen):
+    """What evidence shows that a signpost has happened. Every given criterion must hold."""
+
+    actor: str | None = None
+    place: str | None = None
+    kinds: tuple[str, ...] | None = None
+    phrases: tuple[str, ...] | None = None
+    threshold: Threshold | None = None
+    since: _dt.date | None = None
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("actor cannot be empty")
+        return value
+
+    @field_validator("place")
+    @classmethod
+    def _place(cls, value: str | None) -> str | None:
+        if value is not None:
+            if not value.strip():
+                raise ValueError("place cannot be empty")
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"place {value!r} is not a valid regular expression: {exc}") from None
+        return value
+
+    @field_validator("kinds", "phrases", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        # `kinds = "reduction"` is a common slip for a one-item list.
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("kinds cannot be an empty list")
+            for kind in value:
+                if kind not in CLAIM_KINDS:
+                    raise ValueError(f"unknown force-claim kind {kind!r} (kinds: {', '.join(CLAIM_KINDS)})")
+        return value
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("phrases cannot be an empty list")
+            for phrase in value:
+                if not phrase.strip().rstrip("*").strip():
+                    raise ValueError("a phrase cannot be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> EvidenceSpec:
+        if not any((self.actor, self.place, self.kinds, self.phrases, self.threshold)):
+            raise ValueError("give at least one of actor, place, kinds, phrases, threshold")
+        return self
+
+    @property
+    def claims_only(self) -> bool:
+        """True when only force claims can match (a place, kinds or a threshold is given)."""
+        return bool(self.place or self.kinds or self.threshold)
+
+
+class Narrowing(_Frozen):
+    """What a fired signpost says about one uncertainty.
+
+    ``value`` is the bound (a list for ``in``); ``offset_years`` gives it relative to the year of
+    the first matching evidence instead (``op = "<="``, ``offset_years = 3``: at most three years
+    after the signpost fired).
+    """
+
+    uncertainty: str
+    op: Literal["<", "<=", ">", ">=", "==", "in"]
+    value: Any = None
+    offset_years: int | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Narrowing:
+        if (self.value is None) == (self.offset_years is None):
+            raise ValueError("give exactly one of value and offset_years")
+        if self.op == "in":
+            if self.offset_years is not None:
+                raise ValueError("op 'in' takes a list `value`, not offset_years")
+            if not isinstance(self.value, (list, tuple)) or not self.value:
+                raise ValueError(f"op 'in' needs a non-empty list `value`, got {self.value!r}")
+            object.__setattr__(self, "value", tuple(self.value))
+        elif isinstance(self.value, (list, tuple, dict)):
+            raise ValueError(f"op {self.op!r} needs a single value, got {self.value!r}")
+        if self.op in ("<", "<=", ">", ">=") and self.value is not None:
+            if isinstance(self.value, bool) or not isinstance(self.value, (int, float)):
+                raise ValueError(f"op {self.op!r} needs a number, got {self.value!r}")
+        return self
+
+
+class Signpost(_Frozen):
+    """A named statement about the world, the evidence that shows it, and what it narrows."""
+
+    name: str
+    description: str = ""
+    evidence: EvidenceSpec
+    narrows: tuple[Narrowing, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _NAME_RE.match(value):
+            raise ValueError(f"name {value!r} must be an identifier (letters, digits, underscores)")
+        return value
+
+    @field_validator("narrows", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        # `[signposts.narrows]` (one table) or `[[signposts.narrows]]` (several).
+        return [value] if isinstance(value, Mapping) else value
+
+
+def parse_signposts(case_or_list: Any, *, source: str | Path | None = None) -> list[Signpost]:
+    """Validate signpost declarations.
+
+    Parameters
+    ----------
+    case_or_list : Case, mapping or sequence
+        A :class:`~forewarn.space.Case` (its ``signposts``; constraints are then checked against
+        its uncertainties), a mapping with a ``signposts`` key (a parsed TOML file), or a
+        sequence of signpost tables (dicts) or :class:`Signpost` objects.
+    source : str or Path, optional
+        The file named in errors (default: the case's path).
+
+    Returns
+    -------
+    list of Signpost
+        In declaration order.
+
+    Raises
+    ------
+    CaseError
+        Naming the file (and line, when the case file can be read), the signpost and the field,
+        e.g. ``case.toml:88: signposts.us_drawdown.narrows.op: ...``.
+    """
+    case = case_or_list if hasattr(case_or_list, "uncertainties") else None
+    if case is not None:
+        items = list(getattr(case_or_list, "signposts", ()) or ())
+        source = source if source is not None else getattr(case_or_list, "path", None)
+    elif isinstance(case_or_list, Mapping):
+        items = list(case_or_list.get("signposts", ()) or ())
+    elif isinstance(case_or_list, Sequence) and not isinstance(case_or_list, (str, bytes)):
+        items = list(case_or_list)
+    else:
+        raise CaseError(f"signposts must be a list of tables, got {type(case_or_list).__name__}", source=source)
+    out: list[Signpost] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, Signpost):
+            sp = item
+        elif not isinstance(item, Mapping):
+            raise CaseError(f"a signpost must be a table, got {type(item).__name__}", source=source,
+                            field=f"signposts[{i}]")
+        else:
+            try:
+                sp = Signpost.model_validate(dict(item))
+            except ValidationError as exc:
+                raise _signpost_error(exc, item, i, source) from None
+        if sp.name in seen:
+            raise CaseError(f"signpost name {sp.name!r} is used twice", source=source,
+                            line=_line(source, ("signposts", i, "name")), field=f"signposts.{sp.name}.name")
+        seen.add(sp.name)
+        out.append(sp)
+    if case is not None:
+        check_against_case(out, case)
+    return out
+
+
+def _line(source: Any, loc: tuple[Any, ...]) -> int | None:
+    # Best effort: the case file's line, found by the case loader's own header scanner.
+    if source is None:
+        return None
+    try:
+        from ..space import _find_line
+
+        return _find_line(Path(source).read_text(encoding="utf-8"), loc)
+    except Exception:  # a missing file or a changed helper only costs the line number
+        return None
+
+
+def _signpost_error(exc: ValidationError, item: Mapping[str, Any], index: int, source: Any) -> CaseError:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper()))
+    # Pydantic appends type names to locations of union members; keep the keys of the data.
+    node: Any = item
+    kept: list[Any] = []
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            kept.append(part)
+            node = node[part]
+        elif isinstance(node, (list, tuple)) and isinstance(part, int) and 0 <= part < len(node):
+            kept.append(part)
+            node = node[part]
+        elif err["type"] in ("missing", "extra_forbidden") and part == loc[-1]:
+            kept.append(part)
+            break
+        else:
+            break
+    ctx = err.get("ctx") or {}
+    if err["type"] == "extra_forbidden":
+        message = f"unknown key {kept[-1]!r}" if kept else "unknown key"
+    elif err["type"] == "missing":
+        message = f"required key {kept[-1]!r} is missing" if kept else "a required key is missing"
+    elif isinstance(ctx.get("error"), Exception):
+        message = str(ctx["error"])
+    else:
+        message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {err.get('input')!r})"
+    name = item.get("name")
+    label = name if isinstance(name, str) and _NAME_RE.match(name) else f"[{index}]"
+    fld = "signposts" + ("." if not label.startswith("[") else "") + label
+    fld += "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in kept)
+    if not isinstance(name, str) or kept == ["name"]:
+        message = f"signpost #{index + 1}: {message}"
+    return CaseError(message, source=source, line=_line(source, ("signposts", index, *kept)), field=fld)
+
+
+def check_against_case(signposts: Sequence[Signpost], case: Any) -> None:
+    """Check that every constraint names an uncertainty of ``case`` with a value it can take.
+
+    Raises
+    ------
+    CaseError
+        Naming the signpost, e.g. ``signposts.x.narrows.uncertainty: no uncertainty named ...``.
+    """
+    params = {p.name: p for p in getattr(case, "uncertainties", ())}
+    levers = {p.name for p in getattr(case, "levers", ())}
+    source = getattr(case, "path", None)
+    for sp in signposts:
+        for j, nw in enumerate(sp.narrows):
+            where = f"signposts.{sp.name}.narrows" + (f"[{j}]" if len(sp.narrows) > 1 else "")
+            p = params.get(nw.uncertainty)
+            if p is None:
+                hint = " (it is a lever: signposts narrow uncertainties)" if nw.uncertainty in levers else ""
+                known = ", ".join(params) or "none"
+                raise CaseError(
+                    f"signpost {sp.name!r} narrows {nw.uncertainty!r}, which is not an uncertainty of the case"
+                    f"{hint} (uncertainties: {known})",
+                    source=source, field=f"{where}.uncertainty",
+                )
+            kind = getattr(p, "kind", None)
+            if nw.offset_years is not None and kind not in ("real", "integer"):
+                raise CaseError(
+                    f"signpost {sp.name!r}: offset_years needs a real or integer uncertainty, "
+                    f"{nw.uncertainty!r} is {kind}",
+                    source=source, field=f"{where}.offset_years",
+                )
+            if nw.op in ("<", "<=", ">", ">=") and kind not in ("real", "integer"):
+                raise CaseError(
+                    f"signpost {sp.name!r}: op {nw.op!r} needs a real or integer uncertainty, {nw.uncertainty!r} is {kind}",
+                    source=source, field=f"{where}.op",
+                )
+            if kind in ("categorical", "boolean") and nw.value is not None:
+                values = nw.value if nw.op == "in" else (nw.value,)
+                for v in values:
+                    problem = p.check_value(v) if hasattr(p, "check_value") else None
+                    if problem:
+                        raise CaseError(f"signpost {sp.name!r}: value {problem}", source=source,
+                                        field=f"{where}.value")
+
+
+# -- evaluation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A narrowing resolved to a concrete bound: ``uncertainty op value``."""
+
+    signpost: str
+    uncertainty: str
+    op: str
+    value: Any
+
+    def __str__(self) -> str:
+        if self.op == "in":
+            return f"{self.uncertainty} in {{{', '.join(_fmt(v) for v in self.value)}}}"
+        return f"{self.uncertainty} {self.op} {_fmt(self.value)}"
+
+    def holds(self, values: Any) -> np.ndarray:
+        """Boolean mask: which of ``values`` (an array or Series) satisfy the constraint."""
+        arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+        if self.op == "in":
+            return pd.Series(arr).isin(list(self.value)).to_numpy(dtype=bool)
+        return np.asarray(_OPS[self.op](arr, self.value), dtype=bool)
+
+    def to_dict(self) -> dict[str, Any]:
+        value = list(self.value) if self.op == "in" else self.value
+        return {"signpost": self.signpost, "uncertainty": self.uncertainty, "op": self.op, "value": value,
+                "text": str(self)}
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class SignpostStatus:
+    """Whether a signpost fired, when it was first seen, on what evidence, and what it narrows.
+
+    ``first_seen`` is the earliest matching evidence date as ISO text at its own granularity
+    (``2025``, ``2025-03`` or ``2025-03-04``); ``None`` when the signpost did not fire or its
+    evidence is undated. ``constraints`` are resolved bounds (empty when not fired);
+    ``unresolved`` names narrowings that could not be resolved (``offset_years`` with undated
+    evidence).
+    """
+
+    name: str
+    description: str
+    fired: bool
+    first_seen: str | None
+    evidence: tuple[dict[str, Any], ...]
+    constraints: tuple[Constraint, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    narrows: tuple[Narrowing, ...] = field(default=(), repr=False)
+
+    @property
+    def first_seen_date(self) -> _dt.date | None:
+        """``first_seen`` as a date (the first day of its month or year)."""
+        return _to_date(self.first_seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (what ``forewarn watch --json`` prints)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "fired": self.fired,
+            "first_seen": self.first_seen,
+            "constraints": [c.to_dict() for c in self.constraints],
+            "unresolved": list(self.unresolved),
+            "narrows": [n.model_dump(mode="json", exclude_none=True) for n in self.narrows],
+            "evidence": [dict(e) for e in self.evidence],
+        }
+
+
+def _iso(value: Any) -> str | None:
+    """ISO text of a date at its own granularity; ``None`` for missing or unparseable values."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, (_dt.datetime, pd.Timestamp)):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    match = _DATE_RE.match(str(value).strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return "-".join(p for p in (year, month, day) if p)
+
+
+def _to_date(iso: str | None) -> _dt.date | None:
+    if not iso:
+        return None
+    year, month, day = (iso.split("-") + ["01", "01"])[:3]
+    return _dt.date(int(year), int(month), int(day))
+
+
+def _table(evidence: Any, name: str) -> pd.DataFrame:
+    if isinstance(evidence, Mapping):
+        got = evidence.get(name)
+    else:
+        got = getattr(evidence, name, None)
+    if callable(got):
+        got = got()
+    if got is None:
+        return pd.DataFrame()
+    if not isinstance(got, pd.DataFrame):
+        got = pd.DataFrame(got)
+    return got.reset_index(drop=True)
+
+
+def _col(df: pd.DataFrame, name: str) -> pd.Series:
+    if name in df.columns:
+        return df[name]
+    return pd.Series([None] * len(df), index=df.index, dtype=object)
+
+
+def _text(df: pd.DataFrame, name: str) -> pd.Series:
+    return _col(df, name).astype(object).where(_col(df, name).notna(), "").astype(str)
+
+
+def _numeric(df: pd.DataFrame, name: str) -> np.ndarray:
+    return pd.to_numeric(_col(df, name), errors="coerce").to_numpy(dtype=float)
+
+
+def _dates(primary: pd.Series, fallback: pd.Series) -> pd.Series:
+    """ISO dates: ``primary`` where known, else ``fallback`` (the document's pub_date)."""
+    first = primary.map(_iso)
+    return first.where(first.notna(), fallback.map(_iso)).astype(object)
+
+
+class _Evidence:
+    """The evidence tables, prepared once for every signpost."""
+
+    def __init__(self, evidence: Any) -> None:
+        docs = _table(evidence, "documents")
+        self.docs: dict[Any, dict[str, Any]] = {}
+        if "id" in docs.columns:
+            for row in docs.to_dict("records"):
+                self.docs[_key(row.get("id"))] = row
+        pub = {k: v.get("pub_date") for k, v in self.docs.items()}
+        self.claims = self._prepare(_table(evidence, "force_claims"), "force_claim", pub, date_col="as_of")
+        self.quotes = self._prepare(_table(evidence, "quotes"), "quote", pub, date_col=None)
+        self.events = self._prepare(_table(evidence, "events"), "event", pub, date_col="date")
+
+    @staticmethod
+    def _prepare(df: pd.DataFrame, source: str, pub: Mapping[Any, Any], date_col: str | None) -> pd.DataFrame:
+        df = df.copy()
+        doc_keys = _col(df, "document_id").map(_key)
+        doc_pub = doc_keys.map(lambda k: pub.get(k)).astype(object)
+        own = _col(df, date_col) if date_col else pd.Series([None] * len(df), index=df.index, dtype=object)
+        df["_date"] = _dates(own.astype(object), doc_pub)
+        df["_doc"] = doc_keys
+        df["_source"] = source
+        return df
+
+    def document(self, key: Any) -> dict[str, Any]:
+        return self.docs.get(key, {})
+
+
+def _key(value: Any) -> Any:
+    # Document ids come back as int64, float (after a merge with NaN) or str; one key for all.
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    return str(value)
+
+
+def _since_mask(dates: pd.Series, since: _dt.date | None) -> np.ndarray:
+    if since is None:
+        return np.ones(len(dates), dtype=bool)
+    # Partial dates compare by their first day ("2025-03" is 2025-03-01), which ISO text does
+    # once padded; undated evidence cannot show that it is recent, so it does not count.
+    text = dates.astype(object).where(dates.notna(), "").astype(str)
+    padded = text + text.str.len().map({4: "-01-01", 7: "-01"}).fillna("")
+    return ((text != "") & (padded >= since.isoformat())).to_numpy(dtype=bool)
+
+
+def _claim_mask(spec: EvidenceSpec, claims: pd.DataFrame) -> np.ndarray:
+    n = len(claims)
+    mask = np.ones(n, dtype=bool)
+    if n == 0:
+        return mask
+    if spec.actor:
+        want = canonical_actor(spec.actor)
+        got = _col(claims, "actor").map(canonical_actor)
+        mask &= (got.map(lambda a: a is not None and a.casefold() == want.casefold())).to_numpy(dtype=bool)
+    if spec.place:
+        mask &= _text(claims, "mission_or_location").str.contains(spec.place, flags=re.IGNORECASE, regex=True).to_numpy(dtype=bool)
+    if spec.kinds:
+        mask &= _col(claims, "kind").isin(spec.kinds).to_numpy(dtype=bool)
+    if spec.threshold is not None:
+        t = spec.threshold
+        if t.unit:
+            mask &= (_text(claims, "unit").str.strip().str.casefold() == t.unit.strip().casefold()).to_numpy(dtype=bool)
+        low = _numeric(claims, "value")
+        high = _numeric(claims, "value_max")
+        high = np.where(np.isnan(high), low, high)
+        with np.errstate(invalid="ignore"):
+            test = _OPS[t.op]
+            # The whole range must pass: a claim of "3,500 to 4,500" is not "below 4,000".
+            ok = test(low, t.value) & test(high, t.value)
+        mask &= ok & ~np.isnan(low)
+    if spec.phrases:
+        mask &= _text(claims, "sentence").str.contains(_phrase_regex(spec.phrases), regex=True).to_numpy(dtype=bool)
+    mask &= _since_mask(claims["_date"], spec.since)
+    return mask
+
+
+def _text_mask(spec: EvidenceSpec, df: pd.DataFrame, fields: Sequence[str], actor_fields: Sequence[str]) -> np.ndarray:
+    n = len(df)
+    if n == 0 or not spec.phrases:
+        return np.zeros(n, dtype=bool)
+    body = _text(df, fields[0])
+    for f in fields[1:]:
+        body = body + "\n" + _text(df, f)
+    mask = body.str.contains(_phrase_regex(spec.phrases), regex=True).to_numpy(dtype=bool)
+    if spec.actor:
+        who = body
+        for f in actor_fields:
+            who = who + "\n" + _text(df, f)
+        mask &= who.str.contains(_mention_regex(spec.actor), regex=True).to_numpy(dtype=bool)
+    mask &= _since_mask(df["_date"], spec.since)
+    return mask
+
+
+def _value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _records(ev: _Evidence, df: pd.DataFrame, mask: np.ndarray) -> list[dict[str, Any]]:
+    out = []
+    for row in df.loc[mask].to_dict("records"):
+        doc = ev.document(row.get("_doc"))
+        source = row["_source"]
+        sentence = row.get("sentence")
+        if not isinstance(sentence, str) or not sentence:
+            sentence = row.get("text") if source == "quote" else row.get("what")
+        item = {
+            "source": source,
+            "document_id": _value(row.get("_doc")),
+            "title": _value(doc.get("title")),
+            "url": _value(doc.get("url")),
+            "path": _value(doc.get("path")),
+            "outlet": _value(doc.get("outlet")),
+            "date": row.get("_date"),
+            "sentence": _value(sentence),
+            "kind": _value(row.get("kind")),
+            "value": _value(row.get("value")) if source == "force_claim" else None,
+            "unit": _value(row.get("unit")) if source == "force_claim" else None,
+            "start": _value(row.get("start")),
+        }
+        if source == "force_claim":
+            item["actor"] = _value(row.get("actor"))
+            item["mission_or_location"] = _value(row.get("mission_or_location"))
+            item["value_max"] = _value(row.get("value_max"))
+        elif source == "quote":
+            item["speaker"] = _value(row.get("speaker"))
+            item["text"] = _value(row.get("text"))
+        else:
+            item["what"] = _value(row.get("what"))
+        out.append(item)
+    return out
+
+
+def _order(item: dict[str, Any]) -> tuple[Any, ...]:
+    # Dated evidence first, oldest first; then by document, table and place in the text.
+    date = item.get("date")
+    doc = item.get("document_id")
+    start = item.get("start")
+    return (
+        date is None, date or "",
+        str(type(doc).__name__), doc if doc is not None else "",
+        ("force_claim", "quote", "event").index(item["source"]),
+        start if isinstance(start, int) else -1,
+        item.get("sentence") or "",
+    )
+
+
+def _resolve(sp: Signpost, first_seen: str | None) -> tuple[tuple[Constraint, ...], tuple[str, ...]]:
+    constraints: list[Constraint] = []
+    unresolved: list[str] = []
+    for nw in sp.narrows:
+        if nw.offset_years is None:
+            constraints.append(Constraint(sp.name, nw.uncertainty, nw.op, nw.value))
+        elif first_seen is None:
+            unresolved.append(f"{nw.uncertainty} {nw.op} (year of evidence) + {nw.offset_years}: the evidence is undated")
+        else:
+            year = int(first_seen[:4])
+            constraints.append(Constraint(sp.name, nw.uncertainty, nw.op, year + nw.offset_years))
+    return tuple(constraints), tuple(unresolved)
+
+
+def evaluate(signposts: Any, evidence: Any) -> list[SignpostStatus]:
+    """Match signposts against the evidence.
+
+    A signpost fires when at least one piece of evidence meets every criterion it gives: a force
+    claim (actor, place, kinds, threshold, phrases, since), or, when the signpost gives only
+    phrases (and optionally an actor), also a quote or an event whose sentence holds a phrase and
+    names the actor. An evidence date is the claim's ``as_of`` (an event's ``date``), else its
+    document's ``pub_date``.
+
+    Parameters
+    ----------
+    signposts : sequence of Signpost, Case or list of dicts
+        Passed through :func:`parse_signposts` when not already parsed.
+    evidence : store, mapping or object
+        Anything with ``force_claims``, ``quotes``, ``events`` and ``documents`` as DataFrames,
+        methods returning them (an evidence store), or mapping keys; missing tables are empty.
+
+    Returns
+    -------
+    list of SignpostStatus
+        One per signpost, in declaration order; each one's evidence is ordered by date (undated
+        last), document, table and position in the text.
+    """
+    if not (isinstance(signposts, Sequence) and all(isinstance(s, Signpost) for s in signposts)):
+        signposts = parse_signposts(signposts)
+    ev = _Evidence(evidence)
+    out: list[SignpostStatus] = []
+    for sp in signposts:
+        spec = sp.evidence
+        items = _records(ev, ev.claims, _claim_mask(spec, ev.claims))
+        if not spec.claims_only and spec.phrases:
+            items += _records(ev, ev.quotes, _text_mask(spec, ev.quotes, ("sentence", "text"), ("speaker", "role")))
+            items += _records(ev, ev.events, _text_mask(spec, ev.events, ("sentence", "what"), ()))
+        items.sort(key=_order)
+        fired = bool(items)
+        dated = [i["date"] for i in items if i.get("date")]
+        first_seen = min(dated, key=lambda d: (_to_date(d), d)) if dated else None
+        constraints, unresolved = _resolve(sp, first_seen) if fired else ((), ())
+        out.append(SignpostStatus(
+            name=sp.name, description=sp.description, fired=fired, first_seen=first_seen,
+            evidence=tuple(items), constraints=constraints, unresolved=unresolved, narrows=sp.narrows,
+        ))
+    return out
+
+
+# -- narrowing -------------------------------------------------------------------------------
+
+
+class NoFutureLeftError(ForewarnError):
+    """The fired signposts' constraints together leave no future of the experiments."""
+
+
+@dataclass(frozen=True)
+class NarrowingSummary:
+    """How the fired signposts narrowed the futures.
+
+    ``steps`` holds one dict per constraint, in order: ``constraint`` (text), ``signpost``,
+    ``removed_alone`` (futures it excludes on its own) and ``removed`` (futures it excludes
+    among those the constraints before it kept).
+    """
+
+    futures_total: int
+    futures_left: int
+    steps: tuple[dict[str, Any], ...]
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when the constraints leave no future: the evidence contradicts the case's ranges."""
+        return self.futures_left == 0 and self.futures_total > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"futures_total": self.futures_total, "futures_left": self.futures_left, "empty": self.empty,
+                "steps": [dict(s) for s in self.steps], "unresolved": list(self.unresolved)}
+
+    def __str__(self) -> str:
+        if not self.steps:
+            lines = [f"No fired signpost narrows the futures: all {self.futures_total} remain."]
+        elif self.empty:
+            lines = [f"The fired signposts leave NO future of {self.futures_total}: the evidence contradicts "
+                     "the case's ranges."]
+        else:
+            lines = [f"{self.futures_left} of {self.futures_total} futures remain."]
+        for s in self.steps:
+            lines.append(f"  {s['constraint']} ({s['signpost']}): removed {s['removed']}"
+                         f" (alone: {s['removed_alone']})")
+        lines += [f"  not applied: {u}" for u in self.unresolved]
+        return "\n".join(lines)
+
+
+def _constraints(statuses: Sequence[SignpostStatus]) -> list[Constraint]:
+    return [c for s in statuses if s.fired for c in s.constraints]
+
+
+def _future_codes(experiments: pd.DataFrame) -> tuple[np.ndarray, int]:
+    if "future" in experiments.columns:
+        codes, uniques = pd.factorize(experiments["future"], sort=True)
+        return codes, len(uniques)
+    # A table of futures alone (no strategies): each row is its own future.
+    return np.arange(len(experiments)), len(experiments)
+
+
+def _check_columns(experiments: pd.DataFrame, constraints: Sequence[Constraint], case: Any) -> None:
+    if case is not None:
+        names = {p.name for p in getattr(case, "uncertainties", ())}
+        source = getattr(case, "path", None)
+        for c in constraints:
+            if c.uncertainty not in names:
+                raise CaseError(
+                    f"signpost {c.signpost!r} narrows {c.uncertainty!r}, which is not an uncertainty of the case "
+                    f"(uncertainties: {', '.join(sorted(names)) or 'none'})",
+                    source=source, field=f"signposts.{c.signpost}.narrows.uncertainty",
+                )
+    for c in constraints:
+        if c.uncertainty not in experiments.columns:
+            raise CaseError(
+                f"signpost {c.signpost!r} narrows {c.uncertainty!r}, which is not a column of the experiments",
+                field=f"signposts.{c.signpost}.narrows.uncertainty",
+            )
+
+
+def _future_ok(experiments: pd.DataFrame, constraints: Sequence[Constraint]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Per constraint, which futures satisfy it (a future passes only if all its rows do)."""
+    codes, n_futures = _future_codes(experiments)
+    per: list[np.ndarray] = []
+    for c in constraints:
+        row_ok = c.holds(experiments[c.uncertainty])
+        # A future fails if any of its rows fails; bincount of failures per future, vectorised.
+        fails = np.bincount(codes, weights=(~row_ok).astype(float), minlength=n_futures)
+        per.append(fails == 0)
+    return codes, np.ones(n_futures, dtype=bool), per
+
+
+def narrow(
+    experiments: pd.DataFrame,
+    statuses: Sequence[SignpostStatus],
+    case: Any = None,
+    *,
+    on_empty: Literal["raise", "return"] = "raise",
+) -> np.ndarray:
+    """Which experiments lie in futures consistent with every fired signpost.
+
+    A pure function: ``experiments`` is not modified. The mask is per future: every strategy of
+    a kept future is kept, every strategy of a removed one removed.
+
+    Parameters
+    ----------
+    experiments : DataFrame
+        The experiments table (``future`` and one column per uncertainty); without a ``future``
+        column each row is one future.
+    statuses : sequence of SignpostStatus
+        From :func:`evaluate`; signposts that did not fire constrain nothing.
+    case : Case, optional
+        When given, every constraint must name one of its uncertainties.
+    on_empty : {"raise", "return"}
+        What to do when no future is left: raise :class:`NoFutureLeftError` (default), or return
+        the all-false mask (check :func:`narrowing_summary`'s ``empty`` flag then).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One entry per row of ``experiments``.
+
+    Raises
+    ------
+    CaseError
+        A constraint names an uncertainty the case (or the experiments table) does not have.
+    NoFutureLeftError
+        The constraints leave no future and ``on_empty="raise"``.
+    """
+    constraints = _constraints(statuses)
+    _check_columns(experiments, constraints, case)
+    codes, keep, per = _future_ok(experiments, constraints)
+    for ok in per:
+        keep &= ok
+    if len(keep) and not keep.any() and on_empty == "raise":
+        summary = narrowing_summary(experiments, statuses, case)
+        raise NoFutureLeftError(str(summary))
+    return keep[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def narrowing_summary(experiments: pd.DataFrame, statuses: Sequence[SignpostStatus], case: Any = None) -> NarrowingSummary:
+    """How many futures the fired signposts keep, and which constraint removed how many.
+
+    Never raises for an empty result: check :attr:`NarrowingSummary.empty`.
+    """
+    constraints = _constraints(statuses)
+    _check_columns(experiments, constraints, case)
+    _, keep, per = _future_ok(experiments, constraints)
+    steps = []
+    for c, ok in zip(constraints, per):
+        removed = int((keep & ~ok).sum())
+        keep &= ok
+        steps.append({"signpost": c.signpost, "constraint": str(c), "removed": removed,
+                      "removed_alone": int((~ok).sum())})
+    unresolved = tuple(f"{s.name}: {u}" for s in statuses if s.fired for u in s.unresolved)
+    return NarrowingSummary(futures_total=len(keep), futures_left=int(keep.sum()), steps=tuple(steps),
+                            unresolved=unresolved)
