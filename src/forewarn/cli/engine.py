@@ -1,5 +1,183 @@
-"""Commands: engine (registered on the shared app)."""
+"""Commands: ``forewarn run`` (run a case over a design) and ``forewarn show`` (describe a run)."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .app import app
+
+_DESIGNS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+
+
+@app.command("run")
+def run_command(
+    case: Path = typer.Argument(..., help="The case file (TOML).", show_default=False),
+    design: str = typer.Option("lhs", "--design", help=f"Sampling method: {', '.join(_DESIGNS)}."),
+    n: int = typer.Option(..., "-n", help="Number of futures (each runs under every strategy).", show_default=False),
+    seed: int = typer.Option(0, "--seed", help="The run's seed: same seed, same outcomes."),
+    out: Path = typer.Option(..., "--out", help="Run folder to write.", show_default=False),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", help="Experiments per chunk [default: 10000, or the run's own when resuming].",
+        show_default=False,
+    ),
+    workers: int = typer.Option(1, "--workers", help="Worker processes (1: run in this process)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue a stopped run in --out."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace what is in --out."),
+    strategy: list[str] | None = typer.Option(
+        None, "--strategy", help="Run only this strategy (repeat for several) [default: all].", show_default=False
+    ),
+) -> None:
+    """Run a case's model over sampled futures and strategies; write a resumable run folder."""
+    from rich.console import Console
+
+    from ..errors import InputError
+    from ..runner import run
+    from ..space import load_case
+
+    if design not in _DESIGNS:
+        raise InputError(f"unknown design {design!r} (known: {', '.join(_DESIGNS)})", field="--design")
+    for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size)):
+        if value is not None and value < 1:
+            raise InputError(f"must be at least 1, got {value}", field=name)
+    if seed < 0:
+        raise InputError(f"must be 0 or more, got {seed}", field="--seed")
+    if chunk_size is None:
+        chunk_size = _resumed_chunk_size(out) if resume else None
+    loaded = load_case(case)
+
+    err = Console(stderr=True, highlight=False)
+    kwargs: dict[str, Any] = dict(
+        n=n, method=design, seed=seed, strategies=strategy or None, out=out, workers=workers,
+        resume=resume, overwrite=overwrite,
+    )
+    if chunk_size is not None:
+        kwargs["chunk_size"] = chunk_size
+    if err.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        columns = (TextColumn("running {task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("experiments"), TimeRemainingColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(loaded.name, total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            results = run(loaded, progress=progress, **kwargs)
+    else:
+        results = run(loaded, **kwargs)
+    m = results.manifest
+    typer.echo(
+        f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
+        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunks)"
+    )
+
+
+def _resumed_chunk_size(out: Path) -> int | None:
+    """The chunk size recorded in a run being resumed, so ``--resume`` need not repeat it."""
+    try:
+        from ..results import read_manifest
+
+        value = read_manifest(out).get("chunk_size")
+    except Exception:  # noqa: BLE001 - no run there: run() decides what to do
+        return None
+    return value if isinstance(value, int) and value > 0 else None
+
+
+@app.command("show")
+def show_command(
+    run_folder: Path = typer.Argument(..., metavar="RUN", help="A run folder.", show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Describe a run: case, model, design, seed, sizes, chunks, and outcomes by strategy."""
+    from ..results import open_results
+
+    results = open_results(run_folder, allow_incomplete=True)
+    info = _describe(results)
+    if as_json:
+        typer.echo(json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    _print_tables(info)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _describe(results) -> dict[str, Any]:
+    m = results.manifest
+    summary = results.summary()
+    return {
+        "path": str(results.path),
+        "case": {k: m["case"].get(k) for k in ("name", "hash", "source")},
+        "model": m["model"],
+        "design": m["design"],
+        "seed": m["seed"],
+        "n_experiments": m["n_experiments"],
+        "n_futures": m["n_futures"],
+        "strategies": m["strategies"],
+        "outcomes": m["outcomes"],
+        "years": m["years"],
+        "chunk_size": m["chunk_size"],
+        "chunks_done": len(m.get("chunks", [])),
+        "n_chunks": m["n_chunks"],
+        "experiments_done": results.n,
+        "complete": bool(m.get("complete")),
+        "created": m.get("created"),
+        "finished": m.get("finished"),
+        "forewarn_version": m.get("forewarn_version"),
+        "packages": m.get("packages", {}),
+        "summary": [{k: _clean(v) for k, v in row.items()} for row in summary.to_dict(orient="records")],
+    }
+
+
+def _print_tables(info: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    state = "complete" if info["complete"] else f"INCOMPLETE ({info['chunks_done']} of {info['n_chunks']} chunks)"
+    design = info["design"]
+    method = design.get("method", design.get("type", "?")) if isinstance(design, dict) else design
+    head = Table(show_header=False, box=None, pad_edge=False)
+    head.add_column(style="bold")
+    head.add_column()
+    years = info["years"]
+    rows = [
+        ("run", f"{info['path']} ({state})"),
+        ("case", f"{info['case']['name']} (hash {info['case']['hash'][:12]}, from {info['case']['source']})"),
+        ("model", f"{info['model']['import']} (version {info['model']['version']})"),
+        ("design", f"{method}: {json.dumps(design, sort_keys=True)}"),
+        ("seed", str(info["seed"])),
+        ("experiments", f"{info['experiments_done']:,} of {info['n_experiments']:,} "
+                        f"({info['n_futures']:,} futures x {len(info['strategies'])} strategies)"),
+        ("strategies", ", ".join(info["strategies"])),
+        ("chunks", f"{info['chunks_done']} of {info['n_chunks']} (size {info['chunk_size']:,})"),
+        ("years", f"{years[0]}-{years[-1]} ({len(years)})" if years else "none"),
+        ("created", f"{info['created']} with forewarn {info['forewarn_version']}"),
+    ]
+    for key, value in rows:
+        head.add_row(key, value)
+    console.print(head)
+    if not info["summary"]:
+        console.print("no outcomes stored yet")
+        return
+    table = Table(title="Outcomes by strategy (p05, median and p95 over futures)")
+    for col, justify in (("outcome", "left"), ("direction", "left"), ("strategy", "left"), ("mean", "right"),
+                         ("p05", "right"), ("median", "right"), ("p95", "right")):
+        table.add_column(col, justify=justify)
+    for row in info["summary"]:
+        table.add_row(row["outcome"], row["direction"], row["strategy"],
+                      *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
+    console.print(table)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4g}"

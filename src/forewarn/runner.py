@@ -1,0 +1,575 @@
+"""The ensemble runner: evaluate a case's model over a design, chunk by chunk, into a run folder.
+
+A run is a pure function of (model version, case, design, seed). Every experiment carries its
+future's seed from the design, so the outcomes are bit-identical whatever the chunk size, the
+number of worker processes, the executor, or how many times the run was stopped and resumed.
+
+Each chunk is written atomically (temporary file in the same folder, ``fsync``, ``os.replace``)
+and only then recorded in ``manifest.json``, which is itself replaced atomically and written by
+the main process alone. A killed run leaves at worst a temporary file or a chunk file that the
+manifest does not list; :func:`run` with ``resume=True`` deletes those and computes what is
+missing.
+
+Parallelism has one seam: any :class:`concurrent.futures.Executor`. ``workers > 1`` builds a
+:class:`~concurrent.futures.ProcessPoolExecutor` with the ``spawn`` start method; each worker
+loads the model from the case itself, so nothing relies on state inherited from the parent.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ForewarnError, InputError
+from .results import (
+    CASE_COPY,
+    CHUNKS,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    Results,
+    chunk_name,
+    read_manifest,
+)
+
+__all__ = ["run", "METHODS"]
+
+#: Design methods accepted by :func:`run` (and ``forewarn run --design``).
+METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+
+Progress = Callable[[int, int], None]
+
+
+def run(
+    case: Any,
+    design: Any = None,
+    *,
+    n: int | None = None,
+    method: str = "lhs",
+    seed: int = 0,
+    strategies: list[str] | None = None,
+    out: str | os.PathLike[str],
+    chunk_size: int = 10_000,
+    workers: int = 1,
+    executor: Executor | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+    overwrite: bool = False,
+) -> Results:
+    """Run a case's model over a design and store the results in a run folder.
+
+    Parameters
+    ----------
+    case : forewarn.space.Case or path
+        The case (a path is read with :func:`forewarn.space.load_case`).
+    design : Design, str or None
+        A ready design (``forewarn.design.experiments(...)``); or a method name (``"lhs"``...),
+        a shorthand for ``method``; or ``None`` to build one from ``n``, ``method``, ``seed`` and
+        ``strategies``.
+    n : int, optional
+        Number of futures to sample (each is run under every strategy).
+    method : {"lhs", "sobol", "mc", "factorial", "saltelli", "morris"}
+        Sampling method when the design is built here.
+    seed : int
+        The run's seed; ignored when a ready design is given (its own seed is used).
+    strategies : list of str, optional
+        Strategy names to run (default: all the case declares).
+    out : path
+        The run folder. It must be empty or absent, unless ``resume`` or ``overwrite``.
+    chunk_size : int
+        Experiments per chunk; bounds memory (at most ``workers + 1`` chunks in flight).
+    workers : int
+        Worker processes; ``1`` runs in this process.
+    executor : concurrent.futures.Executor, optional
+        Run chunks on this executor instead (``workers`` then only sizes the in-flight window
+        when the executor does not say how many workers it has).
+    resume : bool
+        Continue a stopped run in ``out``: the case, design, seed, chunk size and model version
+        must match the manifest; only missing chunks are computed. An empty ``out`` starts a
+        new run.
+    progress : callable, optional
+        Called as ``progress(done_experiments, total_experiments)`` after each chunk (and once
+        at the start).
+    overwrite : bool
+        Replace a run (or write into a non-empty folder) already at ``out``.
+
+    Returns
+    -------
+    forewarn.results.Results
+
+    Raises
+    ------
+    InputError
+        Bad arguments, a folder that is not a matching run, or a model that breaks the model
+        contract (:class:`~forewarn.errors.ModelOutputError`, which leaves no chunk for the
+        failed experiments).
+
+    Examples
+    --------
+    >>> import forewarn
+    >>> case = forewarn.load_case("examples/lake/case.toml")          # doctest: +SKIP
+    >>> res = forewarn.run(case, n=1000, design="lhs", seed=1, out="runs/lake")  # doctest: +SKIP
+    """
+    from . import design as design_mod
+    from . import model as model_mod
+    from .space import Case, load_case
+
+    if not isinstance(case, Case):
+        if isinstance(case, (str, os.PathLike)):
+            case = load_case(case)
+        else:
+            raise InputError(f"case must be a forewarn Case or a case file path, got {type(case).__name__}")
+    _check_int("chunk_size", chunk_size, 1)
+    _check_int("workers", workers, 1)
+    _check_int("seed", seed, 0)
+    if isinstance(design, str):
+        method, design = design, None
+    if design is None:
+        if method not in METHODS:
+            raise InputError(f"unknown design method {method!r} (known: {', '.join(METHODS)})", field="design")
+        if n is None:
+            raise InputError("give a design or the number of futures `n`", field="n")
+        _check_int("n", n, 1)
+        if strategies is not None:
+            for name in strategies:
+                case.strategy(name)  # InputError naming the known strategies
+        design = design_mod.experiments(case, n, method=method, seed=seed, strategies=strategies)
+    total = _design_len(design)
+    if total < 1:
+        raise InputError("the design has no experiments", field="n")
+    seed = _seed_of(design, seed)
+    out = Path(out)
+
+    # Loading the model here checks it before anything is written, and gives its version.
+    version = model_mod.model_version(model_mod.load_model(case))
+    manifest = _new_manifest(case, design, seed, total, chunk_size, version)
+    done = _prepare_folder(out, manifest, resume=resume, overwrite=overwrite)
+    n_chunks = manifest["n_chunks"]
+    pending = [i for i in range(n_chunks) if i not in done]
+
+    state = _Manifest(out, manifest, done)
+    state.save()
+    done_rows = sum(c["rows"] for c in done.values())
+    if progress is not None:
+        progress(done_rows, total)
+
+    if pending:
+        own_pool = None
+        if executor is None and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn: workers start clean (no threads or state inherited from this process),
+            # the same on every platform.
+            own_pool = ProcessPoolExecutor(
+                max_workers=min(workers, len(pending)), mp_context=multiprocessing.get_context("spawn")
+            )
+            executor = own_pool
+        try:
+            if executor is None:
+                for index in pending:
+                    record = _execute(case, design, index, chunk_size, total, out)
+                    state.add(record)
+                    done_rows += record["rows"]
+                    if progress is not None:
+                        progress(done_rows, total)
+            else:
+                slots = int(getattr(executor, "_max_workers", workers) or workers) + 1
+                _run_on(executor, slots, case, design, pending, chunk_size, total, out, state, progress, done_rows)
+        finally:
+            if own_pool is not None:
+                own_pool.shutdown(wait=True, cancel_futures=True)
+
+    state.complete()
+    return Results(out, state.data)
+
+
+# -- execution -------------------------------------------------------------------------------
+
+
+def _run_on(executor, slots, case, design, pending, chunk_size, total, out, state, progress, done_rows) -> None:
+    """Feed chunks to ``executor`` keeping at most ``slots`` in flight; record them as they end."""
+    queue = list(reversed(pending))
+    running: dict[Future, int] = {}
+    try:
+        while queue or running:
+            while queue and len(running) < slots:
+                index = queue.pop()
+                start, stop = _bounds(index, chunk_size, total)
+                rows = design.rows(start, stop)
+                running[executor.submit(_run_chunk, case, rows, index, start, str(out))] = index
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in sorted(finished, key=running.__getitem__):
+                index = running.pop(fut)
+                try:
+                    record = fut.result()
+                except Exception as exc:  # noqa: BLE001
+                    raise _chunk_error(exc, index, chunk_size, total) from exc
+                state.add(record)
+                done_rows += record["rows"]
+                if progress is not None:
+                    progress(done_rows, total)
+    finally:
+        for fut in running:
+            fut.cancel()
+        # Let chunks already running finish writing (they are atomic); they stay unrecorded.
+        wait(list(running))
+
+
+def _execute(case, design, index: int, chunk_size: int, total: int, out: Path) -> dict[str, Any]:
+    start, stop = _bounds(index, chunk_size, total)
+    try:
+        return _run_chunk(case, design.rows(start, stop), index, start, str(out))
+    except Exception as exc:  # noqa: BLE001
+        raise _chunk_error(exc, index, chunk_size, total) from exc
+
+
+def _run_chunk(case: Any, rows: Any, index: int, start: int, out: str) -> dict[str, Any]:
+    """Evaluate one chunk and write it atomically; returns its manifest record.
+
+    Runs in a worker process: it loads the model from the case itself.
+    """
+    from .model import call_model, load_model, model_inputs
+
+    model = load_model(case)
+    outputs = call_model(model, model_inputs(case, rows), case, offset=start)
+    table = chunk_table(rows, outputs, case)
+    folder = Path(out) / CHUNKS
+    size, digest = _write_parquet_atomic(table, folder / chunk_name(index))
+    return {"index": index, "rows": table.num_rows, "bytes": size, "sha256": digest}
+
+
+def _chunk_error(exc: BaseException, index: int, chunk_size: int, total: int) -> ForewarnError:
+    start, stop = _bounds(index, chunk_size, total)
+    where = f"chunk {index} (experiments {start}..{stop - 1})"
+    if isinstance(exc, InputError):
+        try:
+            new = type(exc)(f"{exc.message} [{where}]", source=exc.source, line=exc.line, field=exc.field)
+        except TypeError:
+            return exc
+        return new
+    if isinstance(exc, ForewarnError):
+        return exc
+    return ForewarnError(f"model failed in {where}: {type(exc).__name__}: {exc}")
+
+
+def _bounds(index: int, chunk_size: int, total: int) -> tuple[int, int]:
+    start = index * chunk_size
+    return start, min(start + chunk_size, total)
+
+
+def chunk_table(rows: Any, outputs: Mapping[str, np.ndarray], case: Any):
+    """The Arrow table of one chunk: design columns, then one column per outcome.
+
+    Scalar outcomes become ``float64`` columns, series outcomes ``fixed_size_list<float64>[T]``.
+    Column types do not depend on the chunk's content, so every chunk has the same schema.
+    """
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    columns, names = [], []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            column = column.cast(kind.value_type)
+            kind = kind.value_type
+        if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+            column = column.cast(pa.string())
+        if name in ("experiment", "future"):
+            column = column.cast(pa.int64())
+        elif name == "seed":
+            column = column.cast(pa.uint64())
+        columns.append(column)
+        names.append(name)
+    for outcome in case.outcomes:
+        values = np.ascontiguousarray(outputs[outcome.name], dtype=np.float64)
+        if outcome.kind == "series":
+            T = values.shape[1]
+            columns.append(pa.FixedSizeListArray.from_arrays(pa.array(values.reshape(-1)), T))
+        else:
+            columns.append(pa.array(values))
+        names.append(outcome.name)
+    return pa.table(columns, names=names)
+
+
+def _write_parquet_atomic(table, path: Path) -> tuple[int, str]:
+    """Write ``table`` to ``path`` atomically; return (size in bytes, sha256 hex)."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    data = buf.getvalue()
+    _write_bytes_atomic(path, data)
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary name in the same folder, fsync, then ``os.replace`` onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp makes the file private; a run folder is as readable as any other output.
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform (Windows).
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- the run folder and its manifest ---------------------------------------------------------
+
+
+class _Manifest:
+    """The manifest being written by the main process."""
+
+    def __init__(self, folder: Path, data: dict[str, Any], done: dict[int, dict[str, Any]]) -> None:
+        self.folder = folder
+        self.data = data
+        self.done = dict(done)
+        self.data["chunks"] = sorted(self.done.values(), key=lambda c: c["index"])
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.done[record["index"]] = record
+        self.data["chunks"] = sorted(self.done.values(), key=lambda c: c["index"])
+        self.save()
+
+    def complete(self) -> None:
+        if len(self.done) != self.data["n_chunks"]:  # pragma: no cover - guarded by run()
+            raise ForewarnError(f"{self.folder}: run ended with chunks missing")
+        self.data["complete"] = True
+        self.data["finished"] = _now()
+        self.save()
+
+    def save(self) -> None:
+        text = json.dumps(self.data, indent=1, ensure_ascii=False) + "\n"
+        _write_bytes_atomic(self.folder / MANIFEST, text.encode("utf-8"))
+
+
+def _new_manifest(case, design, seed: Any, total: int, chunk_size: int, version: str) -> dict[str, Any]:
+    from . import __version__
+
+    spec = _jsonable(design.spec()) if hasattr(design, "spec") else {"type": type(design).__name__}
+    strategies = _design_strategies(design, case)
+    years = [int(y) for y in case.time.years] if case.time is not None else []
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "forewarn_version": __version__,
+        "case": {
+            "name": case.name,
+            "hash": case.hash(),
+            "source": None if case.path is None else str(case.path),
+            "content": case.canonical(),
+        },
+        "model": {"import": case.model, "version": version},
+        "design": spec,
+        "seed": seed,
+        "n_experiments": total,
+        "n_futures": _n_futures(design, total, len(strategies)),
+        "chunk_size": chunk_size,
+        "n_chunks": -(-total // chunk_size),
+        "strategies": strategies,
+        "columns": {"uncertainties": case.uncertainty_names, "levers": case.lever_names},
+        "outcomes": [
+            {"name": o.name, "kind": o.kind, "direction": o.direction, "unit": o.unit} for o in case.outcomes
+        ],
+        "years": years,
+        "packages": _package_versions(),
+        "created": _now(),
+        "complete": False,
+        "chunks": [],
+    }
+
+
+#: Manifest entries that must be equal for a run to be resumed, with how to name them.
+_MUST_MATCH = (
+    (("case", "hash"), "case (hash of its content)"),
+    (("design",), "design"),
+    (("seed",), "seed"),
+    (("chunk_size",), "chunk size"),
+    (("n_experiments",), "number of experiments"),
+    (("strategies",), "strategies"),
+    (("model", "import"), "model"),
+    (("model", "version"), "model version"),
+    (("outcomes",), "outcomes"),
+)
+
+
+def _get(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _prepare_folder(
+    out: Path, manifest: dict[str, Any], *, resume: bool, overwrite: bool
+) -> dict[int, dict[str, Any]]:
+    """Make ``out`` ready; return the chunks already done (when resuming)."""
+    if out.exists() and not out.is_dir():
+        raise InputError("run folder is a file, not a folder", source=out)
+    non_empty = out.is_dir() and any(out.iterdir())
+    done: dict[int, dict[str, Any]] = {}
+    if non_empty and overwrite and not resume:
+        # Remove only what a run writes; anything else in the folder is the user's.
+        for name in (MANIFEST, CASE_COPY):
+            (out / name).unlink(missing_ok=True)
+        shutil.rmtree(out / CHUNKS, ignore_errors=True)
+    elif non_empty:
+        if not (out / MANIFEST).is_file():
+            raise InputError(
+                "folder is not empty and holds no run; choose another --out or pass --overwrite", source=out
+            )
+        old = read_manifest(out)
+        if not resume:
+            state = "complete" if old.get("complete") else f"{len(old.get('chunks', []))} of {old.get('n_chunks')} chunks done"
+            raise InputError(
+                f"folder already holds a run ({state}); pass --resume to continue it or --overwrite to replace it",
+                source=out,
+            )
+        diffs = [
+            f"{label}: {_describe(_get(manifest, keys))} now, {_describe(_get(old, keys))} in the run"
+            for keys, label in _MUST_MATCH
+            if _jsonable(_get(manifest, keys)) != _jsonable(_get(old, keys))
+        ]
+        if diffs:
+            raise InputError("cannot resume, the run differs: " + "; ".join(diffs), source=out / MANIFEST)
+        n_chunks = manifest["n_chunks"]
+        for record in old.get("chunks", []):
+            index = record.get("index")
+            if isinstance(index, int) and 0 <= index < n_chunks and (out / CHUNKS / chunk_name(index)).is_file():
+                done[index] = record
+        manifest["created"] = old.get("created", manifest["created"])
+        manifest["resumed"] = [*old.get("resumed", []), _now()]
+        _clean_chunks(out / CHUNKS, set(done))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / CHUNKS).mkdir(exist_ok=True)
+    source = manifest["case"]["source"]
+    if source and Path(source).is_file():
+        _write_bytes_atomic(out / CASE_COPY, Path(source).read_bytes())
+    return done
+
+
+def _clean_chunks(folder: Path, keep: set[int]) -> None:
+    """Delete temporary files and chunk files the manifest does not record."""
+    if not folder.is_dir():
+        return
+    keep_names = {chunk_name(i) for i in keep}
+    for entry in folder.iterdir():
+        if entry.is_file() and entry.name not in keep_names and (
+            entry.name.endswith(".tmp") or (entry.name.startswith("part-") and entry.name.endswith(".parquet"))
+        ):
+            entry.unlink()
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+
+def _check_int(name: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InputError(f"must be a whole number >= {minimum}, got {value!r}", field=name.replace("_", "-"))
+
+
+def _seed_of(design: Any, default: int) -> Any:
+    """The run seed as recorded: the design's own (an int when it was made from one)."""
+    value = getattr(design, "seed", None)
+    if isinstance(value, np.random.SeedSequence):
+        if not value.spawn_key and isinstance(value.entropy, int):
+            return int(value.entropy)
+        return {"entropy": value.entropy, "spawn_key": list(value.spawn_key)}
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return default
+
+
+def _design_len(design: Any) -> int:
+    for attr in ("n", "n_experiments", "n_rows"):
+        value = getattr(design, attr, None)
+        if isinstance(value, (int, np.integer)):
+            return int(value)
+    return int(len(design))
+
+
+def _design_strategies(design: Any, case: Any) -> list[str]:
+    names = getattr(design, "strategies", None)
+    if names is None:
+        return list(case.strategy_names)
+    return [s if isinstance(s, str) else s.name for s in names]
+
+
+def _n_futures(design: Any, total: int, n_strategies: int) -> int:
+    value = getattr(design, "n_futures", None)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return total // max(n_strategies, 1)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+def _package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in ("numpy", "pandas", "pyarrow", "scipy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover
+            out[name] = "not installed"
+    return out
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
