@@ -96,6 +96,11 @@ def _child(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, *key))
 
 
+def _plain_seed(ss: np.random.SeedSequence) -> Any:
+    # What a user would pass to get this stream again: the int, unless it is a spawned child.
+    return ss if ss.spawn_key else ss.entropy
+
+
 def _seed_spec(ss: np.random.SeedSequence) -> Any:
     if not ss.spawn_key:
         return ss.entropy
@@ -410,10 +415,11 @@ class SampleDesign:
     ) -> None:
         self.parameters = _parameters(parameters)
         self.method = method
-        self.seed = to_seed_sequence(seed)
+        self.seed_sequence = to_seed_sequence(seed)
+        self.seed = _plain_seed(self.seed_sequence)
         self.options = dict(options)
         self.base_n = n
-        self.table = sample(self.parameters, n, method, self.seed, **options)
+        self.table = sample(self.parameters, n, method, self.seed_sequence, **options)
 
     @property
     def n(self) -> int:
@@ -435,7 +441,7 @@ class SampleDesign:
             "method": self.method,
             "n": self.base_n,
             "rows": self.n,
-            "seed": _seed_spec(self.seed),
+            "seed": _seed_spec(self.seed_sequence),
             "options": _jsonable(self.options),
             "parameters": self.columns,
         }
@@ -479,7 +485,8 @@ class StreamingDesign:
         self.parameters = _parameters(parameters)
         self._n = _check_n(n)
         self.method = method
-        self.seed = to_seed_sequence(seed)
+        self.seed_sequence = to_seed_sequence(seed)
+        self.seed = _plain_seed(self.seed_sequence)
         self.block_size = _check_n(block_size, "block_size")
         if method == "sobol" and self._n > 2**30:
             raise InputError("a Sobol' design holds at most 2**30 rows", field="n")
@@ -499,8 +506,8 @@ class StreamingDesign:
         if stop == start:
             return np.empty((0, d))
         if self.method == "mc":
-            return _unit_mc(d, self.seed, start, stop, self.block_size)
-        return _unit_sobol(d, self.seed, start, stop)
+            return _unit_mc(d, self.seed_sequence, start, stop, self.block_size)
+        return _unit_sobol(d, self.seed_sequence, start, stop)
 
     def rows(self, start: int, stop: int) -> pd.DataFrame:
         out = _frame(self.parameters, self.unit_rows(start, stop))
@@ -513,7 +520,7 @@ class StreamingDesign:
             "method": self.method,
             "n": self._n,
             "rows": self._n,
-            "seed": _seed_spec(self.seed),
+            "seed": _seed_spec(self.seed_sequence),
             "parameters": self.columns,
         }
         if self.method == "mc":
@@ -573,7 +580,8 @@ class ExperimentDesign:
         self.case = case
         self.futures = futures
         self.strategies = names
-        self.seed = to_seed_sequence(seed)
+        self.seed_sequence = to_seed_sequence(seed)
+        self.seed = _plain_seed(self.seed_sequence)
         levers = [case.strategy_levers(name) for name in names]  # raises on unknown names
         self._lever_values = {
             p.name: _take(p, [lv[p.name] for lv in levers], np.arange(len(names)))
@@ -611,7 +619,7 @@ class ExperimentDesign:
             "experiment": experiment,
             "future": future,
             "strategy": np.asarray(self.strategies, dtype=object)[strategy],
-            "seed": future_seeds(self.seed, future),
+            "seed": future_seeds(self.seed_sequence, future),
         }
         for name in self.case.uncertainty_names:
             column = futures[name]
@@ -627,7 +635,7 @@ class ExperimentDesign:
             "kind": "experiments",
             "futures": self.futures.spec(),
             "strategies": list(self.strategies),
-            "seed": _seed_spec(self.seed),
+            "seed": _seed_spec(self.seed_sequence),
             "rows": self.n,
         }
 
