@@ -1,0 +1,163 @@
+"""The evidence store's tables (SQLAlchemy Core, one :class:`~sqlalchemy.MetaData`).
+
+The same schema runs on SQLite (the default) and PostgreSQL. Dates are ISO text at the
+granularity the source supports (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), so comparing them as
+strings orders them correctly and ``as_of >= '2023'`` means "in 2023 or later" on both engines.
+Timestamps written by forewarn (``retrieved``, ``ingested_at``) are ISO 8601 UTC text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "metadata",
+    "meta",
+    "sources",
+    "facts",
+    "documents",
+    "quotes",
+    "force_claims",
+    "events",
+]
+
+#: Bumped whenever a table changes; stored in ``meta`` under ``schema_version``.
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+#: Key/value settings of the store itself (schema version, which defaults were loaded).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: Where a fact or a document came from: a web page (``url``) or a local file (``file``).
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text),
+    Column("file", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", String(32)),
+    Column("retrieved", String(32)),
+    Index("ix_sources_url", "url"),
+)
+
+#: Sourced figures: one row per number, with the verbatim sentence it was read from.
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("topic", String(64)),
+    Column("entity", Text, nullable=False),
+    # As written in the fact base, annotations included, so a CSV round-trips unchanged.
+    Column("quantity", Text, nullable=False),
+    # The snake_case name without its annotations: what queries and conflict checks compare.
+    Column("base_quantity", Text, nullable=False),
+    # Text in round brackets: an attribution or qualifier ("Reuters", "Vucic claim").
+    Column("annotation", Text),
+    # Text in square brackets: notes on language, reliability or dating ("quote in German").
+    Column("note", Text),
+    Column("value", Float, nullable=False),
+    Column("unit", Text),
+    Column("as_of", String(10)),
+    Column("quote", Text),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("loaded_at", String(32)),
+    Index("ix_facts_entity", "entity"),
+    Index("ix_facts_base_quantity", "base_quantity"),
+)
+
+#: Ingested articles. ``sha256`` is of the normalised text (exact copies are stored once);
+#: ``story_id`` is the id of the first stored document of the same story (itself for the first).
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("url", Text),
+    Column("path", Text),
+    Column("title", Text),
+    Column("outlet", Text),
+    Column("pub_date", String(10)),
+    Column("text", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("story_id", Integer),
+    # MinHash signature of the word shingles (uint32 array), for near-duplicate detection.
+    Column("minhash", LargeBinary),
+    Column("ingested_at", String(32)),
+    Index("ix_documents_story", "story_id"),
+)
+
+_cascade = {"ondelete": "CASCADE"}
+
+#: Quoted words found in a document, with their character offsets in ``documents.text``.
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", **_cascade), nullable=False),
+    Column("speaker", Text),
+    Column("role", Text),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16)),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("sentence", Text),
+    Index("ix_quotes_document", "document_id"),
+)
+
+#: Numeric claims about forces (size, plans, cuts, budgets, procurement).
+force_claims = Table(
+    "force_claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", **_cascade), nullable=False),
+    Column("actor", Text),
+    Column("mission_or_location", Text),
+    Column("value", Float),
+    Column("value_max", Float),
+    Column("unit", Text),
+    Column("as_of", String(10)),
+    Column("approx", Boolean),
+    Column("kind", String(32)),
+    Column("sentence", Text),
+    Column("start", Integer),
+    Column("end", Integer),
+    Index("ix_force_claims_document", "document_id"),
+    Index("ix_force_claims_actor", "actor"),
+)
+
+#: Dated happenings; ``granularity`` is ``year``, ``month`` or ``day`` (from the date's form).
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", **_cascade), nullable=False),
+    Column("date", String(10)),
+    Column("granularity", String(8)),
+    Column("what", Text),
+    Column("sentence", Text),
+    Column("start", Integer),
+    Column("end", Integer),
+    Index("ix_events_document", "document_id"),
+    Index("ix_events_date", "date"),
+)
