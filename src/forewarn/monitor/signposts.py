@@ -366,6 +366,8 @@ def _signpost_error(exc: ValidationError, item: Mapping[str, Any], index: int, s
     node: Any = item
     kept: list[Any] = []
     for part in loc:
+        if isinstance(node, Mapping) and isinstance(part, int):
+            continue  # a single table given where a list is accepted: its index is not in the data
         if isinstance(node, Mapping) and part in node:
             kept.append(part)
             node = node[part]
@@ -664,7 +666,8 @@ def _text_mask(spec: EvidenceSpec, df: pd.DataFrame, fields: Sequence[str], acto
     body = _text(df, fields[0])
     for f in fields[1:]:
         body = body + "\n" + _text(df, f)
-    mask = body.str.contains(_phrase_regex(spec.phrases), regex=True).to_numpy(dtype=bool)
+    # np.array copies: pandas' copy-on-write hands out read-only views.
+    mask = np.array(body.str.contains(_phrase_regex(spec.phrases), regex=True), dtype=bool)
     if spec.actor:
         who = body
         for f in actor_fields:
@@ -699,7 +702,7 @@ def _records(ev: _Evidence, df: pd.DataFrame, mask: np.ndarray) -> list[dict[str
             "url": _value(doc.get("url")),
             "path": _value(doc.get("path")),
             "outlet": _value(doc.get("outlet")),
-            "date": row.get("_date"),
+            "date": _iso(row.get("_date")),
             "sentence": _value(sentence),
             "kind": _value(row.get("kind")),
             "value": _value(row.get("value")) if source == "force_claim" else None,
