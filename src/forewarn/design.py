@@ -114,12 +114,13 @@ _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
     # Steele, Lea and Flood (2014): a bijective mix with full avalanche; uint64 wraps by design.
-    z = x.astype(np.uint64, copy=True)
-    z ^= z >> np.uint64(30)
-    z *= _M1
-    z ^= z >> np.uint64(27)
-    z *= _M2
-    z ^= z >> np.uint64(31)
+    z = np.array(x, dtype=np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        z ^= z >> np.uint64(30)
+        z *= _M1
+        z ^= z >> np.uint64(27)
+        z *= _M2
+        z ^= z >> np.uint64(31)
     return z
 
 
@@ -146,7 +147,9 @@ def future_seeds(seed: Seed, futures: np.ndarray | Sequence[int] | int) -> np.nd
     if index.dtype.kind == "i" and index.size and index.min() < 0:
         raise InputError("future indices must be non-negative", field="futures")
     key = _child(to_seed_sequence(seed), _TAG_FUTURE_SEEDS).generate_state(1, np.uint64)[0]
-    return _splitmix64(key + (index.astype(np.uint64) + np.uint64(1)) * _GAMMA)
+    with np.errstate(over="ignore"):
+        state = key + (index.astype(np.uint64) + np.uint64(1)) * _GAMMA
+    return _splitmix64(state)
 
 
 # -- from the unit cube to parameter values ----------------------------------------------------
