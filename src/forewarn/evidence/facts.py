@@ -256,7 +256,7 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         The facts of every conflicting group, with a ``group`` column (``entity | quantity |
-        year``), sorted by group, then ``as_of``, then value.
+        unit | year``), sorted by group, then ``as_of``, then value.
     """
     cols = list(df.columns) + ["group"]
     if df.empty:
@@ -271,7 +271,7 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
     d = d[(n_values > 1) & (n_sources > 1)].copy()
     if d.empty:
         return pd.DataFrame(columns=cols)
-    d["group"] = d["entity"] + " | " + d["_q"] + " | " + d["_year"]
+    d["group"] = d["entity"] + " | " + d["_q"] + " | " + d["unit"].fillna("") + " | " + d["_year"]
     d = d.sort_values(["group", "as_of", "value"], kind="stable")
     return d.drop(columns=["_year", "_q"]).reset_index(drop=True)
 
