@@ -147,7 +147,7 @@ def critical_p(b: np.ndarray, q: np.ndarray) -> np.ndarray:
         i = np.flatnonzero(bad.ravel())[0]
         raise ValueError(
             f"no critical phosphorus level in [{_PCRIT_LOW}, {_PCRIT_HIGH}] for "
-            f"b={b.ravel()[i]!r}, q={q.ravel()[i]!r} (the function has the same sign at both ends)"
+            f"b={float(b.ravel()[i])!r}, q={float(q.ravel()[i])!r} (the function has the same sign at both ends)"
         )
     # Orient so that f(lo) < 0 < f(hi); the reference's bracket always has that orientation for
     # positive b, but the bisection should not depend on it.
