@@ -72,9 +72,10 @@ CLAIM_KINDS = ("strength", "planned", "reduction", "reinforcement", "historical"
 #: case-sensitively in sentences, so the pronoun "us" is not the United States; other names are
 #: matched case-insensitively. An actor not listed here matches its own name only.
 ACTOR_ALIASES: dict[str, tuple[str, ...]] = {
-    "United States": ("United States", "US", "U.S.", "USA", "U.S.A.", "America", "American", "Americans", "Pentagon"),
-    "NATO": ("NATO", "KFOR", "North Atlantic Treaty Organization"),
-    "Serbia": ("Serbia", "Serbian", "Belgrade"),
+    "United States": ("United States", "US", "U.S.", "USA", "U.S.A.", "United States of America", "America",
+                      "American", "Americans", "Pentagon", "US Army", "US forces", "U.S. forces"),
+    "NATO": ("NATO", "KFOR", "North Atlantic Treaty Organization", "Kosovo Force"),
+    "Serbia": ("Serbia", "Serbian", "Belgrade", "Serbian Armed Forces", "Serbian Army", "Vojska Srbije"),
     "Kosovo": ("Kosovo", "Kosovar", "Pristina", "Prishtina", "KSF", "Kosovo Security Force"),
     "European Union": ("European Union", "EU"),
     "Russia": ("Russia", "Russian", "Moscow", "Kremlin"),
@@ -91,14 +92,12 @@ def _alias_key(name: str) -> str:
 
 
 _ALIAS_INDEX = {_alias_key(alias): canon for canon, aliases in ACTOR_ALIASES.items() for alias in aliases}
-# Adjectives and places name an actor in a sentence, but a force claim's actor column holds the
-# country or organisation itself; only these aliases map a claim's actor.
-_CLAIM_ALIAS_INDEX = {
-    k: v for k, v in _ALIAS_INDEX.items() if k not in {"american", "americans", "pentagon", "kfor", "ksf",
-                                                       "kosovo security force", "belgrade", "pristina",
-                                                       "prishtina", "moscow", "kremlin", "serbian",
-                                                       "russian", "kosovar"}
-}
+# Adjectives and capitals name an actor in a sentence, but a force claim's actor column holds the
+# country, its armed forces or the organisation; only those map a claim's actor. Whole-KFOR
+# figures are NATO's (the annotation rule), and KSF figures are Kosovo's.
+_SENTENCE_ONLY = {"american", "americans", "pentagon", "belgrade", "pristina", "prishtina", "moscow", "kremlin",
+                  "serbian", "russian", "kosovar"}
+_CLAIM_ALIAS_INDEX = {k: v for k, v in _ALIAS_INDEX.items() if k not in _SENTENCE_ONLY}
 
 
 def canonical_actor(name: Any) -> str | None:

@@ -1,0 +1,151 @@
+"""Command: ``forewarn watch`` (registered on the shared app).
+
+Shows every signpost of a case, whether the evidence store holds evidence that fired it, that
+evidence (document, date, sentence), and the constraint it puts on the futures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .app import app
+
+__all__ = ["watch", "default_case_path"]
+
+
+def default_case_path() -> Path:
+    """The built-in Kosovo case file shipped in the package."""
+    from importlib import resources
+
+    return Path(str(resources.files("forewarn.kosovo").joinpath("case.toml")))
+
+
+def _open_store(db: str | None) -> Any:
+    from ..errors import ForewarnError, InputError
+    from ..evidence import ensure_defaults, open_store
+
+    try:
+        store = open_store(db, defaults=False)
+        ensure_defaults(store)
+    except ForewarnError:
+        raise
+    except Exception as exc:  # a driver or SQL error: the database given cannot be used
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"cannot use the evidence store ({first})", source=db or "FOREWARN_DB",
+                         field="--db") from None
+    return store
+
+
+def _read_evidence(store: Any) -> dict[str, Any]:
+    from ..errors import InputError
+
+    try:
+        return {name: getattr(store, name)() for name in ("force_claims", "quotes", "events", "documents")}
+    except Exception as exc:
+        raise InputError(f"cannot read the evidence store ({type(exc).__name__}: {exc})",
+                         source=getattr(store, "where", None), field="--db") from None
+
+
+@app.command("watch")
+def watch(
+    case: Optional[Path] = typer.Option(
+        None, "--case", help="Case file whose [[signposts]] to check (default: the built-in Kosovo case)."
+    ),
+    db: Optional[str] = typer.Option(
+        None, "--db", help="Evidence store: SQLAlchemy URL or SQLite file (default: $FOREWARN_DB, else the user data folder)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    max_evidence: int = typer.Option(3, "--max-evidence", min=0, help="Evidence items shown per signpost (tables only)."),
+) -> None:
+    """Check the case's signposts against the evidence store: which fired, on what evidence."""
+    from ..monitor.signposts import evaluate, parse_signposts
+    from ..space import load_case
+
+    path = case if case is not None else default_case_path()
+    loaded = load_case(path)
+    signposts = parse_signposts(loaded)
+    store = _open_store(db)
+    try:
+        evidence = _read_evidence(store)
+        where = getattr(store, "url", None) or str(db)
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+    statuses = evaluate(signposts, evidence)
+    n_docs = len(evidence["documents"])
+
+    if as_json:
+        payload = {
+            "case": loaded.name,
+            "case_path": str(path),
+            "store": where,
+            "documents": n_docs,
+            "fired": sum(s.fired for s in statuses),
+            "signposts": [s.to_dict() for s in statuses],
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    _print_tables(loaded.name, where, n_docs, statuses, max_evidence)
+
+
+def _print_tables(case_name: str, where: str, n_docs: int, statuses: list[Any], max_evidence: int) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    fired = [s for s in statuses if s.fired]
+    console.print(
+        f"[bold]Signposts[/] of case [bold]{escape(case_name)}[/]: {len(fired)} of {len(statuses)} fired, "
+        f"on {n_docs} document{'s' if n_docs != 1 else ''} in {escape(where)}"
+    )
+    if not statuses:
+        console.print("The case declares no signposts.")
+        return
+    table = Table(show_lines=False)
+    table.add_column("signpost", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    table.add_column("first seen", no_wrap=True)
+    table.add_column("evidence", justify="right")
+    table.add_column("narrows")
+    for s in statuses:
+        if s.fired:
+            state = "[bold red]FIRED[/]"
+            narrows = "; ".join(str(c) for c in s.constraints) or "-"
+            if s.unresolved:
+                narrows += " (unresolved: " + "; ".join(s.unresolved) + ")"
+        else:
+            state = "[dim]not fired[/]"
+            narrows = "[dim]" + escape("; ".join(_declared(n) for n in s.narrows) or "-") + "[/]"
+        table.add_row(escape(s.name), state, s.first_seen or "-", str(len(s.evidence)), narrows)
+    console.print(table)
+    for s in fired:
+        console.print()
+        console.print(f"[bold]{escape(s.name)}[/]: {escape(s.description)}")
+        for item in s.evidence[:max_evidence]:
+            doc = item.get("title") or item.get("url") or item.get("path") or f"document {item.get('document_id')}"
+            address = item.get("url") or item.get("path") or ""
+            console.print(f"  {item.get('date') or 'undated'}  {escape(str(doc))}"
+                          + (f"  <{escape(str(address))}>" if address and address != doc else ""))
+            detail = item["source"].replace("_", " ")
+            if item["source"] == "force_claim" and item.get("value") is not None:
+                detail += f" ({item.get('kind')}: {item.get('value')} {item.get('unit') or ''})".rstrip()
+            elif item["source"] == "quote" and item.get("speaker"):
+                detail += f" ({item['speaker']})"
+            console.print(f"    {escape(detail)}: \u201c{escape(str(item.get('sentence') or ''))}\u201d")
+        if len(s.evidence) > max_evidence:
+            console.print(f"  ... and {len(s.evidence) - max_evidence} more (--max-evidence, or --json for all)")
+
+
+def _declared(n: Any) -> str:
+    if n.offset_years is not None:
+        sign = "+" if n.offset_years >= 0 else "-"
+        return f"{n.uncertainty} {n.op} year of evidence {sign} {abs(n.offset_years)}"
+    if n.op == "in":
+        return f"{n.uncertainty} in {list(n.value)}"
+    return f"{n.uncertainty} {n.op} {n.value}"

@@ -1,0 +1,179 @@
+"""``forewarn watch``: signposts of a case checked against an evidence store, end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+import pytest
+
+ARTICLE = resources.files("forewarn").joinpath("data", "articles", "rfe-kfor-us-troops.txt").read_text(encoding="utf-8")
+
+CASE = """
+name = "watchtest"
+model = "watchtest_model.py:run"
+
+[[uncertainties]]
+name = "us_withdrawal_year"
+kind = "integer"
+low = 2025
+high = 2040
+
+[[outcomes]]
+name = "y"
+
+[[signposts]]
+name = "us_kfor_small"
+description = "The US contingent in KFOR reported below 1,000"
+[signposts.evidence]
+actor = "U.S."
+place = "KFOR|Kosovo"
+kinds = ["strength"]
+threshold = { unit = "troops", op = "<", value = 1000 }
+since = "2025-01-01"
+[signposts.narrows]
+uncertainty = "us_withdrawal_year"
+op = "<="
+offset_years = 3
+
+[[signposts]]
+name = "kfor_below_4000"
+description = "KFOR strength reported below 4,000"
+[signposts.evidence]
+actor = "KFOR"
+place = "KFOR"
+kinds = ["strength"]
+threshold = { unit = "troops", op = "<", value = 4000 }
+"""
+
+
+def run_cli(args, capsys):
+    from forewarn.cli import main, watch  # noqa: F401  (importing watch registers the command)
+
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+@pytest.fixture
+def case_file(tmp_path):
+    path = tmp_path / "case.toml"
+    path.write_text(CASE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def hand_store(tmp_path, monkeypatch):
+    """A store holding one hand-built document and its claims (no extractor involved)."""
+    from forewarn.evidence import open_store
+
+    url = tmp_path / "hand.db"
+    monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "unused.db"))
+    text = "The US has 450 soldiers in KFOR. KFOR has 4,100 troops."
+    claims = [
+        {"actor": "United States", "mission_or_location": "KFOR", "value": 450, "unit": "troops", "as_of": "2026-04",
+         "kind": "strength", "sentence": "The US has 450 soldiers in KFOR.", "start": 0, "end": 32},
+        {"actor": "NATO", "mission_or_location": "KFOR", "value": 4100, "unit": "troops", "as_of": "2026-04",
+         "kind": "strength", "sentence": "KFOR has 4,100 troops.", "start": 33, "end": 55},
+    ]
+    with open_store(url, defaults=False) as store:
+        store.add_document(
+            {"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(), "url": "https://example.org/kfor",
+             "title": "US contingent shrinks", "pub_date": "2026-04-02"},
+            {"force_claims": claims},
+        )
+    return url
+
+
+def test_watch_json_known_answer(case_file, hand_store, capsys):
+    code, out, err = run_cli(["watch", "--case", str(case_file), "--db", str(hand_store), "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["case"] == "watchtest"
+    by_name = {s["name"]: s for s in data["signposts"]}
+    assert list(by_name) == ["us_kfor_small", "kfor_below_4000"]
+    small = by_name["us_kfor_small"]
+    assert small["fired"] is True and small["first_seen"] == "2026-04"
+    assert small["constraints"][0]["text"] == "us_withdrawal_year <= 2029"
+    hand = [e for e in small["evidence"] if e["url"] == "https://example.org/kfor"]
+    assert [e["sentence"] for e in hand] == ["The US has 450 soldiers in KFOR."]
+    assert hand[0]["title"] == "US contingent shrinks" and hand[0]["value"] == 450
+    # 4,100 is not below 4,000 (and the framing article's 4,600 is not either)
+    assert by_name["kfor_below_4000"]["fired"] is False
+    assert data["fired"] == sum(s["fired"] for s in data["signposts"])
+
+
+def test_watch_table(case_file, hand_store, capsys):
+    code, out, err = run_cli(["watch", "--case", str(case_file), "--db", str(hand_store)], capsys)
+    assert code == 0, err
+    assert "us_kfor_small" in out and "FIRED" in out and "not fired" in out
+    assert "The US has 450 soldiers in KFOR." in out
+    assert "US contingent shrinks" in out
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (('op = "<="', 'op = "=<"'), "us_kfor_small.narrows.op"),
+        (('kinds = ["strength"]\nthreshold = { unit = "troops", op = "<", value = 1000 }',
+          'kinds = ["strength"]\ncolour = "red"'), "unknown key 'colour'"),
+        (('uncertainty = "us_withdrawal_year"', 'uncertainty = "serbian_threat"'), "'serbian_threat'"),
+    ],
+)
+def test_watch_bad_case_exits_2(tmp_path, hand_store, capsys, edit, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(CASE.replace(*edit, 1), encoding="utf-8")
+    code, out, err = run_cli(["watch", "--case", str(path), "--db", str(hand_store)], capsys)
+    assert code == 2
+    assert words in err and "bad.toml" in err
+
+
+def test_watch_missing_case_exits_2(tmp_path, hand_store, capsys):
+    code, _, err = run_cli(["watch", "--case", str(tmp_path / "nope.toml"), "--db", str(hand_store)], capsys)
+    assert code == 2 and "nope.toml" in err
+
+
+@pytest.mark.parametrize("kind", ["folder", "not_sqlite"])
+def test_watch_bad_database_exits_2(tmp_path, case_file, capsys, kind):
+    bad = tmp_path / "bad.db"
+    if kind == "folder":
+        bad.mkdir()
+    else:
+        bad.write_bytes(b"this is not a database, just some text\n" * 4)
+    code, _, err = run_cli(["watch", "--case", str(case_file), "--db", str(bad)], capsys)
+    assert code == 2 and "bad.db" in err
+
+
+def test_watch_on_framing_article_with_test_case(tmp_path, monkeypatch, case_file, capsys):
+    """Real store, real extractor: the framing article's 'about 600 soldiers' in KFOR (2025-03)."""
+    pytest.importorskip("forewarn.monitor.extract")
+    monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
+    code, out, err = run_cli(["watch", "--case", str(case_file), "--json"], capsys)
+    assert code == 0, err
+    small = next(s for s in json.loads(out)["signposts"] if s["name"] == "us_kfor_small")
+    assert small["fired"], "no US strength claim below 1,000 in KFOR/Kosovo was extracted from the article"
+    sentences = [e["sentence"] for e in small["evidence"]]
+    assert any("about 600 soldiers" in s for s in sentences), sentences
+    assert all(s in ARTICLE for s in sentences)
+    assert small["first_seen"].startswith("2025")
+    assert small["constraints"][0]["text"] == "us_withdrawal_year <= 2028"
+
+
+def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
+    """The default command: built-in Kosovo case, fresh store with the framing article ingested."""
+    pytest.importorskip("forewarn.monitor.extract")
+    monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
+    code, out, err = run_cli(["watch", "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["case"] == "kosovo" and data["documents"] >= 1
+    fired = [s for s in data["signposts"] if s["fired"]]
+    assert fired, "no signpost of the built-in case fired on the framing article: " + json.dumps(
+        [{k: s[k] for k in ("name", "narrows")} for s in data["signposts"]])
+    for s in fired:
+        assert s["evidence"] and all(e["sentence"] and e["sentence"] in ARTICLE for e in s["evidence"]), s
+    code, out, err = run_cli(["watch"], capsys)
+    assert code == 0, err
+    assert "FIRED" in out and fired[0]["evidence"][0]["sentence"] in out
