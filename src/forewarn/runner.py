@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from pathlib import Path
@@ -190,6 +191,7 @@ def run(
         finally:
             if own_pool is not None:
                 own_pool.shutdown(wait=True, cancel_futures=True)
+            state.flush()
 
     state.complete()
     return Results(out, state.data)
@@ -355,18 +357,27 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class _Manifest:
-    """The manifest being written by the main process."""
+    """The manifest being written by the main process.
+
+    Rewriting it after every chunk would cost O(chunks^2) for runs of many small chunks, so it
+    is saved at most every ``interval`` seconds, and always when the run stops (even on an
+    error). A chunk written but not yet recorded is simply computed again on resume.
+    """
+
+    interval = 0.25
 
     def __init__(self, folder: Path, data: dict[str, Any], done: dict[int, dict[str, Any]]) -> None:
         self.folder = folder
         self.data = data
         self.done = dict(done)
-        self.data["chunks"] = sorted(self.done.values(), key=lambda c: c["index"])
+        self.dirty = True
+        self.saved_at = 0.0
 
     def add(self, record: dict[str, Any]) -> None:
         self.done[record["index"]] = record
-        self.data["chunks"] = sorted(self.done.values(), key=lambda c: c["index"])
-        self.save()
+        self.dirty = True
+        if time.monotonic() - self.saved_at >= self.interval:
+            self.save()
 
     def complete(self) -> None:
         if len(self.done) != self.data["n_chunks"]:  # pragma: no cover - guarded by run()
@@ -376,8 +387,15 @@ class _Manifest:
         self.save()
 
     def save(self) -> None:
+        self.data["chunks"] = sorted(self.done.values(), key=lambda c: c["index"])
         text = json.dumps(self.data, indent=1, ensure_ascii=False) + "\n"
         _write_bytes_atomic(self.folder / MANIFEST, text.encode("utf-8"))
+        self.dirty = False
+        self.saved_at = time.monotonic()
+
+    def flush(self) -> None:
+        if self.dirty:
+            self.save()
 
 
 def _new_manifest(case, design, seed: Any, total: int, chunk_size: int, version: str) -> dict[str, Any]:

@@ -1,0 +1,272 @@
+"""The ensemble runner: determinism, atomic chunks, resume, refusals, bounded memory."""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import forewarn
+from forewarn.design import experiments
+from forewarn.errors import InputError, ModelOutputError
+from forewarn.results import open_results
+from forewarn.runner import run
+from models_for_tests import write_case
+
+N_FUTURES = 30  # x 2 strategies = 60 experiments
+
+
+@pytest.fixture
+def case(tmp_path):
+    return forewarn.load_case(write_case(tmp_path / "case"))
+
+
+def _bytes(results):
+    """Every outcome column (series included) and the design, as raw bytes."""
+    out = {name: np.ascontiguousarray(a).tobytes() for name, a in results.outcomes().items()}
+    out["seed"] = results.experiments["seed"].to_numpy().tobytes()
+    return out
+
+
+def test_bit_identical_whatever_chunking_and_workers(case, tmp_path):
+    reference = run(case, n=N_FUTURES, seed=11, out=tmp_path / "ref", chunk_size=10_000)
+    assert reference.n == 2 * N_FUTURES
+    assert len(reference.manifest["chunks"]) == 1
+    want = _bytes(reference)
+    ref_outcomes = reference.outcomes()
+    assert ref_outcomes["level"].shape == (2 * N_FUTURES, 5)
+    for label, kwargs in {
+        "chunk 1": dict(chunk_size=1),
+        "chunk 7": dict(chunk_size=7),
+        "chunk 7, 2 processes": dict(chunk_size=7, workers=2),
+        "chunk 4, thread executor": dict(chunk_size=4, executor=ThreadPoolExecutor(3)),
+    }.items():
+        res = run(case, n=N_FUTURES, seed=11, out=tmp_path / label.replace(" ", "_").replace(",", ""), **kwargs)
+        got = _bytes(res)
+        assert got.keys() == want.keys()
+        for name in want:
+            assert got[name] == want[name], f"{name} differs with {label}"
+            if name != "seed":
+                assert np.array_equal(res.outcomes([name])[name], ref_outcomes[name])
+        assert res.experiments.equals(reference.experiments), label
+    # Another seed really changes the outcomes (the test above could not pass by accident).
+    other = run(case, n=N_FUTURES, seed=12, out=tmp_path / "other")
+    assert _bytes(other)["final"] != want["final"]
+
+
+def test_common_random_numbers_across_strategies(case, tmp_path):
+    res = run(case, n=8, seed=5, out=tmp_path / "run")
+    ex = res.experiments
+    assert list(ex["strategy"][:4]) == ["idle", "push", "idle", "push"]
+    by_future = ex.groupby("future")["seed"].nunique()
+    assert (by_future == 1).all()
+    assert ex.groupby("future")["drift"].nunique().eq(1).all()
+    # Only `effort` differs between strategies (0 and 3), shifting each year by 0.1 * 3.
+    level = res.outcomes(["level"])["level"]
+    np.testing.assert_allclose(level[0::2] - level[1::2], np.cumsum(np.full((8, 5), 0.3), axis=1), atol=1e-12)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunk_size=st.integers(1, 25), n=st.integers(1, 12))
+def test_any_chunk_size_gives_the_same_rows(case, tmp_path_factory, chunk_size, n):
+    folder = tmp_path_factory.mktemp("prop")
+    a = run(case, n=n, seed=2, out=folder / "a", chunk_size=chunk_size)
+    b = run(case, n=n, seed=2, out=folder / "b", chunk_size=1000)
+    assert _bytes(a) == _bytes(b)
+    assert a.manifest["n_chunks"] == -(-2 * n // chunk_size)
+    assert sorted(c["index"] for c in a.manifest["chunks"]) == list(range(a.manifest["n_chunks"]))
+
+
+def test_manifest_records_what_was_run(case, tmp_path):
+    res = run(case, n=10, seed=3, out=tmp_path / "run", chunk_size=6, method="mc")
+    m = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert m["format"] == "forewarn-run" and m["format_version"] == 1
+    assert m["forewarn_version"] == forewarn.__version__
+    assert m["case"]["name"] == "walk" and m["case"]["hash"] == case.hash()
+    assert m["model"]["import"] == "models_for_tests.py:noisy"
+    assert m["model"]["version"].startswith("1.0+sha256.")
+    assert m["design"]["futures"]["method"] == "mc"
+    assert m["seed"] == 3
+    assert (m["n_experiments"], m["n_futures"], m["chunk_size"], m["n_chunks"]) == (20, 10, 6, 4)
+    assert m["strategies"] == ["idle", "push"]
+    assert m["years"] == [2026, 2027, 2028, 2029, 2030]
+    assert {o["name"]: (o["kind"], o["direction"]) for o in m["outcomes"]} == {
+        "final": ("scalar", "minimize"), "worst": ("scalar", "minimize"), "level": ("series", "info"),
+    }
+    assert set(m["packages"]) >= {"numpy", "pandas", "pyarrow", "scipy"}
+    assert m["complete"] is True and m["created"]
+    assert [c["rows"] for c in m["chunks"]] == [6, 6, 6, 2]
+    res.verify()
+    assert (tmp_path / "run" / "case.toml").read_text() == (case.path).read_text()
+    assert res.case.hash() == case.hash()
+
+
+def test_ready_design_and_case_path_and_strategies(case, tmp_path):
+    design = experiments(case, 5, method="lhs", seed=9, strategies=["push"])
+    res = run(case.path, design, out=tmp_path / "a", chunk_size=2)
+    assert res.manifest["seed"] == 9 and res.manifest["strategies"] == ["push"]
+    same = run(case, n=5, seed=9, strategies=["push"], out=tmp_path / "b")
+    assert _bytes(res) == _bytes(same)
+    # `design="lhs"` is a shorthand for method, as in forewarn.run(case, n=..., design="lhs").
+    short = run(case, "lhs", n=5, seed=9, strategies=["push"], out=tmp_path / "c")
+    assert _bytes(short) == _bytes(same)
+
+
+def test_progress_reports_every_chunk(case, tmp_path):
+    calls = []
+    run(case, n=10, seed=1, out=tmp_path / "run", chunk_size=3, progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 20) and calls[-1] == (20, 20)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert len(calls) == 1 + 7
+
+
+class _CountingExecutor(ThreadPoolExecutor):
+    """Counts how many submitted chunks are unfinished at once."""
+
+    def __init__(self, workers):
+        super().__init__(workers)
+        self.lock = threading.Lock()
+        self.live = 0
+        self.peak = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self.lock:
+            self.live += 1
+            self.peak = max(self.peak, self.live)
+        fut = super().submit(fn, *args, **kwargs)
+        fut.add_done_callback(self._done)
+        return fut
+
+    def _done(self, _):
+        with self.lock:
+            self.live -= 1
+
+
+def test_at_most_workers_plus_one_chunks_in_flight(case, tmp_path):
+    pool = _CountingExecutor(2)
+    run(case, n=40, seed=1, out=tmp_path / "run", chunk_size=2, executor=pool)
+    pool.shutdown()
+    assert 1 <= pool.peak <= 3
+
+
+def test_resume_skips_done_chunks_and_ignores_strays(case, tmp_path):
+    out = tmp_path / "run"
+    full = run(case, n=20, seed=4, out=out, chunk_size=5)
+    want = _bytes(full)
+    m = json.loads((out / "manifest.json").read_text())
+    kept = [c for c in m["chunks"] if c["index"] in (0, 1, 3)]
+    m["chunks"], m["complete"] = kept, False
+    (out / "manifest.json").write_text(json.dumps(m))
+    chunks = out / "chunks"
+    # Stray files a killed run could leave: a half-written temporary file, and chunk files that
+    # the manifest does not record (one with wrong numbers in a pending slot, one out of range).
+    (chunks / ".part-000002.parquet.x1.tmp").write_bytes(b"PAR1 half written")
+    (chunks / "part-000002.parquet").write_bytes((chunks / "part-000000.parquet").read_bytes())
+    (chunks / "part-000099.parquet").write_bytes((chunks / "part-000000.parquet").read_bytes())
+    (chunks / "part-000005.parquet").unlink()
+    mtime = (chunks / "part-000003.parquet").stat().st_mtime_ns
+
+    partial = open_results(out, allow_incomplete=True)
+    assert partial.n == 15
+    assert partial.query("select count(*) as k from results")["k"][0] == 15  # strays unseen
+    with pytest.raises(InputError, match="incomplete"):
+        open_results(out)
+
+    calls = []
+    res = run(case, n=20, seed=4, out=out, chunk_size=5, resume=True, progress=lambda d, t: calls.append(d))
+    assert calls[0] == 15 and calls[-1] == 40
+    assert _bytes(res) == want
+    assert (chunks / "part-000003.parquet").stat().st_mtime_ns == mtime  # done chunks not redone
+    assert sorted(p.name for p in chunks.iterdir()) == [f"part-{i:06d}.parquet" for i in range(8)]
+    res.verify()
+    assert res.manifest["complete"] and res.manifest.get("resumed")
+
+
+def test_resume_refuses_a_different_run(case, tmp_path):
+    out = tmp_path / "run"
+    run(case, n=6, seed=4, out=out, chunk_size=5)
+    before = (out / "manifest.json").read_bytes()
+    with pytest.raises(InputError, match=r"seed: 5 now, 4 in the run"):
+        run(case, n=6, seed=5, out=out, chunk_size=5, resume=True)
+    with pytest.raises(InputError, match="chunk size"):
+        run(case, n=6, seed=4, out=out, chunk_size=4, resume=True)
+    with pytest.raises(InputError, match="design"):
+        run(case, n=7, seed=4, out=out, chunk_size=5, resume=True)
+    other = forewarn.load_case(write_case(tmp_path / "other", model="slow_noisy"))
+    with pytest.raises(InputError, match="case"):
+        run(other, n=6, seed=4, out=out, chunk_size=5, resume=True)
+    assert (out / "manifest.json").read_bytes() == before
+    # A complete matching run resumes to itself.
+    assert run(case, n=6, seed=4, out=out, chunk_size=5, resume=True).n == 12
+
+
+def test_refuses_non_empty_folders_unless_overwrite(case, tmp_path):
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="not empty"):
+        run(case, n=3, out=out)
+    with pytest.raises(InputError, match="not empty"):
+        run(case, n=3, out=out, resume=True)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    run(case, n=3, out=out, overwrite=True)
+    with pytest.raises(InputError, match="already holds a run"):
+        run(case, n=3, out=out)
+    res = run(case, n=4, seed=1, out=out, overwrite=True, chunk_size=3)
+    assert res.n == 8 and (out / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in (out / "chunks").iterdir()) == ["part-000000.parquet", "part-000001.parquet", "part-000002.parquet"]
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="file"):
+        run(case, n=3, out=tmp_path / "file")
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=0), "n"),
+        (dict(n=3, chunk_size=0), "chunk-size"),
+        (dict(n=3, workers=0), "workers"),
+        (dict(n=3, method="latin"), "unknown design method"),
+        (dict(n=3, strategies=["nope"]), "no strategy named 'nope'"),
+        (dict(n=3, seed=-1), "seed"),
+        (dict(), "number of futures"),
+    ],
+)
+def test_bad_arguments_create_nothing(case, tmp_path, kwargs, match):
+    out = tmp_path / "run"
+    with pytest.raises(InputError, match=match):
+        run(case, out=out, **kwargs)
+    assert not out.exists()
+
+
+def test_model_returning_nan_fails_and_leaves_no_chunk(tmp_path):
+    case = forewarn.load_case(write_case(tmp_path / "case", model="nan_noisy"))
+    design = experiments(case, 30, seed=8)
+    drift = design.rows(0, design.n)["drift"].to_numpy()
+    first_bad = int(np.flatnonzero(drift > 0.9)[0])
+    chunk = 4
+    bad_chunk = first_bad // chunk
+    assert bad_chunk >= 1  # the seed is chosen so that some chunks succeed first
+    out = tmp_path / "run"
+    with pytest.raises(ModelOutputError, match=rf"outcome 'final'.*NaN in experiment {first_bad}\b"):
+        run(case, design, out=out, chunk_size=chunk)
+    files = sorted(p.name for p in (out / "chunks").iterdir())
+    assert files == [f"part-{i:06d}.parquet" for i in range(bad_chunk)]
+    m = json.loads((out / "manifest.json").read_text())
+    assert not m["complete"] and [c["index"] for c in m["chunks"]] == list(range(bad_chunk))
+
+
+@pytest.mark.slow
+def test_nan_in_a_worker_process_fails_the_same_way(tmp_path):
+    case = forewarn.load_case(write_case(tmp_path / "case", model="nan_noisy"))
+    out = tmp_path / "run"
+    with pytest.raises(ModelOutputError, match="NaN"):
+        run(case, n=30, seed=8, out=out, chunk_size=4, workers=2)
+    assert not list((out / "chunks").glob("*.tmp"))
+    m = json.loads((out / "manifest.json").read_text())
+    assert not m["complete"]
