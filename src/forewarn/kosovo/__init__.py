@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
     from forewarn.space import Case
 
-__all__ = ["case_path", "load_kosovo_case"]
+__all__ = ["case_path", "load_kosovo_case", "default_inputs"]
 
 
 def case_path() -> Path:
@@ -31,3 +33,41 @@ def load_kosovo_case() -> Case:
     from forewarn.space import load_case
 
     return load_case(case_path())
+
+
+def default_inputs(
+    n: int = 1, *, strategy: str | None = None, case: Case | None = None, seed: int = 0, **overrides: Any
+) -> dict[str, np.ndarray]:
+    """Model inputs for ``n`` identical experiments: every default, a strategy's levers, overrides.
+
+    Parameters
+    ----------
+    n : int
+        Number of rows.
+    strategy : str, optional
+        A strategy of the case whose levers replace the defaults.
+    case : Case, optional
+        The case (the built-in one when omitted).
+    seed : int
+        The ``seed`` column (the same for every row).
+    **overrides
+        Values (scalars or arrays of length ``n``) for any uncertainty, lever or constant.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Ready for :func:`forewarn.kosovo.model.kosovo_model`.
+    """
+    import numpy as np
+
+    case = case if case is not None else load_kosovo_case()
+    values: dict[str, Any] = case.defaults()
+    if strategy is not None:
+        values.update(case.strategy_levers(strategy))
+    unknown = sorted(set(overrides) - set(values) - {"seed"})
+    if unknown:
+        raise KeyError(f"not an uncertainty, lever or constant of the case: {', '.join(unknown)}")
+    values.update(overrides)
+    out = {k: np.broadcast_to(np.asarray(v), (n,)).copy() for k, v in values.items()}
+    out["seed"] = np.full(n, seed, dtype=np.uint64)
+    return out
