@@ -96,6 +96,12 @@ def _child(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, *key))
 
 
+def _rng(ss: np.random.SeedSequence) -> np.random.Generator:
+    # A fresh copy: scipy spawns from the generator it is given, which would advance the
+    # caller's SeedSequence and make the next use of the same seed differ.
+    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key, pool_size=ss.pool_size))
+
+
 def _plain_seed(ss: np.random.SeedSequence) -> Any:
     # What a user would pass to get this stream again: the int, unless it is a spawned child.
     return ss if ss.spawn_key else ss.entropy
@@ -214,7 +220,7 @@ def _unit_lhs(d: int, n: int, ss: np.random.SeedSequence, options: dict[str, Any
 
     if d == 0:
         return np.empty((n, 0))
-    engine = qmc.LatinHypercube(d, rng=np.random.default_rng(ss), **options)
+    engine = qmc.LatinHypercube(d, rng=_rng(ss), **options)
     return engine.random(n)
 
 
@@ -226,7 +232,7 @@ def _unit_mc_block(d: int, ss: np.random.SeedSequence, block: int, block_size: i
 def _sobol_engine(d: int, ss: np.random.SeedSequence) -> Any:
     from scipy.stats import qmc
 
-    return qmc.Sobol(d, scramble=True, rng=np.random.default_rng(ss))
+    return qmc.Sobol(d, scramble=True, rng=_rng(ss))
 
 
 def _unit_sobol(d: int, ss: np.random.SeedSequence, start: int, stop: int) -> np.ndarray:
@@ -355,12 +361,12 @@ def sample(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # non-power-of-two n: SALib's advice only
             unit = salib_sobol.sample(
-                _unit_problem(params), n, calc_second_order=second, scramble=True, seed=np.random.default_rng(ss)
+                _unit_problem(params), n, calc_second_order=second, scramble=True, seed=_rng(ss)
             )
     else:  # morris
         from SALib.sample import morris as salib_morris
 
-        unit = salib_morris.sample(_unit_problem(params), n, seed=np.random.default_rng(ss), **options)
+        unit = salib_morris.sample(_unit_problem(params), n, seed=_rng(ss), **options)
     return _frame(params, np.asarray(unit, dtype=np.float64))
 
 
