@@ -410,7 +410,7 @@ class Prim:
         paste: bool = True,
         n_boxes: int = 1,
         min_coverage: float = 0.05,
-        density_tol: float = 0.02,
+        density_tol: float = 0.05,
         drop_tol: float = 0.01,
     ) -> None:
         self.peel_alpha = peel_alpha
@@ -830,8 +830,8 @@ class Prim:
     def _default_limits(self, traj: pd.DataFrame, lims: list[_Limits], remaining: np.ndarray) -> tuple[_Limits, int]:
         dens = traj["density"].to_numpy()
         best = dens.max()
-        cand = traj[dens >= best - self.density_tol]
-        cand = cand.sort_values(["res_dim", "coverage", "id"], ascending=[True, False, True], kind="stable")
+        cand = traj[dens >= best - self.density_tol].assign(score=lambda t: t["coverage"] * t["density"])
+        cand = cand.sort_values(["res_dim", "score", "id"], ascending=[True, False, True], kind="stable")
         tid = int(cand["id"].iloc[0])
         lim = lims[tid].copy()
         y = self._data.y
