@@ -407,8 +407,9 @@ def check_against_case(signposts: Sequence[Signpost], case: Any) -> None:
     params = {p.name: p for p in getattr(case, "uncertainties", ())}
     levers = {p.name for p in getattr(case, "levers", ())}
     source = getattr(case, "path", None)
-    for sp in signposts:
+    for i, sp in enumerate(signposts):
         for j, nw in enumerate(sp.narrows):
+            base = ("signposts", i, "narrows") + ((j,) if len(sp.narrows) > 1 else ())
             where = f"signposts.{sp.name}.narrows" + (f"[{j}]" if len(sp.narrows) > 1 else "")
             p = params.get(nw.uncertainty)
             if p is None:
@@ -417,19 +418,22 @@ def check_against_case(signposts: Sequence[Signpost], case: Any) -> None:
                 raise CaseError(
                     f"signpost {sp.name!r} narrows {nw.uncertainty!r}, which is not an uncertainty of the case"
                     f"{hint} (uncertainties: {known})",
-                    source=source, field=f"{where}.uncertainty",
+                    source=source, line=_line(source, base + ("uncertainty",)),
+                    field=f"{where}.uncertainty",
                 )
             kind = getattr(p, "kind", None)
             if nw.offset_years is not None and kind not in ("real", "integer"):
                 raise CaseError(
                     f"signpost {sp.name!r}: offset_years needs a real or integer uncertainty, "
                     f"{nw.uncertainty!r} is {kind}",
-                    source=source, field=f"{where}.offset_years",
+                    source=source, line=_line(source, base + ("offset_years",)),
+                    field=f"{where}.offset_years",
                 )
             if nw.op in ("<", "<=", ">", ">=") and kind not in ("real", "integer"):
                 raise CaseError(
                     f"signpost {sp.name!r}: op {nw.op!r} needs a real or integer uncertainty, {nw.uncertainty!r} is {kind}",
-                    source=source, field=f"{where}.op",
+                    source=source, line=_line(source, base + ("op",)),
+                    field=f"{where}.op",
                 )
             if kind in ("categorical", "boolean") and nw.value is not None:
                 values = nw.value if nw.op == "in" else (nw.value,)
@@ -437,7 +441,7 @@ def check_against_case(signposts: Sequence[Signpost], case: Any) -> None:
                     problem = p.check_value(v) if hasattr(p, "check_value") else None
                     if problem:
                         raise CaseError(f"signpost {sp.name!r}: value {problem}", source=source,
-                                        field=f"{where}.value")
+                                        line=_line(source, base + ("value",)), field=f"{where}.value")
 
 
 # -- evaluation ------------------------------------------------------------------------------
