@@ -284,7 +284,10 @@ def model_version(model: Any) -> str:
     SHA-256 of the model's source file, e.g. ``"1.0+sha256.3f2a9c1d0b7e"``."""
     fn = inspect.unwrap(model.fn if isinstance(model, ScalarModel) else model)
     module = inspect.getmodule(fn)
-    version = getattr(module, "__version__", None) if module is not None else None
+    if module is not None:
+        version = getattr(module, "__version__", None)
+    else:  # a function from a module that is not in sys.modules: its globals are its module's
+        version = getattr(fn, "__globals__", {}).get("__version__")
     digest = None
     try:
         source = inspect.getsourcefile(fn) or (getattr(module, "__file__", None) if module else None)

@@ -1,0 +1,77 @@
+"""``forewarn case check|show``: exit 0 with a summary, exit 2 with one line, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from forewarn.cli import main
+
+CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
+BAD = sorted(p.stem for p in CASES.glob("bad_*.toml"))
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def cases_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "cases"
+    shutil.copytree(CASES, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.mark.parametrize("command", ["check", "show"])
+def test_check_good_case(cases_copy, capsys, command):
+    before = snapshot(cases_copy)
+    code, out, err = run_cli(["case", command, str(cases_copy / "toy.toml")], capsys)
+    assert code == 0, err
+    for word in ("toy", "uncertainties (4)", "levers (2)", "strategies (2)", "outcomes (3)", "F0001", "calm", "cheap", "ok"):
+        assert word in out
+    assert "assumption:" in out
+    assert snapshot(cases_copy) == before
+
+
+@pytest.mark.parametrize("stem", BAD)
+def test_check_bad_case_exits_2_with_one_line(cases_copy, capsys, stem):
+    path = cases_copy / f"{stem}.toml"
+    before = snapshot(cases_copy)
+    code, out, err = run_cli(["case", "check", str(path)], capsys)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"error: {path}:")
+    marked = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "# error here" in t)
+    assert f"{path.name}:{marked}:" in lines[0]
+    if stem.startswith("bad_model"):
+        assert ": model: " in lines[0]
+    assert snapshot(cases_copy) == before  # nothing written, not even bytecode
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    code, _, err = run_cli(["case", "check", str(tmp_path / "none.toml")], capsys)
+    assert code == 2 and "no such case file" in err
+
+
+def test_installed_command(tmp_path):
+    exe = Path(sys.executable).with_name("forewarn")
+    if not exe.exists():
+        pytest.skip("the forewarn script is not installed beside this Python")
+    ok = subprocess.run([exe, "case", "check", str(CASES / "toy.toml")], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run([exe, "case", "check", str(CASES / "bad_kind.toml")], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "bad_kind.toml:13: uncertainties.b.kind:" in bad.stderr
