@@ -432,3 +432,17 @@ def test_narrow_property(years, n_strategies, bound, op):
     # order of constraints does not change the kept set
     two = statuses + [fired("t", "us_withdrawal_year", ">=", 2030)]
     np.testing.assert_array_equal(narrow(x, two, on_empty="return"), narrow(x, two[::-1], on_empty="return"))
+
+
+def test_frames():
+    from forewarn.monitor.signposts import evidence_frame, statuses_frame
+
+    statuses = evaluate([DRAWDOWN, PHRASES], ev(claims()))
+    frame = statuses_frame(statuses)
+    assert list(frame["name"]) == ["us_drawdown_announced", "us_pullout_talk"]
+    assert list(frame["fired"]) == [True, False]
+    assert list(frame["constraints"]) == ["us_withdrawal_year <= 2028", ""]
+    evidence = evidence_frame(statuses)
+    assert len(evidence) == 1 and evidence.loc[0, "signpost"] == "us_drawdown_announced"
+    assert evidence.loc[0, "sentence"] == "The US plans to cut 300 troops from KFOR."
+    assert evidence_frame([]).empty

@@ -63,6 +63,8 @@ __all__ = [
     "narrow",
     "narrowing_summary",
     "canonical_actor",
+    "statuses_frame",
+    "evidence_frame",
 ]
 
 #: The kinds of force claim (see the annotation rules of the dev articles).
@@ -602,6 +604,9 @@ class _Evidence:
         doc_pub = doc_keys.map(lambda k: pub.get(k)).astype(object)
         own = _col(df, date_col) if date_col else pd.Series([None] * len(df), index=df.index, dtype=object)
         df["_date"] = _dates(own.astype(object), doc_pub)
+        if source == "force_claim":
+            # Once per table, not once per signpost: the canonical, case-folded actor.
+            df["_actor"] = _col(df, "actor").map(lambda a: (canonical_actor(a) or "").casefold())
         df["_doc"] = doc_keys
         df["_source"] = source
         return df
@@ -637,9 +642,8 @@ def _claim_mask(spec: EvidenceSpec, claims: pd.DataFrame) -> np.ndarray:
     if n == 0:
         return mask
     if spec.actor:
-        want = canonical_actor(spec.actor)
-        got = _col(claims, "actor").map(canonical_actor)
-        mask &= (got.map(lambda a: a is not None and a.casefold() == want.casefold())).to_numpy(dtype=bool)
+        want = (canonical_actor(spec.actor) or "").casefold()
+        mask &= (claims["_actor"] == want).to_numpy(dtype=bool)
     if spec.place:
         mask &= _text(claims, "mission_or_location").str.contains(spec.place, flags=re.IGNORECASE, regex=True).to_numpy(dtype=bool)
     if spec.kinds:
@@ -796,6 +800,30 @@ def evaluate(signposts: Any, evidence: Any) -> list[SignpostStatus]:
             evidence=tuple(items), constraints=constraints, unresolved=unresolved, narrows=sp.narrows,
         ))
     return out
+
+
+def statuses_frame(statuses: Sequence[SignpostStatus]) -> pd.DataFrame:
+    """One row per signpost: name, description, fired, first_seen, n_evidence, constraints (text)."""
+    return pd.DataFrame(
+        {
+            "name": [s.name for s in statuses],
+            "description": [s.description for s in statuses],
+            "fired": pd.Series([s.fired for s in statuses], dtype=bool),
+            "first_seen": pd.Series([s.first_seen for s in statuses], dtype=object),
+            "n_evidence": pd.Series([len(s.evidence) for s in statuses], dtype="int64"),
+            "constraints": ["; ".join(str(c) for c in s.constraints) for s in statuses],
+        }
+    )
+
+
+_EVIDENCE_COLUMNS = ("signpost", "source", "document_id", "title", "url", "path", "outlet", "date", "sentence",
+                     "kind", "value", "unit")
+
+
+def evidence_frame(statuses: Sequence[SignpostStatus]) -> pd.DataFrame:
+    """One row per piece of evidence of every signpost (``signpost`` first, then the evidence fields)."""
+    rows = [{"signpost": s.name, **{k: e.get(k) for k in _EVIDENCE_COLUMNS[1:]}} for s in statuses for e in s.evidence]
+    return pd.DataFrame(rows, columns=list(_EVIDENCE_COLUMNS))
 
 
 # -- narrowing -------------------------------------------------------------------------------
