@@ -178,10 +178,16 @@ def test_signposts_are_declared_and_narrow_real_uncertainties():
         p = CASE.parameter(narrows["uncertainty"])
         assert p.name in CASE.uncertainty_names
         assert narrows["op"] in {"<=", ">=", "=="}
-        if narrows.get("year_of_evidence"):
+        if "offset_years" in narrows:
             assert p.unit == "year"
         else:
             assert p.low <= narrows["value"] <= p.high, s["name"]
+
+
+def test_signposts_pass_the_monitor_checks():
+    signposts = pytest.importorskip("forewarn.monitor.signposts")
+    parsed = signposts.parse_signposts(CASE)
+    assert {s.name for s in parsed} >= SIGNPOSTS
 
 
 def test_fact_lookup_names_a_missing_id():
