@@ -446,3 +446,47 @@ def test_frames():
     assert len(evidence) == 1 and evidence.loc[0, "signpost"] == "us_drawdown_announced"
     assert evidence.loc[0, "sentence"] == "The US plans to cut 300 troops from KFOR."
     assert evidence_frame([]).empty
+
+
+def _gold_evidence():
+    """The hand annotations of the dev articles and the framing article as evidence tables."""
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    dev = Path(__file__).resolve().parent / "fixtures" / "articles" / "dev" / "gold.jsonl"
+    golds = [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rfe = resources.files("forewarn").joinpath("data", "articles", "rfe-kfor-us-troops.gold.json")
+    golds.append(json.loads(rfe.read_text(encoding="utf-8")))
+    docs, tables = [], {"force_claims": [], "quotes": [], "events": []}
+    for g in golds:
+        docs.append({"id": g["id"], "url": g["url"], "path": None, "title": g["id"], "outlet": None,
+                     "pub_date": g["pub_date"]})
+        for name in tables:
+            tables[name] += [{"document_id": g["id"], **item} for item in g[name]]
+    return {"documents": pd.DataFrame(docs), **{k: pd.DataFrame(v) for k, v in tables.items()}}
+
+
+def test_known_answers_on_annotated_articles():
+    signposts = parse_signposts([
+        {"name": "us_kfor_below_1000",
+         "evidence": {"actor": "US", "place": "KFOR|Kosovo", "kinds": ["strength"],
+                      "threshold": {"unit": "troops", "op": "<", "value": 1000}}},
+        {"name": "kfor_below_4000",
+         "evidence": {"actor": "KFOR", "place": "KFOR", "kinds": ["strength"],
+                      "threshold": {"unit": "troops", "op": "<", "value": 4000}}},
+        {"name": "us_kosovo_cut_since_2011",
+         "evidence": {"actor": "United States", "place": "Kosovo", "kinds": ["reduction"], "since": "2011-01-01"}},
+        {"name": "serbia_budget_talk",
+         "evidence": {"actor": "Serbia", "phrases": ["defence budget", "defense budget", "GDP"]}},
+    ])
+    small, kfor, cut, serbia = evaluate(signposts, _gold_evidence())
+    # 750 (2015, article 06), about 600 (2025-03, the framing article), about 600 (article 18, undated)
+    assert [(e["document_id"], e["date"], e["value"]) for e in small.evidence] == [
+        ("06", "2015-11-27", 750), ("rfe-kfor-us-troops", "2025-03", 600), ("18", None, 600)]
+    assert small.first_seen == "2015-11-27"
+    # around 3,800 in January 2022 (article 13); 4,600 and the 2010 figures are not below 4,000
+    assert [(e["document_id"], e["date"], e["value"]) for e in kfor.evidence] == [("13", "2022-01", 3800)]
+    # the 2010 cut of 570 (article 01) is undated, so it cannot pass `since`
+    assert not cut.fired
+    assert serbia.fired and {e["document_id"] for e in serbia.evidence} <= {"17", "20"}
