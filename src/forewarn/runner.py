@@ -44,10 +44,7 @@ from .results import (
     read_manifest,
 )
 
-__all__ = ["run", "METHODS"]
-
-#: Design methods accepted by :func:`run` (and ``forewarn run --design``).
-METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+__all__ = ["run", "chunk_table"]
 
 Progress = Callable[[int, int], None]
 
@@ -137,8 +134,9 @@ def run(
     if isinstance(design, str):
         method, design = design, None
     if design is None:
-        if method not in METHODS:
-            raise InputError(f"unknown design method {method!r} (known: {', '.join(METHODS)})", field="design")
+        if method not in design_mod.METHODS:
+            known = ", ".join(design_mod.METHODS)
+            raise InputError(f"unknown design method {method!r} (known: {known})", field="design")
         if n is None:
             raise InputError("give a design or the number of futures `n`", field="n")
         _check_int("n", n, 1)

@@ -22,14 +22,14 @@ def run_command(
     seed: int = typer.Option(0, "--seed", help="The run's seed: same seed, same outcomes."),
     out: Path = typer.Option(..., "--out", help="Run folder to write.", show_default=False),
     chunk_size: int | None = typer.Option(
-        None, "--chunk-size", help="Experiments per chunk [default: 10000, or the run's own when resuming].",
+        None, "--chunk-size", help="Experiments per chunk (default: 10000, or the run's own when resuming).",
         show_default=False,
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1: run in this process)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped run in --out."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace what is in --out."),
     strategy: list[str] | None = typer.Option(
-        None, "--strategy", help="Run only this strategy (repeat for several) [default: all].", show_default=False
+        None, "--strategy", help="Run only this strategy (repeat for several; default: all).", show_default=False
     ),
 ) -> None:
     """Run a case's model over sampled futures and strategies; write a resumable run folder."""
@@ -145,7 +145,9 @@ def _print_tables(info: dict[str, Any]) -> None:
     console = Console(highlight=False)
     state = "complete" if info["complete"] else f"INCOMPLETE ({info['chunks_done']} of {info['n_chunks']} chunks)"
     design = info["design"]
-    method = design.get("method", design.get("type", "?")) if isinstance(design, dict) else design
+    futures = design.get("futures", design) if isinstance(design, dict) else {}
+    method = futures.get("method", "?") if isinstance(futures, dict) else "?"
+    extras = {k: v for k, v in futures.items() if k in ("n", "options", "block_size") and v not in ({}, None)}
     head = Table(show_header=False, box=None, pad_edge=False)
     head.add_column(style="bold")
     head.add_column()
@@ -154,7 +156,7 @@ def _print_tables(info: dict[str, Any]) -> None:
         ("run", f"{info['path']} ({state})"),
         ("case", f"{info['case']['name']} (hash {info['case']['hash'][:12]}, from {info['case']['source']})"),
         ("model", f"{info['model']['import']} (version {info['model']['version']})"),
-        ("design", f"{method}: {json.dumps(design, sort_keys=True)}"),
+        ("design", f"{method} " + " ".join(f"{k}={json.dumps(v, sort_keys=True)}" for k, v in extras.items())),
         ("seed", str(info["seed"])),
         ("experiments", f"{info['experiments_done']:,} of {info['n_experiments']:,} "
                         f"({info['n_futures']:,} futures x {len(info['strategies'])} strategies)"),

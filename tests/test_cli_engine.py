@@ -1,0 +1,201 @@
+"""``forewarn run`` and ``forewarn show``: exit codes, messages, and a run killed and resumed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import forewarn
+from forewarn.cli import main
+from forewarn.results import open_results
+from forewarn.runner import run
+from models_for_tests import write_case
+
+
+# forewarn.cli.main imports `click` to recognise usage errors, but typer 0.29 vendors click
+# (typer._click) and the package itself is not installed; until main() is fixed, usage errors
+# end in ModuleNotFoundError instead of exit code 2.
+_USAGE_XFAIL = pytest.mark.xfail(raises=ModuleNotFoundError, reason="cli.main imports click, which typer vendors")
+
+
+def invoke(capsys, *argv):
+    """Run the CLI in this process; return (exit code, stdout, stderr)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+@pytest.fixture
+def case_file(tmp_path):
+    return write_case(tmp_path / "case")
+
+
+def test_run_then_show(capsys, case_file, tmp_path):
+    out = tmp_path / "run"
+    code, stdout, stderr = invoke(capsys, "run", case_file, "--design", "lhs", "-n", 12, "--seed", 3,
+                                  "--out", out, "--chunk-size", 5)
+    assert code == 0, stderr
+    assert f"results in {out}" in stdout and "24 experiments" in stdout and "5 chunks" in stdout
+    res = open_results(out)
+    ref = run(forewarn.load_case(case_file), n=12, seed=3, out=tmp_path / "ref")
+    for name, values in ref.outcomes().items():
+        assert np.array_equal(res.outcomes([name])[name], values)
+
+    code, stdout, _ = invoke(capsys, "show", out)
+    assert code == 0
+    for text in ("walk", "models_for_tests.py:noisy", "lhs", "seed", "5 of 5", "idle", "push", "final",
+                 "level[2030]", "2026-2030"):
+        assert text in stdout, text
+
+    code, stdout, _ = invoke(capsys, "show", out, "--json")
+    assert code == 0
+    info = json.loads(stdout)
+    assert info["case"]["name"] == "walk" and info["seed"] == 3 and info["complete"] is True
+    assert (info["n_experiments"], info["n_futures"], info["chunks_done"], info["n_chunks"]) == (24, 12, 5, 5)
+    rows = {(r["outcome"], r["strategy"]): r for r in info["summary"]}
+    df = res.to_dataframe()
+    assert rows[("final", "push")]["mean"] == pytest.approx(df.loc[df.strategy == "push", "final"].mean())
+    assert rows[("final", "push")]["count"] == 12
+
+
+def test_strategy_option(capsys, case_file, tmp_path):
+    out = tmp_path / "run"
+    code, stdout, stderr = invoke(capsys, "run", case_file, "-n", 4, "--out", out, "--strategy", "push",
+                                  "--design", "mc")
+    assert code == 0, stderr
+    res = open_results(out)
+    assert res.strategies == ["push"] and res.n == 4
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-n", "0"], "-n: must be at least 1, got 0"),
+        (["-n", "3", "--chunk-size", "0"], "--chunk-size: must be at least 1, got 0"),
+        (["-n", "3", "--workers", "0"], "--workers: must be at least 1, got 0"),
+        (["-n", "3", "--seed", "-2"], "--seed: must be 0 or more"),
+        (["-n", "3", "--design", "latin"], "unknown design 'latin'"),
+        (["-n", "3", "--strategy", "nope"], "no strategy named 'nope' (known: idle, push, default)"),
+        pytest.param(["-n", "many"], "'many' is not a valid integer", marks=_USAGE_XFAIL),
+        pytest.param(["--seed", "1"], "Missing option '-n'", marks=_USAGE_XFAIL),
+    ],
+)
+def test_bad_values_exit_2_and_create_nothing(capsys, case_file, tmp_path, args, message):
+    out = tmp_path / "run"
+    code, stdout, stderr = invoke(capsys, "run", case_file, "--out", out, *args)
+    assert code == 2
+    assert message in stderr
+    assert not out.exists()
+
+
+def test_bad_case_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nmodel = "m.py:f"\n[[outcomes]]\nname = "y"\nkind = "vector"\n')
+    code, _, stderr = invoke(capsys, "run", bad, "-n", 3, "--out", tmp_path / "run")
+    assert code == 2 and "bad.toml" in stderr and "outcomes" in stderr
+    code, _, stderr = invoke(capsys, "run", tmp_path / "absent.toml", "-n", 3, "--out", tmp_path / "run")
+    assert code == 2 and "no such case file" in stderr
+    assert not (tmp_path / "run").exists()
+    code, _, stderr = invoke(capsys, "show", tmp_path)
+    assert code == 2 and "not a forewarn run" in stderr
+
+
+def test_model_returning_nan_exits_2_naming_the_outcome(capsys, tmp_path):
+    case_file = write_case(tmp_path / "case", model="nan_noisy")
+    out = tmp_path / "run"
+    code, _, stderr = invoke(capsys, "run", case_file, "-n", 30, "--seed", 8, "--out", out, "--chunk-size", 4)
+    assert code == 2
+    assert "outcome 'final'" in stderr and "NaN in experiment" in stderr
+    m = json.loads((out / "manifest.json").read_text())
+    files = sorted(p.name for p in (out / "chunks").iterdir())
+    assert files == [f"part-{c['index']:06d}.parquet" for c in m["chunks"]]
+    assert not m["complete"] and len(files) < m["n_chunks"]
+    code, stdout, _ = invoke(capsys, "show", out)
+    assert code == 0 and "INCOMPLETE" in stdout
+
+
+def test_existing_run_needs_resume_or_overwrite(capsys, case_file, tmp_path):
+    out = tmp_path / "run"
+    assert invoke(capsys, "run", case_file, "-n", 3, "--out", out)[0] == 0
+    code, _, stderr = invoke(capsys, "run", case_file, "-n", 3, "--out", out)
+    assert code == 2 and "--resume" in stderr and "--overwrite" in stderr
+    assert invoke(capsys, "run", case_file, "-n", 3, "--out", out, "--resume")[0] == 0
+    assert invoke(capsys, "run", case_file, "-n", 4, "--out", out, "--overwrite")[0] == 0
+    assert open_results(out).n == 8
+
+
+def test_killed_run_resumes_to_the_same_results(capsys, tmp_path):
+    case_file = write_case(tmp_path / "case", model="slow_noisy")
+    out = tmp_path / "run"
+    args = ["run", str(case_file), "--design", "lhs", "-n", "24", "--seed", "7", "--out", str(out),
+            "--chunk-size", "4"]
+    env = dict(os.environ, FOREWARN_TEST_SLEEP="0.3")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from forewarn.cli import main; main()", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    manifest = out / "manifest.json"
+    deadline = time.monotonic() + 60
+    done = 0
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if manifest.is_file():
+                done = len(json.loads(manifest.read_text())["chunks"])
+                if done >= 3:
+                    break
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.communicate()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    m = json.loads(manifest.read_text())
+    recorded = {c["index"] for c in m["chunks"]}
+    assert not m["complete"] and 3 <= len(recorded) < m["n_chunks"] == 12
+    pending = min(set(range(12)) - recorded)
+    chunks = out / "chunks"
+    first = chunks / f"part-{min(recorded):06d}.parquet"
+    # What a crash can leave, planted by hand: a half-written temporary file, a complete-looking
+    # chunk file that the manifest does not record (holding the wrong rows), and one out of range.
+    (chunks / f".part-{pending:06d}.parquet.planted.tmp").write_bytes(first.read_bytes()[:100])
+    (chunks / f"part-{pending:06d}.parquet").write_bytes(first.read_bytes())
+    (chunks / "part-000500.parquet").write_bytes(first.read_bytes())
+
+    os.environ["FOREWARN_TEST_SLEEP"] = "0"
+    try:
+        code, stdout, stderr = invoke(capsys, *args, "--resume")
+    finally:
+        del os.environ["FOREWARN_TEST_SLEEP"]
+    assert code == 0, stderr
+    assert "results in" in stdout
+    resumed = open_results(out)
+    resumed.verify()
+    assert sorted(p.name for p in chunks.iterdir()) == [f"part-{i:06d}.parquet" for i in range(12)]
+    assert len(resumed.manifest["resumed"]) == 1
+
+    case = forewarn.load_case(case_file)
+    os.environ["FOREWARN_TEST_SLEEP"] = "0"
+    try:
+        straight = run(case, n=24, seed=7, out=tmp_path / "straight", chunk_size=1000)
+    finally:
+        del os.environ["FOREWARN_TEST_SLEEP"]
+    assert resumed.experiments.equals(straight.experiments)
+    for name, values in straight.outcomes().items():
+        assert np.ascontiguousarray(resumed.outcomes([name])[name]).tobytes() == values.tobytes(), name
+
+    # Resuming with another seed is refused, and changes nothing.
+    before = manifest.read_bytes()
+    code, _, stderr = invoke(capsys, *[a if a != "7" else "8" for a in args], "--resume")
+    assert code == 2 and "cannot resume" in stderr and "seed: 8 now, 7 in the run" in stderr
+    assert manifest.read_bytes() == before
