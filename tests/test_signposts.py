@@ -490,3 +490,10 @@ def test_known_answers_on_annotated_articles():
     # the 2010 cut of 570 (article 01) is undated, so it cannot pass `since`
     assert not cut.fired
     assert serbia.fired and {e["document_id"] for e in serbia.evidence} <= {"17", "20"}
+
+
+def test_document_fields_from_rows_without_documents_table():
+    c = claims(as_of=None).assign(pub_date="2025-05-01", title="Joined title", url="https://example.org/j")
+    status = one(DRAWDOWN, {"force_claims": c})
+    assert status.fired and status.first_seen == "2025-05-01"
+    assert status.evidence[0]["title"] == "Joined title" and status.evidence[0]["url"] == "https://example.org/j"

@@ -602,6 +602,8 @@ class _Evidence:
         df = df.copy()
         doc_keys = _col(df, "document_id").map(_key)
         doc_pub = doc_keys.map(lambda k: pub.get(k)).astype(object)
+        # The store's queries join the document's date in; use it when no documents table came.
+        doc_pub = doc_pub.where(doc_pub.notna(), _col(df, "pub_date").astype(object))
         own = _col(df, date_col) if date_col else pd.Series([None] * len(df), index=df.index, dtype=object)
         df["_date"] = _dates(own.astype(object), doc_pub)
         if source == "force_claim":
@@ -697,7 +699,10 @@ def _value(v: Any) -> Any:
 def _records(ev: _Evidence, df: pd.DataFrame, mask: np.ndarray) -> list[dict[str, Any]]:
     out = []
     for row in df.loc[mask].to_dict("records"):
-        doc = ev.document(row.get("_doc"))
+        found = ev.document(row.get("_doc"))
+        # Document fields from the documents table, else from the row (the store joins them in).
+        doc = {k: found.get(k) if found.get(k) is not None else row.get(k)
+               for k in ("title", "url", "path", "outlet")}
         source = row["_source"]
         sentence = row.get("sentence")
         if not isinstance(sentence, str) or not sentence:
