@@ -25,6 +25,7 @@ STILL = dict(
     us_withdrawal_year=2040.0,
     other_kfor_trend=0.0,
     threat_trend=0.0,
+    threat_quality=1.0,
     gdp_growth=0.0,
     ksf_active_target=4300,
     ksf_reserve_target=800,
@@ -132,10 +133,11 @@ def test_withdrawal_never_touches_the_base_year():
 
 
 def test_trends_compound_yearly():
-    out = run(1, **{**STILL, "other_kfor_trend": -0.1, "threat_trend": 0.05, "gdp_growth": 0.03})
+    out = run(1, **{**STILL, "other_kfor_trend": -0.1, "threat_trend": 0.05, "gdp_growth": 0.03,
+                    "threat_quality": 2.0})
     t = np.arange(T)
     assert_allclose(out["kfor_troops"][0], 600 + 4000 * 0.9**t)
-    assert_allclose(out["threat"][0], 8350 * 1.05**t)
+    assert_allclose(out["threat"][0], 2.0 * 8350 * 1.05**t)
     assert_allclose(out["defence_budget"][0, 1:], 11000 * 1.03 ** t[1:] * 0.0189)
 
 

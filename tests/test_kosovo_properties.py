@@ -107,6 +107,7 @@ def test_smaller_threat_never_lowers_deterrence(seed):
     rng = np.random.default_rng(seed + 5)
     never_lower(with_(x, threat_base=4500.0 + (x["threat_base"] - 4500.0) * rng.random(N)), x)
     never_lower(with_(x, threat_trend=-0.02 + (x["threat_trend"] + 0.02) * rng.random(N)), x)
+    never_lower(with_(x, threat_quality=1.0 + (x["threat_quality"] - 1.0) * rng.random(N)), x)
 
 
 @EXAMPLES

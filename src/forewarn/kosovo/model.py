@@ -219,7 +219,8 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     own = capability * (active + np.maximum(col("reserve_weight"), 0.0)[:, None] * reserve) + regional_on * regional_size[:, None]
     defender = tripwire[:, None] * us + other + own
     threat_trend = np.maximum(col("threat_trend"), -1.0)
-    threat = np.maximum(col("threat_base"), 0.0)[:, None] * (1.0 + threat_trend)[:, None] ** t[None, :]
+    threat0 = np.maximum(col("threat_base"), 0.0) * np.maximum(col("threat_quality"), 0.0)
+    threat = threat0[:, None] * (1.0 + threat_trend)[:, None] ** t[None, :]
     ratio = np.maximum(col("attacker_ratio"), 0.0)
     deterrence = ratio[:, None] * defender / np.maximum(threat, 1.0)
     self_defence = ratio[:, None] * own / np.maximum(threat, 1.0)

@@ -130,7 +130,7 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
         if b("regional_force") and year >= f("regional_force_start"):
             own += regional_size
         defender = tripwire * us + other + own
-        threat = max(f("threat_base"), 0.0) * (1.0 + threat_trend) ** t
+        threat = max(f("threat_base"), 0.0) * max(f("threat_quality"), 0.0) * (1.0 + threat_trend) ** t
         deterrence = ratio * defender / max(threat, 1.0)
         try:
             p_sum += p_max / (1.0 + deterrence**beta)
