@@ -497,3 +497,20 @@ def test_document_fields_from_rows_without_documents_table():
     status = one(DRAWDOWN, {"force_claims": c})
     assert status.fired and status.first_seen == "2025-05-01"
     assert status.evidence[0]["title"] == "Joined title" and status.evidence[0]["url"] == "https://example.org/j"
+
+
+def test_narrow_a_real_run(tmp_path, toy_case):
+    """A run of the toy case: constraints on a real, a categorical and a boolean uncertainty."""
+    from forewarn.runner import run
+
+    res = run(toy_case, n=40, seed=3, out=tmp_path / "run")
+    x = res.to_dataframe()
+    statuses = [fired("a", "a", "<=", 0.5), fired("m", "mode", "in", ("tense", "crisis")),
+                fired("s", "shock", "==", False)]
+    mask = narrow(x, statuses, toy_case)
+    expect = ((x["a"] <= 0.5) & x["mode"].isin(["tense", "crisis"]) & ~x["shock"].astype(bool)).to_numpy()
+    np.testing.assert_array_equal(mask, expect)
+    assert (pd.Series(mask).groupby(x["future"].to_numpy()).nunique() == 1).all()
+    assert set(x.loc[mask, "strategy"].value_counts()) == {int(expect.sum()) // x["strategy"].nunique()}
+    summary = narrowing_summary(x, statuses, toy_case)
+    assert summary.futures_total == 40 and summary.futures_left == x.loc[mask, "future"].nunique()
