@@ -179,6 +179,7 @@ def test_verify_detects_changed_files(tmp_path):
 
 
 @pytest.mark.bench
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
 def test_to_ema_feeds_the_ema_workbench(res):
     pytest.importorskip("ema_workbench")
