@@ -26,7 +26,8 @@ Methods (``sample(..., method=...)``):
     ``num_levels`` (default 4).
 
 Seeds: ``seed`` is an int or a :class:`numpy.random.SeedSequence`. The same seed gives the same
-bits on every machine. "mc" and "sobol" are computed in fixed blocks so that any slice of a
+bits on every machine. Design objects keep the seed as given in ``.seed`` (an int, for the
+manifest) and its :class:`~numpy.random.SeedSequence` in ``.seed_sequence``. "mc" and "sobol" are computed in fixed blocks so that any slice of a
 design of ten million rows can be made without the rest (:class:`StreamingDesign`), and
 :func:`sample` gives exactly the same rows.
 
@@ -37,7 +38,6 @@ strategy ``i % S``, with columns ``experiment``, ``future``, ``strategy``, ``see
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
