@@ -190,3 +190,11 @@ def test_to_ema_feeds_the_ema_workbench(res):
                     threshold=0.5)
     found = box.find_box()
     assert found.coverage > 0
+
+
+def test_case_comes_back_from_the_manifest_without_case_toml(tmp_path):
+    case = forewarn.load_case(write_case(tmp_path / "case"))
+    run(case, n=2, out=tmp_path / "run")
+    (tmp_path / "run" / "case.toml").unlink()
+    again = open_results(tmp_path / "run").case
+    assert again is not None and again.hash() == case.hash()

@@ -189,20 +189,27 @@ class Results:
 
     @cached_property
     def case(self) -> Any:
-        """The case as run, reloaded from ``RUN/case.toml``; ``None`` if it cannot be loaded.
+        """The case as run, reloaded from ``RUN/case.toml`` (or from the copy of its content in the
+        manifest); ``None`` if neither can be loaded.
 
         The model file named in the case is not copied with it, so the reloaded case describes the
         run (parameters, outcomes, strategies) but may not be able to run its model again.
         """
-        file = self.path / CASE_COPY
-        if not file.is_file():
-            return None
-        try:
-            from .space import load_case
+        from .space import load_case, parse_case
 
-            return load_case(file)
-        except Exception:  # noqa: BLE001 - the run stays readable without its case
-            return None
+        file = self.path / CASE_COPY
+        if file.is_file():
+            try:
+                return load_case(file)
+            except Exception:  # noqa: BLE001 - fall back on the manifest's copy
+                pass
+        content = self.manifest.get("case", {}).get("content")
+        if isinstance(content, dict):
+            try:
+                return parse_case({k: v for k, v in content.items() if v is not None})
+            except Exception:  # noqa: BLE001 - the run stays readable without its case
+                return None
+        return None
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -288,7 +295,7 @@ class Results:
                 out[name] = np.asarray(column.to_numpy(), dtype=np.float64)
         return out
 
-    def to_dataframe(self, outcomes: Iterable[str] | None = None, *, series: bool = False) -> pd.DataFrame:
+    def to_dataframe(self, outcomes: Iterable[str] | None = None, series: bool = False) -> pd.DataFrame:
         """Experiments and outcomes as one DataFrame, one row per experiment.
 
         Parameters

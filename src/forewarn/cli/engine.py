@@ -74,7 +74,7 @@ def run_command(
     m = results.manifest
     typer.echo(
         f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
-        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunks)"
+        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunk{'s' if m['n_chunks'] != 1 else ''})"
     )
 
 
