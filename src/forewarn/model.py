@@ -66,11 +66,13 @@ def load_model(case: Case) -> Model:
         file = (base / target).resolve()
         if not file.is_file():
             raise _model_error(case, f"model file {target!r} not found (looked for {file.name} in {base})")
-        # A unique name per file: two cases may both call their model "model.py".
-        digest = hashlib.sha256(str(file).encode()).hexdigest()[:12]
+        # A unique name per file and content: two cases may both call their model "model.py",
+        # and an edited file is imported afresh rather than served from the cache.
+        source = file.read_bytes()
+        digest = hashlib.sha256(str(file).encode() + b"\0" + source).hexdigest()[:16]
         name = f"forewarn_model_{file.stem}_{digest}"
         module = sys.modules.get(name)
-        if module is None or getattr(module, "__file__", None) != str(file):
+        if module is None:
             spec = importlib.util.spec_from_file_location(name, file)
             if spec is None or spec.loader is None:
                 raise _model_error(case, f"cannot import model file {target!r}")
@@ -80,7 +82,7 @@ def load_model(case: Case) -> Model:
             try:
                 # Compiled by hand rather than by the loader: checking a case writes nothing,
                 # not even a __pycache__ folder beside the user's model.
-                code = compile(file.read_bytes(), str(file), "exec", dont_inherit=True)
+                code = compile(source, str(file), "exec", dont_inherit=True)
                 exec(code, module.__dict__)
             except Exception as exc:
                 sys.modules.pop(name, None)
