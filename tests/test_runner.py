@@ -270,3 +270,18 @@ def test_nan_in_a_worker_process_fails_the_same_way(tmp_path):
     assert not list((out / "chunks").glob("*.tmp"))
     m = json.loads((out / "manifest.json").read_text())
     assert not m["complete"]
+
+
+def test_design_made_for_another_case_is_refused(case, tmp_path):
+    other = forewarn.load_case(write_case(tmp_path / "other", model="slow_noisy"))
+    with pytest.raises(InputError, match="made for another case"):
+        run(case, experiments(other, 3, seed=1), out=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_model_exceptions_name_the_chunk(tmp_path):
+    path = write_case(tmp_path / "case", model="noisy")
+    (tmp_path / "case" / "boom.py").write_text("def boom(inputs):\n    raise ZeroDivisionError('boom')\n")
+    path.write_text(path.read_text().replace("models_for_tests.py:noisy", "boom.py:boom"))
+    with pytest.raises(forewarn.ForewarnError, match=r"model failed in chunk 0 \(experiments 0\.\.3\): ZeroDivisionError: boom"):
+        run(forewarn.load_case(path), n=2, out=tmp_path / "run")

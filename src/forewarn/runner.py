@@ -130,7 +130,8 @@ def run(
             raise InputError(f"case must be a forewarn Case or a case file path, got {type(case).__name__}")
     _check_int("chunk_size", chunk_size, 1)
     _check_int("workers", workers, 1)
-    _check_int("seed", seed, 0)
+    if not isinstance(seed, np.random.SeedSequence):
+        _check_int("seed", seed, 0)
     if isinstance(design, str):
         method, design = design, None
     if design is None:
@@ -144,6 +145,10 @@ def run(
             for name in strategies:
                 case.strategy(name)  # InputError naming the known strategies
         design = design_mod.experiments(case, n, method=method, seed=seed, strategies=strategies)
+    made_for = getattr(design, "case", None)
+    if made_for is not None and hasattr(made_for, "hash") and made_for.hash() != case.hash():
+        raise InputError(f"the design was made for another case ({made_for.name!r}) than the one run ({case.name!r})",
+                         field="design")
     total = _design_len(design)
     if total < 1:
         raise InputError("the design has no experiments", field="n")
@@ -261,6 +266,13 @@ def _chunk_error(exc: BaseException, index: int, chunk_size: int, total: int) ->
         return new
     if isinstance(exc, ForewarnError):
         return exc
+    from concurrent.futures import BrokenExecutor
+
+    if isinstance(exc, BrokenExecutor):
+        return ForewarnError(
+            f"a worker process died during {where} (out of memory, or killed?); the chunks done are "
+            "kept: finish the run with --resume (perhaps with a smaller --chunk-size)"
+        )
     return ForewarnError(f"model failed in {where}: {type(exc).__name__}: {exc}")
 
 
