@@ -1,0 +1,252 @@
+"""Date expressions in news text, resolved against the publication date.
+
+:func:`find_dates` finds absolute dates (``June 25, 1999``, ``15th October``, ``in June 1999``,
+``in 2008``) and relative ones (``on Thursday``, ``last month``, ``late last year``,
+``tomorrow``) and resolves them to ISO strings at their granularity (``YYYY``, ``YYYY-MM``,
+``YYYY-MM-DD``). Rules:
+
+- a weekday is the last such day on or before the publication date (``said Friday`` in a Saturday
+  paper is the day before; ``on Sunday`` in a Sunday paper is the same day), or the next one when
+  the clause speaks of the future (``will``, ``next``);
+- a month or day without a year takes the year that puts it closest to the publication date
+  (``in April`` in an August paper is the same year; ``Aug 1`` in a 31 July paper is the next day);
+- relative expressions need a publication date precise enough (a weekday needs the day); in an
+  undated article they stay unresolved (``date`` is None), so no year is ever invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateMatch", "PubDate", "parse_pub_date", "find_dates", "resolve_weekday", "resolve_month"]
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
+    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_MON_ALT = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+_MON = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_WD = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_PREP = r"(?P<prep>(?i:\b(?:in|on|by|since|until|till|from|to|of|as\s+of|for|during|before|after|through|starting|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)\s+)*)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("mdy", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b")),
+    ("dmy", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r",?\s+" + _YEAR + r"\b")),
+    ("md", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _MON + r"\s+" + _DAY + r"\b(?![,.]?\d|:)")),
+    ("dm", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
+    ("my", re.compile(_PREP + r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
+    ("rel", re.compile(r"(?P<prep>(?:\b(?:in|since|until|by|from|of|for|during|early|late|mid)\s+)*)\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("relmon", re.compile(r"(?P<prep>(?:\b(?:in|since|until|by|from|during|early|late|mid)\s+)*)\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
+    ("wd", re.compile(r"(?P<prep>(?:\b(?:on|since|until|by|from|late|early|last|next|this)\s+)*)\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
+    ("m", re.compile(_PREP + r"\b" + _MON + r"\b(?!\s+\d)")),
+    ("y", re.compile(_PREP + r"\b" + _YEAR + r"\b(?![,.]\d|-\w|%)")),
+]
+
+
+@dataclass(frozen=True)
+class PubDate:
+    """A publication date at the precision the page gives (day, month or year)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        """The day as a :class:`datetime.date`, when known."""
+        return dt.date(self.year, self.month, self.day) if self.day and self.month else None
+
+    def iso(self) -> str:
+        """ISO string at the known precision."""
+        if self.day and self.month:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date expression: ``text[start:end]`` (the expression without its preposition).
+
+    ``date`` is the ISO string at ``granularity`` (year, month, day), or None when it cannot be
+    resolved (a relative date in an undated article). ``prep`` is the preposition in front
+    (``in``, ``on``, ``by``, ``since``, ``as of``...), lower-case.
+    """
+
+    start: int
+    end: int
+    date: str | None
+    granularity: str
+    relative: bool
+    prep: str
+    raw: str
+
+
+def parse_pub_date(s: str | None) -> PubDate | None:
+    """Parse ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; None, ``""`` and ``unknown`` give None."""
+    if s is None:
+        return None
+    s = s.strip()
+    if not s or s.lower() in ("unknown", "none", "null", "n/a"):
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", s)
+    if not m:
+        raise ValueError(f"not a date (YYYY[-MM[-DD]]): {s!r}")
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    pd = PubDate(y, int(mo) if mo else None, int(d) if d else None)
+    if pd.month is not None and not 1 <= pd.month <= 12:
+        raise ValueError(f"bad month in {s!r}")
+    if pd.day is not None:
+        dt.date(pd.year, pd.month, pd.day)  # raises ValueError on a bad day
+    return pd
+
+
+def resolve_weekday(weekday: int, pub: dt.date, future: bool = False) -> dt.date:
+    """The last ``weekday`` (Monday = 0) on or before ``pub``, or the next on or after it if ``future``."""
+    if future:
+        return pub + dt.timedelta(days=(weekday - pub.weekday()) % 7)
+    return pub - dt.timedelta(days=(pub.weekday() - weekday) % 7)
+
+
+def resolve_month(month: int, pub: PubDate, day: int | None = None) -> int:
+    """The year that puts ``month`` (and ``day``) closest to the publication date."""
+    pm = pub.month or 7
+    pday = pub.day or 15
+    ref = pub.year * 372 + pm * 31 + pday
+    best = min((pub.year - 1, pub.year, pub.year + 1), key=lambda y: abs(y * 372 + month * 31 + (day or 15) - ref))
+    return best
+
+
+def _iso(y: int, m: int | None = None, d: int | None = None) -> str:
+    if d and m:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    if m:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}"
+
+
+def _month_num(s: str) -> int:
+    return _MONTHS[s.lower().rstrip(".")]
+
+
+def _future(context: str) -> bool:
+    return bool(re.search(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|scheduled|plans?|next|upcoming|coming)\b", context, re.IGNORECASE))
+
+
+def _valid_day(y: int, m: int, d: int) -> bool:
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
+    """Every date expression in ``text`` (offsets into ``text``), resolved against ``pub``.
+
+    Examples
+    --------
+    >>> [d.date for d in find_dates("It said Friday that troops came in June 1999.", "2010-10-30")]
+    ['2010-10-29', '1999-06']
+    """
+    if isinstance(pub, str) or pub is None:
+        pub = parse_pub_date(pub)
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(text):
+            prep = " ".join((m.group("prep") or "").split()).lower()
+            core_start = m.start() + len(m.group("prep") or "")
+            if any(a < m.end() and core_start < b for a, b in taken):
+                continue
+            gd = m.groupdict()
+            raw = text[core_start:m.end()]
+            ctx = text[max(0, core_start - 80):min(len(text), m.end() + 40)]
+            date: str | None = None
+            gran = "day"
+            relative = False
+            if kind in ("mdy", "dmy"):
+                y, mo, d = int(gd["year"]), _month_num(gd["month"]), int(gd["day"])
+                if not _valid_day(y, mo, d):
+                    continue
+                date = _iso(y, mo, d)
+            elif kind in ("md", "dm"):
+                mo, d = _month_num(gd["month"]), int(gd["day"])
+                if not 1 <= d <= 31:
+                    continue
+                relative = True
+                if pub is not None:
+                    y = resolve_month(mo, pub, d)
+                    if _valid_day(y, mo, d):
+                        date = _iso(y, mo, d)
+            elif kind == "my":
+                date, gran = _iso(int(gd["year"]), _month_num(gd["month"])), "month"
+            elif kind == "y":
+                date, gran = gd["year"], "year"
+            elif kind == "m":
+                word = gd["month"]
+                # "May" and "March" are also a verb and a noun: only after a preposition
+                if not prep or (word.lower() in ("may", "march") and not prep) or word.endswith("."):
+                    continue
+                relative, gran = True, "month"
+                mo = _month_num(word)
+                if pub is not None:
+                    date = _iso(resolve_month(mo, pub), mo)
+            elif kind == "relmon":
+                relative, gran = True, "month"
+                mo = _month_num(gd["month"])
+                if pub is not None:
+                    which = gd["rel"].lower()
+                    pm = pub.month or 12
+                    if which == "last":
+                        y = pub.year if mo < pm else pub.year - 1
+                    elif which == "next":
+                        y = pub.year if mo > pm else pub.year + 1
+                    else:
+                        y = pub.year
+                    date = _iso(y, mo)
+            elif kind == "wd":
+                relative = True
+                wd = _WEEKDAYS[gd["weekday"].lower()]
+                if pub is not None and pub.date is not None:
+                    fut = "next" in prep or _future(text[max(0, core_start - 60):core_start])
+                    date = resolve_weekday(wd, pub.date, future=fut).isoformat()
+            elif kind == "rel":
+                relative = True
+                rel = " ".join(gd["rel"].lower().split())
+                if rel in ("today", "tonight", "yesterday", "tomorrow"):
+                    if pub is not None and pub.date is not None:
+                        shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rel]
+                        date = (pub.date + dt.timedelta(days=shift)).isoformat()
+                elif rel.endswith("ago"):
+                    gran = "year" if "year" in rel else "month"
+                    n = rel.split()[0]
+                    k = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}.get(n) or int(n)
+                    if pub is not None:
+                        if gran == "year":
+                            date = _iso(pub.year - k)
+                        elif pub.month:
+                            tot = pub.year * 12 + pub.month - 1 - k
+                            date = _iso(tot // 12, tot % 12 + 1)
+                else:
+                    which, unit = rel.split()
+                    shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[which]
+                    gran = {"year": "year", "month": "month", "week": "week"}[unit]
+                    if pub is not None and unit == "year":
+                        date = _iso(pub.year + shift)
+                    elif pub is not None and unit == "month" and pub.month:
+                        tot = pub.year * 12 + pub.month - 1 + shift
+                        date = _iso(tot // 12, tot % 12 + 1)
+                    if unit == "week":
+                        date = None
+            found.append(DateMatch(core_start, m.end(), date, gran, relative, prep, raw))
+            taken.append((core_start, m.end()))
+    found.sort(key=lambda d: d.start)
+    return found

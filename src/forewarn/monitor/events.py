@@ -1,0 +1,70 @@
+"""Dated events: things that happened or are scheduled, dated by the text.
+
+Every date expression of a body sentence (:mod:`.dates`) that resolves is an event, except:
+dates of page furniture (bylines, time stamps), dates in brackets (datelines), states and
+durations (``since 1999``, ``as of 2022``, ``for 2026``, ``by September``, ``of 1999``),
+``today``/``this year``/weeks, dates inside quotes, year adjectives that do not name an event
+(``a 2022 budget``), and the date a force figure is given at (``In January 2022, KFOR was made
+up of ...``). Relative dates in an undated article do not resolve, so they give no event. An
+article's events are one per date (the first sentence that gives it). ``what`` is the clause
+around the date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import PubDate, find_dates
+from .text import Sentence
+
+__all__ = ["extract_events"]
+
+_SKIP_PREP = re.compile(r"\b(?:since|as\s+of|for|by|until|till|of|from|through)$")
+_EVENT_NOUN = re.compile(r"^\s*(?:independence|elections?|war|attack|summit|agreement|deal|referendum|declaration|invasion|bombing|crisis|clashes|uprising|offensive|intervention)\b", re.IGNORECASE)
+
+
+def _what(text: str, sent: Sentence, start: int, end: int) -> str:
+    s = text[sent.start:sent.end]
+    s = re.sub(r"^[A-Z][A-Z ,.()/-]{2,}(?:\([^)]*\))?\s*[—–-]{1,2}\s*", "", s)  # dateline "PRISTINA (AP) --"
+    s = " ".join(s.split())
+    return s if len(s) <= 200 else s[:197].rstrip() + "..."
+
+
+def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *, claims: list[dict] | None = None,
+                   quotes: list[dict] | None = None) -> list[dict]:
+    """Dated events of ``text``: dicts with date, what, granularity, start, end, sentence."""
+    out: list[dict] = []
+    seen: set[str] = set()
+    claim_sents = {c["sentence"]: c for c in (claims or []) if c["kind"] == "strength"}
+    qspans = [(q["start"], q["end"]) for q in (quotes or [])]
+    for d in find_dates(text, pub):
+        if d.date is None or d.granularity == "week":
+            continue
+        sent = next((s for s in sentences if s.start <= d.start < s.end), None)
+        if sent is None or sent.furniture:
+            continue
+        raw = d.raw.lower()
+        if raw in ("today", "tonight") or raw.startswith("this "):
+            continue
+        if _SKIP_PREP.search(d.prep) or any(a <= d.start < b for a, b in qspans):
+            continue
+        before = text[sent.start:d.start]
+        if before.count("(") > before.count(")"):
+            continue  # inside brackets: a dateline or an aside
+        if d.granularity == "year" and not d.prep:
+            # a bare year: an event only when it qualifies an event noun ("its 2008 independence")
+            if not _EVENT_NOUN.match(text[d.end:d.end + 20]):
+                continue
+        if re.match(r"\s*(?:budget|spending|level|figures?)\b", text[d.end:d.end + 12], re.IGNORECASE):
+            continue
+        c = claim_sents.get(text[sent.start:sent.end])
+        if c is not None and c.get("as_of") == d.date:
+            continue  # the date a figure is given at, not a happening
+        if d.date in seen:
+            continue
+        seen.add(d.date)
+        out.append({
+            "date": d.date, "what": _what(text, sent, d.start, d.end), "granularity": d.granularity,
+            "start": d.start, "end": d.end, "sentence": text[sent.start:sent.end],
+        })
+    return out

@@ -1,0 +1,562 @@
+"""Quotes and their speakers.
+
+Quotation marks are paired by position (an opening mark follows a space or starts a line, a
+closing one is followed by a space or punctuation; straight marks with letters on both sides
+toggle). A quote left open at the end of a paragraph continues when the next paragraph opens
+with a quotation mark (the convention for quotes over several paragraphs); otherwise, or at the
+end of the text, it is cut at its last complete sentence.
+
+A quote is kept only when something attributes it:
+
+1. a speech verb right after it (``"…," he said``; ``"…," said KFOR spokesman X``);
+2. a speech verb (or ``according to``) before it in the same sentence (``X said KFOR was "…"``;
+   ``X said: "…"``), whose subject is the speaker;
+3. a colon ending the previous sentence that has a speech verb, or, for a quote that opens its
+   sentence, the speaker of the previous sentence (a quote continuing a statement).
+
+Speakers are normalised: titles are stripped, a surname alone resolves to the full name
+mentioned earlier, ``he``/``she`` to the last person who spoke, ``it``/``they`` and ``the
+statement`` to the last speaker (else the organisation the article names most), ``the force`` to
+KFOR, ``the alliance`` to NATO, "a NATO official" to NATO with role ``official``; spellings that
+differ only by diacritics are one speaker, written with the diacritics when the article or the
+fact base has them. Names inside quotation marks (``"Bondsteel"``), nicknames and scare quotes
+have no attribution and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .gazetteer import (
+    LEADERS, ORG_ALIASES, SPEECH_VERBS, TITLE_WORDS, country_of, diacritic_map, is_gazetteer_word, org_of,
+)
+from .text import Sentence, fold, sentence_at
+
+__all__ = ["QuoteSpan", "find_quote_spans", "extract_quotes", "NameIndex"]
+
+_OPENERS = "“„«"
+_CLOSERS = "»"
+_AMBIG = "\"”"
+_VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\baccording\s+to\b", re.IGNORECASE)
+_CAP = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)"
+_CHUNK = re.compile(_CAP + r"(?:\s+(?:(?:de|van|von|der|bin|al|da|di|del|la|le)\s+)?" + _CAP + r")*")
+_ORG_HEAD = re.compile(
+    r"\b(?:Embassy|Ministry|Department|Command|Council|Committee|Government|Office|Agency|Army|Police|Force|Forces|"
+    r"Journal|Post|Times|News|Radio|Press|Bureau|Brigade|Battalion|Group|Union|Organi[sz]ation|Alliance|Parliament|"
+    r"Assembly|Administration|Court|Commission|House|Senate|Congress|Base|Camp|Mission|Service|Institute|Center|"
+    r"Centre|Agreement|Summit|Republic|Navy|Corps|Guard|Regiment|Division|Headquarters|Secretariat|Cabinet|Presidency)\b"
+)
+_ROLE_WORD = re.compile(
+    r"\b(?:president|minister|secretary|secretary-general|official|commander|spokes(?:man|woman|person)|chief|"
+    r"chancellor|ambassador|adviser|advisor|leader|head|general|director|officer|member|envoy|mayor|premier|"
+    r"representative|democrat|republican|senator|congress(?:man|woman)|chair(?:man|woman)?|governor|coordinator|"
+    r"deputy|admiral|colonel|captain|sergeant|major|lieutenant|king|queen|prime)\b",
+    re.IGNORECASE,
+)
+_RANKS = {"gen.", "gen", "general", "capt.", "captain", "col.", "colonel", "lt.", "lieutenant", "maj.", "major",
+          "sgt.", "sergeant", "rep.", "sen.", "adm.", "admiral", "mr.", "mrs.", "ms.", "dr.", "brig.", "cpl.", "pvt."}
+_GENERIC_DOC = re.compile(
+    r"^(?:the|this|that|its|their|a|an)\s+(?:[\w\-]+\s+){0,3}?(?P<noun>statement|report|release|communiqu[ée]|"
+    r"document|declaration|text|resolution|bill|law|response|reply|answer|letter|post|tweet|message|memo|"
+    r"memorandum|readout|announcement|press\s+release|decision|order|directive|treaty|charter)\b",
+    re.IGNORECASE,
+)
+_FORMAL_DOC = re.compile(
+    r"\b(?:communiqu[ée]|declaration|document|resolution|law|treaty|charter|directive|point\s+\d+|paragraph\s+\d+|"
+    r"article\s+\d+|the\s+bill|the\s+text)\b",
+    re.IGNORECASE,
+)
+_ANAPHOR = re.compile(r"^(?:the|this)\s+(?P<noun>force|mission|alliance|ministry|embassy|government|army|command)$", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
+_TRAILING = re.compile(
+    r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
+    r"would|will|once|already|even|just|himself|herself|only|publicly|officially|recently|now|had\s+been|has\s+been))+$",
+    re.IGNORECASE,
+)
+_ADVERBIAL = re.compile(
+    r"^(?:in|on|at|during|after|before|speaking|among|even|despite|while|with|following|since|until|when|for|"
+    r"from|over|under|asked|last|this|earlier|later|yesterday|today)\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "org", "they": "any", "them": "any"}
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quoted passage: the marks at ``open``/``close`` and the kept text ``text[start:end]``."""
+
+    open: int
+    close: int
+    start: int
+    end: int
+    terminated: bool
+
+
+@dataclass
+class _Speaker:
+    name: str
+    role: str | None
+    kind: str  # person | org
+
+
+@dataclass
+class _State:
+    last: _Speaker | None = None
+    last_person: _Speaker | None = None
+    last_org: _Speaker | None = None
+    addressee: _Speaker | None = None
+    orgs_seen: Counter = field(default_factory=Counter)
+
+
+def _mark_kind(text: str, i: int) -> str:
+    c = text[i]
+    if c in _OPENERS:
+        return "open"
+    if c in _CLOSERS:
+        return "close"
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if (prev.isspace() or prev in "([{—–-/") and not nxt.isspace():
+        return "open"
+    if (nxt.isspace() or nxt in ",.;:!?)]}—–-") and not prev.isspace():
+        return "close"
+    return "toggle"
+
+
+def _trim(text: str, a: int, b: int, terminated: bool) -> tuple[int, int] | None:
+    """Trim the inner span ``[a, b)``: spaces, a trailing comma; unterminated quotes end at their last full sentence."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if not terminated:
+        last = max((m.end() for m in re.finditer(r"[.!?…](?=\s|$)", text[a:b])), default=None)
+        if last is None:
+            return None
+        b = a + last
+    while b > a and text[b - 1] in ",;" :
+        b -= 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b - a >= 2 else None
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Pair the quotation marks of ``text`` into quoted spans (see the module docstring)."""
+    marks = [(i, _mark_kind(text, i)) for i, c in enumerate(text) if c in _OPENERS + _CLOSERS + _AMBIG]
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    idx = 0
+    while idx < len(marks):
+        i, kind = marks[idx]
+        if open_at is not None:
+            # a paragraph break inside an open quote: continue if the next paragraph reopens, else cut
+            brk = text.find("\n", open_at, i)
+            if brk != -1:
+                para_start = brk
+                while para_start < len(text) and text[para_start].isspace():
+                    para_start += 1
+                if para_start == i and kind in ("open", "toggle"):
+                    idx += 1
+                    continue
+                t = _trim(text, open_at + 1, brk, False)
+                if t:
+                    spans.append(QuoteSpan(open_at, brk, t[0], t[1], False))
+                open_at = None
+                continue
+            if kind in ("close", "toggle"):
+                t = _trim(text, open_at + 1, i, True)
+                if t:
+                    spans.append(QuoteSpan(open_at, i, t[0], t[1], True))
+                open_at = None
+            else:  # a second opener: the first one was never closed
+                t = _trim(text, open_at + 1, i, False)
+                if t:
+                    spans.append(QuoteSpan(open_at, i, t[0], t[1], False))
+                open_at = i
+        elif kind in ("open", "toggle"):
+            open_at = i
+        idx += 1
+    if open_at is not None:
+        t = _trim(text, open_at + 1, len(text), False)
+        if t:
+            spans.append(QuoteSpan(open_at, len(text), t[0], t[1], False))
+    return spans
+
+
+def _strip_possessive(tok: str) -> str:
+    for suf in ("'s", "’s"):
+        if tok.endswith(suf):
+            return tok[: -len(suf)]
+    return tok.rstrip(",;:")
+
+
+def _name_of_chunk(chunk: str) -> tuple[str, str]:
+    """Split a capitalised chunk into (role prefix, name): ``"Serbian President Aleksandar Vucic"``."""
+    toks = chunk.split()
+    name: list[str] = []
+    i = len(toks) - 1
+    while i >= 0:
+        t = toks[i]
+        if is_gazetteer_word(t) or (name and (t.endswith("'s") or t.endswith("’s"))):
+            break
+        name.insert(0, _strip_possessive(t) if not name else t)
+        i -= 1
+    return " ".join(toks[: i + 1]), " ".join(name)
+
+
+class NameIndex:
+    """The people and organisations an article names, for canonical speakers.
+
+    Full names (two or more name tokens after titles are stripped) are collected in order of
+    appearance; a surname alone, or a name that differs only by diacritics, maps to the full
+    name, written with diacritics when any mention or the fact base has them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.full: list[str] = []
+        self._by_fold: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        dmap = diacritic_map()
+        for m in _CHUNK.finditer(text):
+            chunk = m.group()
+            prefix, name = _name_of_chunk(chunk)
+            toks = name.split()
+            if len(toks) < 2 or _ORG_HEAD.search(name) or any(t.isupper() and len(t) > 2 for t in toks):
+                continue
+            if not all(t[0].isupper() for t in toks if t[0].isalpha()):
+                continue
+            fixed = " ".join(dmap.get(fold(t), t) for t in toks)
+            key = fold(fixed)
+            prev = self._by_fold.get(key)
+            if prev is None:
+                self.full.append(fixed)
+                self._by_fold[key] = fixed
+            elif sum(not c.isascii() for c in fixed) > sum(not c.isascii() for c in prev):
+                self.full[self.full.index(prev)] = fixed
+                self._by_fold[key] = fixed
+            canon = self._by_fold[key]
+            name_start = m.start() + chunk.rfind(name) if name in chunk else m.start()
+            role = _role_around(text, name_start, name_start + len(name), prefix)
+            if role and (canon not in self.roles or _is_rank(self.roles[canon])):
+                self.roles[canon] = role
+
+    def person(self, name: str) -> str | None:
+        """Canonical full name for a mention (full name, surname alone or a variant spelling)."""
+        name = _strip_possessive(name.strip())
+        toks = name.split()
+        if not toks:
+            return None
+        key = fold(name)
+        if key in self._by_fold:
+            return self._by_fold[key]
+        last = fold(toks[-1])
+        for full in reversed(self.full):
+            ft = full.split()
+            if fold(ft[-1]) == last and (len(toks) == 1 or fold(ft[0]) == fold(toks[0])):
+                return full
+        if len(toks) >= 2:
+            return " ".join(diacritic_map().get(fold(t), t) for t in toks)
+        if last in LEADERS:
+            return diacritic_map().get(last, toks[-1])
+        return None
+
+
+def _is_rank(role: str) -> bool:
+    return all(t.lower() in _RANKS or t.lower() in TITLE_WORDS for t in role.split())
+
+
+def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
+    """The role stated next to a name: a title in front, or an apposition after or before it."""
+    # words in front of the name in the same clause ("former senior NATO official Jamie Shea")
+    line_start = max(text.rfind("\n", 0, s), text.rfind(". ", 0, s) + 1, 0)
+    before = text[line_start:s]
+    cut = max(before.rfind(","), before.rfind("("), before.rfind("—"), before.rfind(":"))
+    front = before[cut + 1:] if cut >= 0 else before
+    m = re.search(r"\b(?:said|says|told|tells|that|by|with|and|to|according to|added|adds|declared|announced)\s+(?P<r>[^,]*)$", front)
+    if m:
+        front = m.group("r")
+    front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip()).strip()
+    front = re.sub(r"^(?:U\.S\.|US)\s+(?:Army|Air Force|Navy|Marine Corps)\s+", "", front)
+    front_role = front if front and _ROLE_WORD.search(front) and len(front.split()) <= 8 else None
+    after = text[e:e + 140]
+    m = re.match(r"(?:\s+of\s+[A-Z][\w]+)?,\s*(?P<r>(?:the\s+|a\s+|an\s+)?[^,.;:()\"“”]{3,90}?)\s*(?:,|\.(?:\s|$)|;|$)", after)
+    after_role = m.group("r").strip() if m and _ROLE_WORD.search(m.group("r")) and not _VERB_RX.match(m.group("r")) else None
+    if after_role and re.match(r"^(?:who|which|whose|said|says|told)\b", after_role):
+        after_role = None
+    m = re.search(r"(?:^|[.;:]\s|\n|,\s)(?P<r>(?:[Tt]he\s+|[Ff]ormer\s+)?[^,.;:\"“”\n]{3,90}),\s*$", text[max(0, s - 120):s])
+    before_role = m.group("r").strip() if m and _ROLE_WORD.search(m.group("r")) else None
+    if before_role:
+        before_role = re.sub(r"^(?:But|And|but|and)\s+", "", before_role)
+    for cand in (front_role if front_role and not _is_rank(front_role) else None, after_role, before_role, front_role):
+        if cand:
+            return cand
+    return None
+
+
+def _mask_quotes(text: str, spans: list[QuoteSpan]) -> str:
+    chars = list(text)
+    for q in spans:
+        for k in range(q.open + 1, min(q.close, len(text))):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+class _Resolver:
+    def __init__(self, text: str, names: NameIndex) -> None:
+        self.text = text
+        self.names = names
+        self.known_orgs: list[str] = []
+        self.org_mentions: list[tuple[int, str]] = []
+        alias_rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(ORG_ALIASES, key=len, reverse=True) if not a.startswith("the ")) + r")\b")
+        for m in alias_rx.finditer(text):
+            canon = ORG_ALIASES[m.group()]
+            if canon in ("United States House of Representatives",) and not re.search(r"\bHouse\s+(?:of|passed|voted|Armed|Speaker)", text[m.start():m.start() + 30]):
+                continue
+            self.org_mentions.append((m.start(), canon))
+        self.mentions_kfor = any(c == "KFOR" for _, c in self.org_mentions)
+
+    def fallback_org(self, pos: int) -> _Speaker | None:
+        counts = Counter(c for p, c in self.org_mentions if p < pos)
+        if not counts:
+            counts = Counter(c for _, c in self.org_mentions)
+        if not counts:
+            return None
+        return _Speaker(counts.most_common(1)[0][0], None, "org")
+
+    def org_name(self, s: str) -> str | None:
+        s = re.sub(r"^(?:the|The)\s+", "", s.strip()).strip(" ,.")
+        o = org_of(s)
+        if o:
+            return o
+        m = re.search(r"((?:" + _CAP + r"\s+)*(?:" + _ORG_HEAD.pattern + r")(?:\s+(?:in|of|for|on)\s+(?:the\s+)?" + _CAP + r"(?:\s+" + _CAP + r")*)?)", s)
+        if not m:
+            return None
+        name = re.sub(r"^(?:The|A|An)\s+", "", m.group(1)).strip()
+        for known in self.known_orgs:
+            if fold(known).startswith(fold(name)) or fold(known) == fold(name):
+                return known
+        if name.split()[0] in ("Authorities", "Officials"):
+            return None
+        self.known_orgs.append(name)
+        return name
+
+    def resolve(self, seg: str, pos: int, st: _State, verb_first: bool = False) -> _Speaker | None:
+        """Resolve the subject text of a speech verb to a speaker."""
+        seg = seg.replace("\n", " ")
+        seg = _TRAILING.sub("", seg.strip().strip(",;:—–- ")).strip()
+        if not seg:
+            return None
+        parts = [p.strip() for p in re.split(r",|—|–|\s-\s|\(|\)", seg)]
+        order = parts if verb_first else list(reversed(parts))
+        for part in order:
+            part = _LEADING.sub("", part).strip()
+            part = _TRAILING.sub("", part).strip()
+            if not part:
+                continue
+            if verb_first and re.match(r"^(?:on|in|at|during|after|before)\b", part, re.IGNORECASE) and not re.search(r"[A-Z][a-z]+\s+[A-Z]", part):
+                continue
+            sp = self._resolve_part(part, pos, st)
+            if sp is not None:
+                return sp
+            if not verb_first and not _ADVERBIAL.match(part):
+                # the nearest clause names no one we know: do not look further back
+                if re.search(r"[A-Za-z]", part):
+                    return None
+        return None
+
+    def _resolve_part(self, part: str, pos: int, st: _State) -> _Speaker | None:
+        low = part.lower()
+        words = low.split()
+        if low in _PRONOUNS or (words and words[-1] in ("he", "she", "they", "it") and len(words) <= 2):
+            pro = words[-1] if words else low
+            want = _PRONOUNS[pro]
+            if want == "person":
+                return st.last_person
+            if want == "org":
+                return st.last_org or st.last or self.fallback_org(pos)
+            return st.last or self.fallback_org(pos)
+        m = _GENERIC_DOC.match(part)
+        if m:
+            noun = m.group("noun").lower()
+            if noun in ("response", "reply", "answer") and st.addressee is not None:
+                return st.addressee
+            return st.last or self.fallback_org(pos)
+        m = _ANAPHOR.match(part)
+        if m:
+            noun = m.group("noun").lower()
+            if noun in ("force", "mission") and self.mentions_kfor:
+                return _Speaker("KFOR", None, "org")
+            if noun == "alliance":
+                return _Speaker("NATO", None, "org")
+            return st.last_org or self.fallback_org(pos)
+        # a person's name (titles stripped); roles from the same mention
+        for cm in reversed(list(_CHUNK.finditer(part))):
+            prefix, name = _name_of_chunk(cm.group())
+            if not name or _ORG_HEAD.search(name):
+                continue
+            toks = name.split()
+            if len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0])):
+                continue
+            canon = self.names.person(name)
+            if canon is None:
+                continue
+            role = self.names.roles.get(canon)
+            return _Speaker(canon, role, "person")
+        # an unnamed official of an organisation
+        m = re.search(r"^(?:a|an|one|two|several|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?(?:official|officials|spokes(?:man|woman|person)|source|sources|diplomat|representative)\b", part, re.IGNORECASE)
+        if m:
+            org = self.org_name(m.group("org"))
+            if org is None:
+                c = country_of(re.sub(r"^(?:the)\s+", "", m.group("org").strip(), flags=re.IGNORECASE))
+                org = c
+            if org:
+                return _Speaker(org, "official", "org")
+        org = self.org_name(part)
+        if org:
+            return _Speaker(org, None, "org")
+        return None
+
+
+def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: int | None = None, hi: int | None = None):
+    """(verb position, speaker) for each speech verb of the sentence region whose subject resolves."""
+    a = sent.start if lo is None else lo
+    b = sent.end if hi is None else hi
+    region = masked[a:b]
+    out = []
+    for m in _VERB_RX.finditer(region):
+        vpos = a + m.start()
+        if m.group().lower().startswith("according"):
+            tail = region[m.end():]
+            seg = re.split(r"[,;.]|\s[\"“]", tail, maxsplit=1)[0]
+            sp = res.resolve(seg, vpos, st, verb_first=True)
+        else:
+            before = region[: m.start()]
+            if re.search(r"\b(?:was|were|been|be|being|is|are)\s*$", before) and not re.search(r"\bit\s+(?:was|is)\s*$", before):
+                continue  # passive: "as announced by", "it was stated"
+            sp = res.resolve(before, vpos, st)
+            if sp is None and not before.strip(" ,\"“”"):
+                after = region[m.end():]
+                seg = re.split(r"[.;]|\s[\"“]", after, maxsplit=1)[0]
+                sp = res.resolve(seg, vpos, st, verb_first=True)
+        if sp is not None:
+            out.append((vpos, sp))
+    return out
+
+
+def _remember(st: _State, sp: _Speaker) -> None:
+    st.last = sp
+    if sp.kind == "person":
+        st.last_person = sp
+    else:
+        st.last_org = sp
+
+
+def _is_name_like(q: str) -> bool:
+    words = q.split()
+    if len(words) > 4 or re.search(r"[.!?]$", q):
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() for w in words)
+
+
+def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None = None) -> list[dict]:
+    """Attributed quotes of ``text`` as dicts (speaker, role, text, kind, start, end, sentence)."""
+    names = names or NameIndex(text)
+    spans = find_quote_spans(text)
+    masked = _mask_quotes(text, spans)
+    res = _Resolver(text, names)
+    st = _State()
+    out: list[dict] = []
+    by_sent: dict[int, list[QuoteSpan]] = {}
+    for q in spans:
+        s = sentence_at(sentences, q.open)
+        if s is not None:
+            by_sent.setdefault(s.start, []).append(q)
+    prev_sent: Sentence | None = None
+    prev_speaker: _Speaker | None = None
+    for sent in sentences:
+        quotes = by_sent.get(sent.start, [])
+        sent_speaker: _Speaker | None = None
+        prev_close = sent.start
+        last_q_speaker: _Speaker | None = None
+        for qi, q in enumerate(quotes):
+            qtext = text[q.start:q.end]
+            nxt_open = quotes[qi + 1].open if qi + 1 < len(quotes) else None
+            close_sent = sentence_at(sentences, max(q.close - 1, q.open))
+            send = close_sent.end if close_sent is not None else sent.end
+            # the attribution after the quote stops at the next quote or the end of its sentence
+            send_after = sentence_at(sentences, min(q.close + 1, len(text) - 1))
+            if send_after is not None and send_after.end > send and send_after.start <= q.close + 2:
+                send = send_after.end
+            suffix_end = min(send, nxt_open) if nxt_open is not None else send
+            suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
+            prefix = masked[prev_close:q.open]
+            speaker = None
+            attribution = ""
+            m = _VERB_RX.search(suffix[:80])
+            if m and not re.search(r"[.!?]", suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+                subj = suffix[: m.start()]
+                attribution = suffix[: m.end() + 60]
+                if m.group().lower().startswith("according"):
+                    speaker = res.resolve(re.split(r"[,;.]", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
+                elif subj.strip(" ,.;:\"”“'"):
+                    speaker = res.resolve(subj, q.close, st)
+                else:
+                    rest = re.split(r"[.;](?:\s|$)", suffix[m.end():], maxsplit=1)[0]
+                    speaker = res.resolve(rest, q.close, st, verb_first=True)
+            if speaker is None:
+                events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
+                if events:
+                    speaker = events[0][1]
+                    attribution = prefix
+                elif prefix.strip() and last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
+                    speaker = last_q_speaker
+                    attribution = prefix
+            if speaker is None and not prefix.strip(" \"“”'"):
+                if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
+                    ev = _speech_events(masked, prev_sent, res, st)
+                    if ev:
+                        speaker = ev[0][1]
+                        attribution = prev_sent.text
+                if speaker is None and prev_speaker is not None and len(qtext.split()) >= 5 and prev_sent is not None and sent.para - prev_sent.para <= 1:
+                    speaker = prev_speaker
+            if speaker is None or _is_name_like(qtext):
+                prev_close = q.close + 1
+                continue
+            if _FORMAL_DOC.search(attribution.replace(qtext, "")):
+                kind = "other"
+            else:
+                pre = masked[prev_close if qi else sent.start:q.open].strip(" \"“”'")
+                kind = "direct" if (not pre or pre.endswith(":")) else "partial"
+            role = speaker.role
+            if role is None and speaker.kind == "person":
+                role = names.roles.get(speaker.name)
+            qs = sentence_at(sentences, q.open)
+            qe = sentence_at(sentences, max(q.end - 1, q.open))
+            s0 = qs.start if qs else q.open
+            s1 = max(qe.end if qe else q.end, q.end)
+            out.append({
+                "speaker": speaker.name, "role": role, "text": qtext, "kind": kind,
+                "start": q.start, "end": q.end, "sentence": text[s0:s1],
+            })
+            _remember(st, speaker)
+            last_q_speaker = speaker
+            sent_speaker = speaker
+            prev_close = q.close + 1
+        # speech verbs outside quotes keep track of who spoke last (for pronouns)
+        events = _speech_events(masked, sent, res, st, lo=prev_close if quotes else None)
+        if events:
+            _remember(st, events[-1][1])
+            sent_speaker = events[-1][1]
+        am = re.search(r"\basked\s+(?P<who>(?:the\s+)?" + _CAP + r"(?:\s+" + _CAP + r")*)", masked[sent.start:sent.end])
+        if am:
+            sp = res._resolve_part(am.group("who"), sent.start, st)
+            if sp is not None:
+                st.addressee = sp
+        prev_speaker = sent_speaker
+        prev_sent = sent
+    return out
