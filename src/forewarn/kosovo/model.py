@@ -72,6 +72,16 @@ def seed_uniform(seed: np.ndarray) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
+def _growth(rate: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``(1 + rate) ** t`` as an (n, T) array; exp(t log(1 + rate)) is several times faster than
+    a broadcast power. A rate of -1 gives 0 from t = 1 (and 1 at t = 0)."""
+    with np.errstate(divide="ignore"):
+        log_factor = np.log1p(np.maximum(rate, -1.0))
+    out = np.exp(log_factor[:, None] * t[None, :])
+    out[:, 0] = 1.0
+    return out
+
+
 def _column(inputs: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
     try:
         value = inputs[name]
@@ -152,10 +162,10 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
     # ---- other KFOR contributors and backfill ---------------------------------------------
     trend = np.maximum(col("other_kfor_trend"), -1.0)
-    other_trend = other0[:, None] * (1.0 + trend[:, None]) ** t[None, :]
+    other_trend = other0[:, None] * _growth(trend, t)
     lag = np.maximum(col("backfill_lag"), 0.0)
     frac = np.clip((year[None, :] - w[:, None] + 1.0) / (lag[:, None] + 1.0), 0.0, 1.0)
-    frac = np.where(withdrawn, frac, 0.0)
+    frac *= withdrawn  # a fractional withdrawal year takes effect the year after
     backfill = np.clip(col("backfill_share"), 0.0, 1.0)
     nato = flag("nato_alignment")
     gain = np.clip(col("nato_backfill_gain"), 0.0, 1.0)
@@ -165,7 +175,7 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     kfor = us + other
 
     # ---- money -----------------------------------------------------------------------------
-    gdp = col("gdp_base")[:, None] * (1.0 + np.maximum(col("gdp_growth"), -1.0))[:, None] ** t[None, :]
+    gdp = col("gdp_base")[:, None] * _growth(np.maximum(col("gdp_growth"), -1.0), t)
     share_gdp = np.maximum(col("defence_share_gdp"), 0.0)
     share_gdp = np.where(nato, np.maximum(share_gdp, col("nato_share_floor")), share_gdp)
     # Adaptive rule: when the US drawdown starts (a withdrawal that is not averted), act from
@@ -220,15 +230,17 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     defender = tripwire[:, None] * us + other + own
     threat_trend = np.maximum(col("threat_trend"), -1.0)
     threat0 = np.maximum(col("threat_base"), 0.0) * np.maximum(col("threat_quality"), 0.0)
-    threat = threat0[:, None] * (1.0 + threat_trend)[:, None] ** t[None, :]
+    threat = threat0[:, None] * _growth(threat_trend, t)
     ratio = np.maximum(col("attacker_ratio"), 0.0)
     deterrence = ratio[:, None] * defender / np.maximum(threat, 1.0)
     self_defence = ratio[:, None] * own / np.maximum(threat, 1.0)
     beta = np.maximum(col("escalation_steepness"), 0.0)
     p_max = np.clip(col("escalation_max"), 0.0, 1.0)
     # Logistic in log(deterrence): p = p_max / (1 + D^beta); half of p_max at D = 1.
-    with np.errstate(over="ignore"):
-        p_escalate = p_max[:, None] / (1.0 + np.power(deterrence, beta[:, None]))
+    # D^beta as exp(beta log D), several times faster than np.power; D = 0 gives p_max.
+    with np.errstate(over="ignore", divide="ignore"):
+        d_beta = np.exp(beta[:, None] * np.log(np.maximum(deterrence, 1e-300)))
+    p_escalate = p_max[:, None] / (1.0 + d_beta)
     crisis_rate = np.maximum(col("crisis_rate"), 0.0)
     expected = crisis_rate * p_escalate.sum(axis=1)
 
