@@ -193,3 +193,20 @@ def test_signposts_pass_the_monitor_checks():
 def test_fact_lookup_names_a_missing_id():
     with pytest.raises(KeyError, match="F9999"):
         fact("F9999")
+
+
+def test_methods_page_documents_the_whole_case():
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "methods.md"
+    if not page.exists():
+        pytest.skip("docs/methods.md is not part of this installation")
+    text = page.read_text(encoding="utf-8")
+    names = (CASE.uncertainty_names + CASE.lever_names + list(CASE.constants) + CASE.outcome_names
+             + CASE.strategy_names + [s["name"] for s in CASE.signposts])
+    assert [n for n in names if f"`{n}`" not in text] == []
+    cited = {fid for p in (*CASE.uncertainties, *CASE.levers) for fid in p.sources}
+    cited |= {fid for c in CASE.constants.values() for fid in c.sources}
+    assert sorted(fid for fid in cited if fid not in text) == []
+    for ref in ("Quinlivan", "Mearsheimer", "Lempert", "Kwakkel", "Haasnoot"):
+        assert ref in text
