@@ -93,11 +93,20 @@ def _quotes_about(store: Any, pattern: str, limit: int = 2) -> list[dict[str, st
     hits = q[q["text"].astype(str).map(lambda t: bool(rx.search(t)))]
     out = []
     for _, r in hits.head(limit).iterrows():
-        who = str(r.get("speaker") or "unnamed")
-        if r.get("role"):
-            who += f", {r['role']}"
-        out.append({"text": str(r["text"]), "who": who, "where": str(r.get("title") or r.get("url") or "")})
+        who = _clean(r.get("speaker")) or "unnamed"
+        if _clean(r.get("role")):
+            who += f", {_clean(r.get('role'))}"
+        where = _clean(r.get("outlet")) or _clean(r.get("title")) or _clean(r.get("url"))
+        date = _clean(r.get("pub_date"))
+        out.append({"text": str(r["text"]), "who": who, "where": ", ".join(x for x in (where, date) if x)})
     return out
+
+
+def _clean(value: Any) -> str:
+    """Text of a table cell, empty for missing values (None, NaN)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
 
 
 def _bands(results: Any, name: str, strategies: Sequence[str], frame: pd.DataFrame, keep: np.ndarray) -> dict:
@@ -257,15 +266,17 @@ def build_kosovo_brief(
 
     # ---- 1. Would US soldiers stay?
     us_base = float(case.constants["us_troops_base"].value)
-    stay_share = {s: float((by_strategy(narrowed, s)["us_troops_end"] > 0.5).mean()) for s in chosen}
+    # "Stays" = at least half of today's contingent at the horizon; "gone" = under a tenth of it.
+    stay_share = {s: float((by_strategy(narrowed, s)["us_troops_end"] >= 0.5 * us_base).mean()) for s in chosen}
     full_stay = {s: float((by_strategy(narrowed, s)["us_troops_end"] >= us_base - 0.5).mean()) for s in chosen}
     s1 = Section(
         id="us-presence", number=1, question="Would American soldiers remain in KFOR, and on what terms?",
         answer=(
             f"Nobody knows, and forewarn does not pretend to: the US decision is a deep uncertainty, explored "
             f"from a withdrawal as early as {case.parameter('us_withdrawal_year').low:.0f} to none within the horizon. "
-            f"Under today's plan, some US soldiers remain in {years[-1]} in {_pct(stay_share['current_plan'])} of the "
-            f"futures and the whole contingent of about {_num(us_base)} in {_pct(full_stay['current_plan'])}."
+            f"Under today's plan, at least half of today's contingent of about {_num(us_base)} is still there in "
+            f"{years[-1]} in {_pct(stay_share['current_plan'])} of the futures, the whole of it in "
+            f"{_pct(full_stay['current_plan'])}."
         ),
         details=[],
         assumptions=[a for a in (_assumption(case, "us_withdrawal_year"), _assumption(case, "us_share_withdrawn"),
@@ -274,8 +285,8 @@ def build_kosovo_brief(
     )
     if "transatlantic_anchor" in chosen:
         s1.details.append(
-            f"On the terms: offering Washington deals and aligning with NATO (the transatlantic anchor) keeps some US "
-            f"soldiers in {_pct(stay_share['transatlantic_anchor'])} of the futures, against "
+            f"On the terms: offering Washington deals and aligning with NATO (the transatlantic anchor) keeps at least "
+            f"half of the contingent in {_pct(stay_share['transatlantic_anchor'])} of the futures, against "
             f"{_pct(stay_share['current_plan'])} without; how much a deal weighs is itself uncertain "
             f"(us_deal_effect)."
         )
@@ -283,13 +294,14 @@ def build_kosovo_brief(
     sections.append(s1)
 
     # ---- 2. Could KFOR survive without them?
-    gone = base[base["us_troops_end"] < 0.5]
+    gone = base[base["us_troops_end"] < 0.1 * us_base]
     kfor_base = float(case.constants["kfor_total_base"].value)
     if len(gone):
         k10, k50, k90 = np.percentile(gone["kfor_troops_end"], [10, 50, 90])
         hold = float((gone["min_deterrence"] >= 1).mean())
         answer2 = (
-            f"In the {_pct(len(gone) / max(len(base), 1))} of futures where every US soldier leaves by {years[-1]}, "
+            f"In the {_pct(len(gone) / max(len(base), 1))} of futures where the US keeps under a tenth of its "
+            f"contingent by {years[-1]}, "
             f"KFOR ends with a median of {_num(k50)} troops (10–90%: {_num(k10)}–{_num(k90)}), against about "
             f"{_num(kfor_base)} today; with the KSF, deterrence still holds every year in {_pct(hold)} of them."
         )
