@@ -59,7 +59,7 @@ _NEXT_OK = {
     "in", "to", "and", "from", "within", "over", "currently", "as", "at", "by", "compared", "since", "this", "last",
     "is", "are", "was", "were", "will", "under", "each", "per", "or", "but", "the", "a", "before", "after",
     "during", "until", "across", "on", "for", "including", "now", "more", "today", "permanently", "who", "that",
-    "stationed", "deployed", "serving", "based",
+    "stationed", "deployed", "serving", "based", "of",
 }
 _MOD_STOP = {
     "of", "in", "from", "to", "with", "by", "for", "at", "on", "into", "out", "across", "within", "over", "under",
@@ -132,8 +132,8 @@ def _mentions(text: str, a: int, b: int) -> list[tuple[int, int, str, str, bool]
 def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str | None, int]:
     """The counted noun after a number: (unit, surface noun, end offset) or (None, next word, pos)."""
     pos = n.end
-    m = re.match(r"\s+of\s+(?:its|their|his|her|our|the)\s+(?=[A-Za-z])", text[pos:limit])
-    if m and not re.match(r"\s*\d", text[pos + m.end():pos + m.end() + 3]):
+    m = re.match(r"\s+of\s+(?:its|their|his|her|our|the)\s+(?=[A-Za-z])(?!(?:about|around|some|nearly|roughly|approximately|over|more\s+than|almost)\s)", text[pos:limit])
+    if m:
         pos += m.end()
     toks = list(re.finditer(r"[A-Za-z][\w.’'\-]*|[^\sA-Za-z]", text[pos:limit]))
     for k, t in enumerate(toks[:6]):
@@ -146,10 +146,10 @@ def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str 
         if lw == "service" and k + 1 < len(toks) and toks[k + 1].group().lower() == "members":
             return "troops", "service members", pos + toks[k + 1].end()
         if not re.match(r"[A-Za-z]", w) or lw in _MOD_STOP:
-            return None, (lw if k == 0 else None), pos
+            return None, toks[0].group().lower().rstrip("."), pos
         if lw == "and" and k + 1 < len(toks) and re.match(r"\d", toks[k + 1].group()):
-            return None, None, pos
-    return None, (toks[0].group().lower() if toks else None), pos
+            return None, toks[0].group().lower().rstrip("."), pos
+    return None, (toks[0].group().lower().rstrip(".") if toks else None), pos
 
 
 def _clause(text: str, sent: Sentence, pos: int) -> tuple[int, int]:
@@ -171,7 +171,7 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
     place_counts: Counter = Counter()
     for m in _COUNTRY_RX.finditer(text):
         c = COUNTRY_FORMS[m.group()]
-        if m.group() == c or m.group() in ("US", "U.S.", "UK", "U.K.") and False:
+        if m.group() == c and _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             place_counts[c] += 1
     last_country_place: list[tuple[int, str]] = []
     for m in _COUNTRY_RX.finditer(text):
@@ -186,7 +186,8 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
     for si, sent in enumerate(sentences):
         if sent.furniture:
             continue
-        nums = [n for n in numbers if sent.start <= n.start < sent.end]
+        nums = [n for n in numbers if sent.start <= n.start < sent.end
+                and not any(d.start <= n.start < d.end for d in dates)]
         if not nums:
             continue
         stext = text[sent.start:sent.end]
@@ -255,7 +256,7 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                 continue
             if unit == "nations" and not _NATION_CTX.search(stext):
                 continue
-            if unit == "personnel" and re.match(r"\s*(?:\w+\s+){0,2}members", text[n.end:uend + 1]) and not (_MEMBER_CTX.search(text[n.end:uend]) or n.value >= 100 and _MEMBER_CTX.search(stext)):
+            if unit == "personnel" and text[:uend].lower().endswith("members") and not (_MEMBER_CTX.search(text[n.end:uend]) or n.value >= 100 and _MEMBER_CTX.search(stext)):
                 continue
             if unit in _FORCE_UNITS and (_CASUALTY.search(stext) or _AUDIENCE.search(text[max(sent.start, n.start - 60):n.start])):
                 continue
@@ -312,18 +313,19 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     kind = "historical"
                 elif _PRESENT.search(after_local[:40]) or _PRESENT.search(before):
                     kind = "strength"
-                elif _FUTURE.search(before) or re.match(r"[^.;,]{0,30}?\b(?:will|would)\b", text[max(uend, n.end):sent.end]):
+                elif _FUTURE.search(text[clause_a:n.start]) or re.match(r"[^.;,]{0,30}?\b(?:will|would)\b", text[max(uend, n.end):sent.end]):
                     kind = "planned"
                 else:
                     kind = "strength"
             # -- as_of
-            as_of = _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, clause_b)
+            next_start = nums[i + 1].start if i + 1 < len(nums) else sent.end
+            as_of = _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, clause_b, next_start)
             if kind == "strength" and as_of and pub and int(as_of[:4]) < pub.year - 1 and not re.search(r"\bas\s+of\b", text[clause_a:clause_b]):
                 kind = "historical"
             # -- actor
             actor = _actor(text, sent, n, uend, smentions, sentences, si, prev_claim if si - prev_claim_sent <= 2 else None, unit)
             location = _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_country_place,
-                                 prev_claim if si - prev_claim_sent <= 2 else None, place_counts)
+                                 prev_claim if si - prev_claim_sent <= 6 else None, place_counts)
             claim = {
                 "actor": actor, "mission_or_location": location, "value": _num(value),
                 "value_max": _num(value_max) if value_max is not None else None, "unit": unit, "as_of": as_of,
@@ -345,14 +347,14 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
-def _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, clause_b) -> str | None:
+def _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, clause_b, next_start) -> str | None:
     usable = [d for d in sdates if d.prep not in ("since", "from") and d.date is not None and d.granularity != "week"]
     pub_iso = pub.iso() if pub else None
     # 1. a date in the number's clause
-    in_clause = [d for d in usable if clause_a <= d.start < clause_b and not re.search(r"\bof$", d.prep)]
+    in_clause = [d for d in usable if clause_a <= d.start < clause_b and d.prep != "of"]
     if in_clause:
         return min(in_clause, key=lambda d: abs(d.start - n.start)).date
-    present = bool(_PRESENT.search(text[n.end:min(sent.end, n.end + 60)]))
+    present = bool(_PRESENT.search(text[n.end:min(next_start, n.end + 60)]))
     # 2. a date opening the sentence ("In January 2022, ..."; "Last year, ...")
     first_cut = re.search(r",\s", text[sent.start:sent.end])
     if first_cut and not present:
@@ -450,6 +452,9 @@ def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_countr
         prevs = [c for p, c in last_country_place if p < sent.start + m.start()]
         if prevs:
             cands.append((sent.start + m.start(), prevs[-1]))
+    if len(cands) > 1 or (cands and cands[0][1] == actor and kind not in ("budget", "procurement")):
+        others = [c for c in cands if c[1] != actor]
+        cands = others or cands
     if cands and kind not in ("budget",):
         loc = min(cands, key=lambda c: abs(c[0] - n.start))[1]
         if actor == "Kosovo" and loc == "Kosovo":
@@ -463,4 +468,6 @@ def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_countr
         return prev_claim["mission_or_location"]
     if cands:
         return cands[0][1]
+    if place_counts:
+        return place_counts.most_common(1)[0][0]
     return actor

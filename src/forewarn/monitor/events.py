@@ -51,14 +51,14 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
         before = text[sent.start:d.start]
         if before.count("(") > before.count(")"):
             continue  # inside brackets: a dateline or an aside
-        if d.granularity == "year" and not d.prep:
+        if d.granularity == "year" and not d.prep and not d.relative:
             # a bare year: an event only when it qualifies an event noun ("its 2008 independence")
             if not _EVENT_NOUN.match(text[d.end:d.end + 20]):
                 continue
         if re.match(r"\s*(?:budget|spending|level|figures?)\b", text[d.end:d.end + 12], re.IGNORECASE):
             continue
         c = claim_sents.get(text[sent.start:sent.end])
-        if c is not None and c.get("as_of") == d.date:
+        if c is not None and c.get("as_of") == d.date and not d.relative:
             continue  # the date a figure is given at, not a happening
         if d.date in seen:
             continue

@@ -196,8 +196,9 @@ def is_gazetteer_word(tok: str) -> bool:
     t = tok.strip(",.;:'’").removesuffix("'s").removesuffix("’s")
     if not t:
         return True
+    low = tok.strip(",;:'’").lower()
     return (
-        t in COUNTRY_FORMS or t in ORG_ALIASES or t in PLACE_ALIASES or t.lower() in TITLE_WORDS
+        low in TITLE_WORDS or t in COUNTRY_FORMS or t in ORG_ALIASES or t in PLACE_ALIASES or t.lower() in TITLE_WORDS
         or t.lower().rstrip(".") in MONTH_WORDS or fold(t) in _FOLDED_ORG
     )
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from .gazetteer import (
     LEADERS, ORG_ALIASES, SPEECH_VERBS, TITLE_WORDS, country_of, diacritic_map, is_gazetteer_word, org_of,
 )
-from .text import Sentence, fold, sentence_at
+from .text import _ABBREV, Sentence, fold, sentence_at
 
 __all__ = ["QuoteSpan", "find_quote_spans", "extract_quotes", "NameIndex"]
 
@@ -40,7 +40,7 @@ _OPENERS = "“„«"
 _CLOSERS = "»"
 _AMBIG = "\"”"
 _VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\baccording\s+to\b", re.IGNORECASE)
-_CAP = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)"
+_CAP = r"(?:(?:[A-Z]\.){2,}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)"
 _CHUNK = re.compile(_CAP + r"(?:\s+(?:(?:de|van|von|der|bin|al|da|di|del|la|le)\s+)?" + _CAP + r")*")
 _ORG_HEAD = re.compile(
     r"\b(?:Embassy|Ministry|Department|Command|Council|Committee|Government|Office|Agency|Army|Police|Force|Forces|"
@@ -80,6 +80,14 @@ _ADVERBIAL = re.compile(
     r"from|over|under|asked|last|this|earlier|later|yesterday|today)\b",
     re.IGNORECASE,
 )
+_FUNCTION = {
+    "but", "if", "and", "or", "so", "when", "while", "as", "after", "before", "although", "though", "because",
+    "however", "then", "yet", "now", "asked", "speaking", "since", "until", "unless", "moreover", "meanwhile",
+    "also", "in", "on", "at", "for", "with", "from", "by", "to", "of", "a", "an", "this", "that", "these", "those",
+    "his", "her", "its", "their", "our", "my", "we", "i", "you", "he", "she", "it", "they", "according", "despite",
+    "during", "following", "under", "over", "why", "what", "how", "who", "where", "which", "nor", "not", "no",
+    "photo", "source", "text", "check", "read", "more", "related", "editing", "reporting",
+}
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "org", "they": "any", "them": "any"}
 
 
@@ -193,6 +201,28 @@ def _strip_possessive(tok: str) -> str:
     return tok.rstrip(",;:")
 
 
+def _chunks(s: str):
+    """Capitalised chunks of ``s`` as (start, text); a word ending a sentence ends its chunk."""
+    for m in _CHUNK.finditer(s):
+        pos = m.start()
+        toks = list(re.finditer(r"\S+", m.group()))
+        a = 0
+        for k, t in enumerate(toks):
+            w = t.group()
+            if w.endswith(".") and k < len(toks) - 1 and not _abbrev(w):
+                yield pos + toks[a].start(), m.group()[toks[a].start():t.end()].rstrip(".")
+                a = k + 1
+        if a < len(toks):
+            piece = m.group()[toks[a].start():]
+            if piece.endswith(".") and not _abbrev(piece.split()[-1]):
+                piece = piece[:-1]
+            yield pos + toks[a].start(), piece
+
+
+def _abbrev(w: str) -> bool:
+    return bool(re.fullmatch(r"(?:[A-Z]\.)+", w)) or w.lower().rstrip(".") in _ABBREV or w.lower() in TITLE_WORDS
+
+
 def _name_of_chunk(chunk: str) -> tuple[str, str]:
     """Split a capitalised chunk into (role prefix, name): ``"Serbian President Aleksandar Vucic"``."""
     toks = chunk.split()
@@ -200,7 +230,7 @@ def _name_of_chunk(chunk: str) -> tuple[str, str]:
     i = len(toks) - 1
     while i >= 0:
         t = toks[i]
-        if is_gazetteer_word(t) or (name and (t.endswith("'s") or t.endswith("’s"))):
+        if is_gazetteer_word(t) or t.lower() in _FUNCTION or (name and (t.endswith("'s") or t.endswith("’s"))):
             break
         name.insert(0, _strip_possessive(t) if not name else t)
         i -= 1
@@ -221,8 +251,7 @@ class NameIndex:
         self._by_fold: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         dmap = diacritic_map()
-        for m in _CHUNK.finditer(text):
-            chunk = m.group()
+        for cstart, chunk in _chunks(text):
             prefix, name = _name_of_chunk(chunk)
             toks = name.split()
             if len(toks) < 2 or _ORG_HEAD.search(name) or any(t.isupper() and len(t) > 2 for t in toks):
@@ -239,7 +268,7 @@ class NameIndex:
                 self.full[self.full.index(prev)] = fixed
                 self._by_fold[key] = fixed
             canon = self._by_fold[key]
-            name_start = m.start() + chunk.rfind(name) if name in chunk else m.start()
+            name_start = cstart + chunk.rfind(name) if name in chunk else cstart
             role = _role_around(text, name_start, name_start + len(name), prefix)
             if role and (canon not in self.roles or _is_rank(self.roles[canon])):
                 self.roles[canon] = role
@@ -352,9 +381,11 @@ class _Resolver:
         if not seg:
             return None
         parts = [p.strip() for p in re.split(r",|—|–|\s-\s|\(|\)", seg)]
+        if not verb_first and len(parts) > 1 and re.fullmatch(r"(?i)(?:but|and|yet)(?:\s+(?:also|then|later))?", parts[-1]):
+            parts = parts[:1]  # "X, who ..., but says": the subject opens the sentence
         order = parts if verb_first else list(reversed(parts))
         for part in order:
-            part = _LEADING.sub("", part).strip()
+            part = _LEADING.sub("", part.strip(" \"“”„'")).strip()
             part = _TRAILING.sub("", part).strip()
             if not part:
                 continue
@@ -395,8 +426,8 @@ class _Resolver:
                 return _Speaker("NATO", None, "org")
             return st.last_org or self.fallback_org(pos)
         # a person's name (titles stripped); roles from the same mention
-        for cm in reversed(list(_CHUNK.finditer(part))):
-            prefix, name = _name_of_chunk(cm.group())
+        for _, cm in reversed(list(_chunks(part))):
+            prefix, name = _name_of_chunk(cm)
             if not name or _ORG_HEAD.search(name):
                 continue
             toks = name.split()
@@ -506,7 +537,7 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
                 elif subj.strip(" ,.;:\"”“'"):
                     speaker = res.resolve(subj, q.close, st)
                 else:
-                    rest = re.split(r"[.;](?:\s|$)", suffix[m.end():], maxsplit=1)[0]
+                    rest = re.split(r";|\.\s*$", suffix[m.end():], maxsplit=1)[0]
                     speaker = res.resolve(rest, q.close, st, verb_first=True)
             if speaker is None:
                 events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
