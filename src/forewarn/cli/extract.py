@@ -1,5 +1,85 @@
-"""Commands: extract (registered on the shared app)."""
+"""Command: ``forewarn extract PATH...`` (quotes, force claims and dated events of article files)."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+import json
+from pathlib import Path
+
+import typer
+
+from .app import app
+
+
+@app.command("extract")
+def extract_command(
+    paths: list[Path] = typer.Argument(..., help="Article files: plain text, optionally opening with 'URL: ...' and 'DATE: YYYY-MM-DD|unknown' lines.", show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array, one object per file (the annotation field names plus offsets)."),
+    pub_date: str | None = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without a DATE line.", show_default=False),
+) -> None:
+    """Extract quotes, numeric force claims and dated events from article files.
+
+    Files that cannot be read (missing, binary, empty) are reported on stderr and the command
+    exits with 2; the others are still extracted and printed.
+    """
+    from ..errors import InputError
+    from ..monitor.extract import extract, read_article
+
+    results: list[dict] = []
+    errors: list[str] = []
+    for p in paths:
+        try:
+            text, date, url = read_article(p)
+            date = date if date is not None else pub_date
+            out = extract(text, date, url=url)
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
+        results.append({"path": str(p), "url": url, "pub_date": date, **out})
+    if as_json:
+        typer.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        _show(results)
+    if errors:
+        from rich.console import Console
+        from rich.markup import escape
+
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        for e in errors:
+            err.print(f"[bold red]error:[/] {escape(e)}")
+        raise typer.Exit(2)
+
+
+def _show(results: list[dict]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    con = Console(highlight=False)
+    for r in results:
+        con.rule(f"[bold]{escape(r['path'])}[/]  {r['pub_date'] or 'undated'}")
+        if r["quotes"]:
+            t = Table(title="quotes", show_lines=False, expand=True)
+            t.add_column("speaker", ratio=1)
+            t.add_column("role", ratio=1)
+            t.add_column("kind")
+            t.add_column("words", ratio=3)
+            for q in r["quotes"]:
+                t.add_row(escape(q["speaker"]), escape(q["role"] or ""), q["kind"], escape(q["text"]))
+            con.print(t)
+        if r["force_claims"]:
+            t = Table(title="force claims", expand=True)
+            for col in ("actor", "mission or location", "value", "unit", "kind", "as of", "approx"):
+                t.add_column(col, justify="right" if col == "value" else "left")
+            for c in r["force_claims"]:
+                v = f"{c['value']:,}" + (f"–{c['value_max']:,}" if c["value_max"] is not None else "")
+                t.add_row(escape(c["actor"]), escape(c["mission_or_location"]), v, c["unit"], c["kind"], c["as_of"] or "", "~" if c["approx"] else "")
+            con.print(t)
+        if r["events"]:
+            t = Table(title="events", expand=True)
+            t.add_column("date")
+            t.add_column("what", ratio=1)
+            for e in r["events"]:
+                t.add_row(e["date"], escape(e["what"]))
+            con.print(t)
+        if not (r["quotes"] or r["force_claims"] or r["events"]):
+            con.print("nothing found")

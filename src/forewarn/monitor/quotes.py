@@ -308,7 +308,7 @@ def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
     m = re.search(r"\b(?:said|says|told|tells|that|by|with|and|to|according to|added|adds|declared|announced)\s+(?P<r>[^,]*)$", front)
     if m:
         front = m.group("r")
-    front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip()).strip()
+    front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip(" \"“”„'‘’")).strip()
     front = re.sub(r"^(?:U\.S\.|US)\s+(?:Army|Air Force|Navy|Marine Corps)\s+", "", front)
     front_role = front if front and _ROLE_WORD.search(front) and len(front.split()) <= 8 else None
     after = text[e:e + 140]
