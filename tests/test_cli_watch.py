@@ -87,7 +87,10 @@ def hand_store(tmp_path, monkeypatch):
     return url
 
 
-def test_watch_json_known_answer(case_file, hand_store, capsys):
+def test_watch_json_known_answer(tmp_path, hand_store, capsys):
+    # The store also holds the framing article (2025-03); from 2026 only the hand-built claim counts.
+    case_file = tmp_path / "case2026.toml"
+    case_file.write_text(CASE.replace('since = "2025-01-01"', 'since = "2026-01-01"'), encoding="utf-8")
     code, out, err = run_cli(["watch", "--case", str(case_file), "--db", str(hand_store), "--json"], capsys)
     assert code == 0, err
     data = json.loads(out)
@@ -97,9 +100,10 @@ def test_watch_json_known_answer(case_file, hand_store, capsys):
     small = by_name["us_kfor_small"]
     assert small["fired"] is True and small["first_seen"] == "2026-04"
     assert small["constraints"][0]["text"] == "us_withdrawal_year <= 2029"
-    hand = [e for e in small["evidence"] if e["url"] == "https://example.org/kfor"]
-    assert [e["sentence"] for e in hand] == ["The US has 450 soldiers in KFOR."]
-    assert hand[0]["title"] == "US contingent shrinks" and hand[0]["value"] == 450
+    [hand] = small["evidence"]
+    assert hand["sentence"] == "The US has 450 soldiers in KFOR."
+    assert hand["url"] == "https://example.org/kfor" and hand["title"] == "US contingent shrinks"
+    assert hand["value"] == 450 and hand["date"] == "2026-04" and hand["source"] == "force_claim"
     # 4,100 is not below 4,000 (and the framing article's 4,600 is not either)
     assert by_name["kfor_below_4000"]["fired"] is False
     assert data["fired"] == sum(s["fired"] for s in data["signposts"])
@@ -130,6 +134,16 @@ def test_watch_bad_case_exits_2(tmp_path, hand_store, capsys, edit, words):
     assert words in err and "bad.toml" in err
 
 
+def test_watch_case_without_signposts(tmp_path, hand_store, capsys):
+    path = tmp_path / "plain.toml"
+    path.write_text(CASE[: CASE.index("[[signposts]]")], encoding="utf-8")
+    code, out, err = run_cli(["watch", "--case", str(path), "--db", str(hand_store)], capsys)
+    assert code == 0, err
+    assert "declares no signposts" in out
+    code, out, err = run_cli(["watch", "--case", str(path), "--db", str(hand_store), "--json"], capsys)
+    assert code == 0 and json.loads(out)["signposts"] == []
+
+
 def test_watch_missing_case_exits_2(tmp_path, hand_store, capsys):
     code, _, err = run_cli(["watch", "--case", str(tmp_path / "nope.toml"), "--db", str(hand_store)], capsys)
     assert code == 2 and "nope.toml" in err
@@ -148,7 +162,6 @@ def test_watch_bad_database_exits_2(tmp_path, case_file, capsys, kind):
 
 def test_watch_on_framing_article_with_test_case(tmp_path, monkeypatch, case_file, capsys):
     """Real store, real extractor: the framing article's 'about 600 soldiers' in KFOR (2025-03)."""
-    pytest.importorskip("forewarn.monitor.extract")
     monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
     code, out, err = run_cli(["watch", "--case", str(case_file), "--json"], capsys)
     assert code == 0, err
@@ -163,7 +176,6 @@ def test_watch_on_framing_article_with_test_case(tmp_path, monkeypatch, case_fil
 
 def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
     """The default command: built-in Kosovo case, fresh store with the framing article ingested."""
-    pytest.importorskip("forewarn.monitor.extract")
     monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
     code, out, err = run_cli(["watch", "--json"], capsys)
     assert code == 0, err
