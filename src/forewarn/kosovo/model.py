@@ -72,16 +72,6 @@ def seed_uniform(seed: np.ndarray) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
-def _growth(rate: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """``(1 + rate) ** t`` as an (n, T) array; exp(t log(1 + rate)) is several times faster than
-    a broadcast power. A rate of -1 gives 0 from t = 1 (and 1 at t = 0)."""
-    with np.errstate(divide="ignore"):
-        log_factor = np.log1p(np.maximum(rate, -1.0))
-    out = np.exp(log_factor[:, None] * t[None, :])
-    out[:, 0] = 1.0
-    return out
-
-
 def _column(inputs: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
     try:
         value = inputs[name]
@@ -133,142 +123,143 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     n = len(np.asarray(inputs["us_withdrawal_year"]).reshape(-1))
     base, horizon = _axis(inputs, n)
     T = horizon - base + 1
-    t = np.arange(T, dtype=np.float64)
-    year = base + t
     col = lambda name: _column(inputs, name, n)  # noqa: E731
     flag = lambda name: _flag(inputs, name, n)  # noqa: E731
 
-    # ---- US contingent ---------------------------------------------------------------------
+    # Everything that does not change over time, one value per row. The yearly loop below
+    # then works on 1-D arrays of n values, which stay in cache: about twice as fast as
+    # (n, T) arrays built at once.
+
+    # US contingent. The withdrawal cannot take effect before the year after the base year:
+    # the base year is today's sourced figure.
     us0 = col("us_troops_base")
-    kfor0 = col("kfor_total_base")
-    other0 = np.maximum(kfor0 - us0, 0.0)
-    # The withdrawal cannot take effect before the year after the base year: the base year is
-    # today's sourced figure.
+    other0 = np.maximum(col("kfor_total_base") - us0, 0.0)
     w = np.maximum(col("us_withdrawal_year"), base + 1.0)
     share = np.clip(col("us_share_withdrawn"), 0.0, 1.0)
     deal = flag("us_deal")
     deal_effect = np.clip(col("us_deal_effect"), 0.0, 1.0)
-    if "seed" in inputs:
-        u = seed_uniform(np.asarray(inputs["seed"]).reshape(-1))
-    else:
-        u = np.zeros(n)
+    u = seed_uniform(np.asarray(inputs["seed"]).reshape(-1)) if "seed" in inputs else np.zeros(n)
     # A deal averts the withdrawal with probability deal_effect and otherwise shrinks it by the
     # same factor: it lowers both the chance and the size.
-    averted = deal & (u < deal_effect)
     share_eff = np.where(deal, share * (1.0 - deal_effect), share)
-    share_eff = np.where(averted, 0.0, share_eff)
-    withdrawn = year[None, :] >= w[:, None]  # (n, T)
-    us = us0[:, None] * (1.0 - share_eff[:, None] * withdrawn)
+    share_eff[deal & (u < deal_effect)] = 0.0
+    us_after = us0 * (1.0 - share_eff)
 
-    # ---- other KFOR contributors and backfill ---------------------------------------------
-    trend = np.maximum(col("other_kfor_trend"), -1.0)
-    other_trend = other0[:, None] * _growth(trend, t)
-    lag = np.maximum(col("backfill_lag"), 0.0)
-    frac = np.clip((year[None, :] - w[:, None] + 1.0) / (lag[:, None] + 1.0), 0.0, 1.0)
-    frac *= withdrawn  # a fractional withdrawal year takes effect the year after
-    backfill = np.clip(col("backfill_share"), 0.0, 1.0)
+    # Other contributors: their own trend, plus the backfill of the US gap, arriving linearly
+    # over lag + 1 years from the withdrawal year.
+    other_factor = 1.0 + np.maximum(col("other_kfor_trend"), -1.0)
+    inv_lag = 1.0 / (np.maximum(col("backfill_lag"), 0.0) + 1.0)
     nato = flag("nato_alignment")
-    gain = np.clip(col("nato_backfill_gain"), 0.0, 1.0)
-    backfill_eff = np.where(nato, backfill + (1.0 - backfill) * gain, backfill)
-    gap = us0 * share_eff
-    other = other_trend + (backfill_eff * gap)[:, None] * frac
-    kfor = us + other
+    backfill = np.clip(col("backfill_share"), 0.0, 1.0)
+    backfill = np.where(nato, backfill + (1.0 - backfill) * np.clip(col("nato_backfill_gain"), 0.0, 1.0), backfill)
+    full_backfill = backfill * us0 * share_eff
 
-    # ---- money -----------------------------------------------------------------------------
-    gdp = col("gdp_base")[:, None] * _growth(np.maximum(col("gdp_growth"), -1.0), t)
+    # Money. Adaptive rule: when the US drawdown starts (a withdrawal not averted), act from the
+    # following year.
+    gdp0 = col("gdp_base")
+    gdp_factor = 1.0 + np.maximum(col("gdp_growth"), -1.0)
     share_gdp = np.maximum(col("defence_share_gdp"), 0.0)
     share_gdp = np.where(nato, np.maximum(share_gdp, col("nato_share_floor")), share_gdp)
-    # Adaptive rule: when the US drawdown starts (a withdrawal that is not averted), act from
-    # the following year.
     adaptive = flag("adaptive_recruitment") & (share_eff > 0.0) & (w <= horizon)
-    adapt_on = adaptive[:, None] & (year[None, :] >= w[:, None] + 1.0)  # (n, T)
-    share_t = share_gdp[:, None] + adapt_on * np.maximum(col("adaptive_share_points"), 0.0)[:, None]
-    budget = gdp * share_t / 100.0
-    budget[:, 0] = np.maximum(col("defence_budget_base"), 0.0)
+    adapt_from = np.where(adaptive, w + 1.0, np.inf)
+    adapt_points = np.maximum(col("adaptive_share_points"), 0.0)
     eq_share = np.clip(col("equipment_share"), 0.0, 1.0)
-    equipment = budget * eq_share[:, None]
-    equipment[:, 0] = 0.0  # the base year's purchases are inside today's capability
-    # Capability in year t comes from equipment bought up to year t - 1.
-    cum_equipment = np.zeros((n, T))
-    if T > 1:
-        cum_equipment[:, 1:] = np.cumsum(equipment[:, :-1], axis=1)
-    c0 = np.clip(col("ksf_capability_base"), 0.0, None)
-    cmax = np.maximum(col("ksf_capability_max"), c0)
-    k = np.maximum(col("equipment_effectiveness"), 0.0)
-    capability = cmax[:, None] - (cmax - c0)[:, None] * np.exp(-k[:, None] * cum_equipment / 1000.0)
+    personnel_share = 1.0 - eq_share
 
-    # ---- KSF strength ----------------------------------------------------------------------
+    # KSF capability: tends to cmax as equipment accumulates, with diminishing returns.
+    c0 = np.maximum(col("ksf_capability_base"), 0.0)
+    cmax = np.maximum(col("ksf_capability_max"), c0)
+    k_per_meur = np.maximum(col("equipment_effectiveness"), 0.0) / 1000.0  # per million EUR
+
+    # KSF strength: a linear plan to the targets, limited by recruitment and by the budget.
     k0 = np.maximum(col("ksf_active_base"), 0.0)
     r0 = np.maximum(col("ksf_reserve_base"), 0.0)
     k_target = np.maximum(col("ksf_active_target"), 0.0)
     r_target = np.maximum(col("ksf_reserve_target"), 0.0)
-    span = np.maximum(col("ksf_target_year") - base, 1.0)
-    progress = np.minimum(t[None, :] / span[:, None], 1.0)  # (n, T)
-    plan_active = k0[:, None] + (k_target - k0)[:, None] * progress
-    plan_active = np.where(adapt_on, np.maximum(plan_active, (k_target * col("adaptive_target_factor"))[:, None]),
-                           plan_active)
-    reserve = r0[:, None] + (r_target - r0)[:, None] * progress
-    capacity = np.maximum(col("ksf_recruitment_capacity"), 0.0)[:, None] * np.where(
-        adapt_on, np.maximum(col("adaptive_recruitment_factor"), 1.0)[:, None], 1.0)
+    inv_span = 1.0 / np.maximum(col("ksf_target_year") - base, 1.0)
+    k_adaptive = k_target * col("adaptive_target_factor")
+    capacity = np.maximum(col("ksf_recruitment_capacity"), 0.0)
+    capacity_adaptive = capacity * np.maximum(col("adaptive_recruitment_factor"), 1.0)
     cost = np.maximum(col("cost_per_soldier"), 1e-9) / 1000.0  # million EUR per active soldier-year
     reserve_cost = cost * np.maximum(col("reserve_cost_ratio"), 0.0)
-    personnel_budget = budget * (1.0 - eq_share)[:, None]
-    # Reservists are paid first; the rest of the personnel budget caps the active force.
-    affordable = np.maximum((personnel_budget - reserve_cost[:, None] * reserve) / cost[:, None], 0.0)
-    active = np.empty((n, T))
-    active[:, 0] = k0
-    for i in range(1, T):
-        active[:, i] = np.maximum(
-            np.minimum(np.minimum(plan_active[:, i], active[:, i - 1] + capacity[:, i]), affordable[:, i]), 0.0)
 
-    # ---- defender, threat, deterrence -------------------------------------------------------
+    # Defender and threat.
     tripwire = np.maximum(col("tripwire_weight"), 0.0)
-    regional = flag("regional_force")
-    regional_size = np.maximum(col("regional_committed_share"), 0.0) * np.maximum(col("regional_armies_total"), 0.0)
-    regional_on = regional[:, None] & (year[None, :] >= col("regional_force_start")[:, None])
-    own = capability * (active + np.maximum(col("reserve_weight"), 0.0)[:, None] * reserve) + regional_on * regional_size[:, None]
-    defender = tripwire[:, None] * us + other + own
-    threat_trend = np.maximum(col("threat_trend"), -1.0)
-    threat0 = np.maximum(col("threat_base"), 0.0) * np.maximum(col("threat_quality"), 0.0)
-    threat = threat0[:, None] * _growth(threat_trend, t)
+    reserve_weight = np.maximum(col("reserve_weight"), 0.0)
+    regional_size = (flag("regional_force") * np.maximum(col("regional_committed_share"), 0.0)
+                     * np.maximum(col("regional_armies_total"), 0.0))
+    regional_start = col("regional_force_start")
+    threat = np.maximum(col("threat_base"), 0.0) * np.maximum(col("threat_quality"), 0.0)
+    threat_factor = 1.0 + np.maximum(col("threat_trend"), -1.0)
     ratio = np.maximum(col("attacker_ratio"), 0.0)
-    deterrence = ratio[:, None] * defender / np.maximum(threat, 1.0)
-    self_defence = ratio[:, None] * own / np.maximum(threat, 1.0)
     beta = np.maximum(col("escalation_steepness"), 0.0)
     p_max = np.clip(col("escalation_max"), 0.0, 1.0)
-    # Logistic in log(deterrence): p = p_max / (1 + D^beta); half of p_max at D = 1.
-    # D^beta as exp(beta log D), several times faster than np.power; D = 0 gives p_max.
-    with np.errstate(over="ignore", divide="ignore"):
-        d_beta = np.exp(beta[:, None] * np.log(np.maximum(deterrence, 1e-300)))
-    p_escalate = p_max[:, None] / (1.0 + d_beta)
-    crisis_rate = np.maximum(col("crisis_rate"), 0.0)
-    expected = crisis_rate * p_escalate.sum(axis=1)
-
     police = np.maximum(col("police_base"), 0.0)
-    population = np.maximum(col("population"), 1.0)
-    density = (kfor + active + police[:, None]) / population[:, None] * 1000.0
+    per_thousand = 1000.0 / np.maximum(col("population"), 1.0)
 
-    total_cost = budget[:, 1:].sum(axis=1)
+    # Series are filled year by year as (T, n) and transposed to (n, T) at the end.
+    series = {name: np.empty((T, n)) for name in SERIES_OUTCOMES}
+    other_growth = np.ones(n)
+    gdp_growth = np.ones(n)
+    cum_equipment = np.zeros(n)  # equipment bought from t = 1 up to the previous year
+    active = k0.copy()
+    p_sum = np.zeros(n)
+    for i in range(T):
+        year = base + i
+        if i:
+            other_growth = other_growth * other_factor
+            gdp_growth = gdp_growth * gdp_factor
+            threat = threat * threat_factor
+        withdrawn = year >= w
+        us = np.where(withdrawn, us_after, us0)
+        frac = np.clip((year + 1.0 - w) * inv_lag, 0.0, 1.0) * withdrawn
+        other = other0 * other_growth + full_backfill * frac
+        adapt = year >= adapt_from
+        progress = np.minimum(i * inv_span, 1.0)
+        reserve = r0 + (r_target - r0) * progress
+        capability = cmax - (cmax - c0) * np.exp(-k_per_meur * cum_equipment)
+        if i == 0:
+            budget = np.maximum(col("defence_budget_base"), 0.0)
+        else:
+            budget = gdp0 * gdp_growth * (share_gdp + adapt * adapt_points) / 100.0
+            plan = k0 + (k_target - k0) * progress
+            plan = np.where(adapt, np.maximum(plan, k_adaptive), plan)
+            # Reservists are paid first; the rest of the personnel budget caps the active force.
+            affordable = (budget * personnel_share - reserve_cost * reserve) / cost
+            active = np.minimum(np.minimum(plan, active + np.where(adapt, capacity_adaptive, capacity)), affordable)
+            active = np.maximum(active, 0.0)
+            cum_equipment = cum_equipment + budget * eq_share
+        own = capability * (active + reserve_weight * reserve) + regional_size * (year >= regional_start)
+        kfor = us + other
+        defender = tripwire * us + other + own
+        per_threat = ratio / np.maximum(threat, 1.0)
+        deterrence = defender * per_threat
+        # Logistic in log D: p = p_max / (1 + D^beta), half of p_max at D = 1. D^beta as
+        # exp(beta log D), several times faster than np.power; D = 0 gives p_max.
+        with np.errstate(over="ignore", divide="ignore"):
+            p_sum += p_max / (1.0 + np.exp(beta * np.log(np.maximum(deterrence, 1e-300))))
+        series["deterrence"][i] = deterrence
+        series["self_defence"][i] = own * per_threat
+        series["us_troops"][i] = us
+        series["kfor_troops"][i] = kfor
+        series["ksf_active"][i] = active
+        series["ksf_reserve"][i] = reserve
+        series["defender_strength"][i] = defender
+        series["threat"][i] = threat
+        series["defence_budget"][i] = budget
+        series["force_density"][i] = (kfor + active + police) * per_thousand
 
     out = {
-        "min_deterrence": deterrence.min(axis=1) if T else np.zeros(n),
-        "years_below_1": (deterrence < 1.0).sum(axis=1).astype(np.float64),
-        "expected_escalations": expected,
-        "min_force_density": density.min(axis=1) if T else np.zeros(n),
-        "total_cost": total_cost,
-        "us_troops_end": us[:, -1],
-        "kfor_troops_end": kfor[:, -1],
-        "ksf_active_end": active[:, -1],
-        "self_defence_end": self_defence[:, -1],
-        "deterrence": deterrence,
-        "self_defence": self_defence,
-        "us_troops": us,
-        "kfor_troops": kfor,
-        "ksf_active": active,
-        "ksf_reserve": reserve,
-        "defender_strength": defender,
-        "threat": threat,
-        "defence_budget": budget,
-        "force_density": density,
+        "min_deterrence": series["deterrence"].min(axis=0),
+        "years_below_1": (series["deterrence"] < 1.0).sum(axis=0).astype(np.float64),
+        "expected_escalations": np.maximum(col("crisis_rate"), 0.0) * p_sum,
+        "min_force_density": series["force_density"].min(axis=0),
+        "total_cost": series["defence_budget"][1:].sum(axis=0),
+        "us_troops_end": series["us_troops"][-1].copy(),
+        "kfor_troops_end": series["kfor_troops"][-1].copy(),
+        "ksf_active_end": series["ksf_active"][-1].copy(),
+        "self_defence_end": series["self_defence"][-1].copy(),
     }
-    return {name: np.ascontiguousarray(value, dtype=np.float64) for name, value in out.items()}
+    for name, values in series.items():
+        out[name] = np.ascontiguousarray(values.T)
+    return out
