@@ -112,7 +112,7 @@ def _print_tables(case_name: str, where: str, n_docs: int, statuses: list[Any], 
     table.add_column("state", no_wrap=True)
     table.add_column("first seen", no_wrap=True)
     table.add_column("evidence", justify="right")
-    table.add_column("narrows")
+    table.add_column("narrows", overflow="fold")
     for s in statuses:
         if s.fired:
             state = "[bold red]FIRED[/]"
@@ -126,7 +126,7 @@ def _print_tables(case_name: str, where: str, n_docs: int, statuses: list[Any], 
     console.print(table)
     for s in fired:
         console.print()
-        console.print(f"[bold]{escape(s.name)}[/]: {escape(s.description)}")
+        console.print(f"[bold]{escape(s.name)}[/]" + (f": {escape(s.description)}" if s.description else ""))
         for item in s.evidence[:max_evidence]:
             doc = item.get("title") or item.get("url") or item.get("path") or f"document {item.get('document_id')}"
             address = item.get("url") or item.get("path") or ""
