@@ -65,12 +65,8 @@ NUM_PERM = 128
 #: Words per shingle.
 SHINGLE = 5
 
-_PRIME = np.uint64((1 << 61) - 1)
-# Fixed permutations: signatures must compare across processes and versions of the store.
-_rng = np.random.default_rng(np.random.SeedSequence(20250311))
-_A = _rng.integers(1, 1 << 32, size=NUM_PERM, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 32, size=NUM_PERM, dtype=np.uint64)
-del _rng
+# Fixed seeds: signatures must compare across processes and versions of the store.
+_MASKS = np.random.default_rng(np.random.SeedSequence(20250311)).integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WS = re.compile(r"\s+")
 
@@ -110,10 +106,21 @@ def minhash(text: str) -> np.ndarray:
     if len(h) == 0:
         sig[1:] = 0xFFFFFFFF
         return sig
-    # (a*h + b) mod p with a, h < 2**32 and b < 2**32 cannot overflow uint64.
-    perm = (np.outer(_A, h) + _B[:, None]) % _PRIME
-    sig[1:] = (perm.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    perm = _mix64(h[None, :] ^ _MASKS[:, None])
+    sig[1:] = (perm.min(axis=1) >> np.uint64(32)).astype(np.uint32)
     return sig
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a bijection of uint64 that mixes every bit (wrapping arithmetic).
+
+    XOR with one random mask per permutation, then this mix, gives NUM_PERM hash functions
+    that behave as independent random permutations for MinHash.
+    """
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 def similarity(sig: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
