@@ -210,3 +210,14 @@ def test_methods_page_documents_the_whole_case():
     assert sorted(fid for fid in cited if fid not in text) == []
     for ref in ("Quinlivan", "Mearsheimer", "Lempert", "Kwakkel", "Haasnoot"):
         assert ref in text
+    # The parameter tables show the ranges and defaults of the case file as it is.
+    for p in (*CASE.uncertainties, *CASE.levers):
+        if p.kind == "real":
+            row = f"| `{p.name}` | {p.low:g} – {p.high:g} ({p.default_value:g}) |"
+        elif p.kind == "integer":
+            row = f"| `{p.name}` | {p.low} – {p.high} ({p.default_value}) |"
+        else:
+            row = f"| `{p.name}` | false / true ({str(p.default_value).lower()}) |"
+        assert row in text, row
+    for name, c in CASE.constants.items():
+        assert f"| `{name}` | {c.value:g} |" in text or f"| `{name}` | {c.value} |" in text, name
