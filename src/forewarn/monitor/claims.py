@@ -162,10 +162,11 @@ def _clause(text: str, sent: Sentence, pos: int) -> tuple[int, int]:
     return sent.start + a, sent.start + b
 
 
-def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *, quotes: list[dict] | None = None) -> list[dict]:
+def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *, quotes: list[dict] | None = None,
+                   dates: list[DateMatch] | None = None) -> list[dict]:
     """Force claims of ``text`` as dicts with the annotation fields plus ``start``/``end``."""
     numbers = find_numbers(text)
-    dates = find_dates(text, pub)
+    dates = find_dates(text, pub) if dates is None else dates
     out: list[dict] = []
     seen: set[tuple] = set()
     place_counts: Counter = Counter()

@@ -33,19 +33,22 @@ _MON = r"(?P<month>January|February|March|April|May|June|July|August|September|O
 _WD = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
-_PREP = r"(?P<prep>(?i:\b(?:in|on|by|since|until|till|from|to|of|as\s+of|for|during|before|after|through|starting|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)\s+)*)"
+_PREP_WORDS = (r"in|on|by|since|until|till|from|to|of|as\s+of|for|during|before|after|through|starting|early|late|mid|"
+               r"the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this")
+# the preposition(s) in front of a date expression, found by looking back from its start
+_PREP_BACK = re.compile(r"(?i)(?:\b(?:" + _PREP_WORDS + r")\s+)+$")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("mdy", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b")),
-    ("dmy", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r",?\s+" + _YEAR + r"\b")),
-    ("md", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _MON + r"\s+" + _DAY + r"\b(?![,.]?\d|:)")),
-    ("dm", re.compile(_PREP + r"(?:" + _WD + r",?\s+)?\b" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
-    ("my", re.compile(_PREP + r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
-    ("rel", re.compile(r"(?P<prep>(?:\b(?:in|since|until|by|from|of|for|during|early|late|mid)\s+)*)\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
-    ("relmon", re.compile(r"(?P<prep>(?:\b(?:in|since|until|by|from|during|early|late|mid)\s+)*)\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
-    ("wd", re.compile(r"(?P<prep>(?:\b(?:on|since|until|by|from|late|early|last|next|this)\s+)*)\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
-    ("m", re.compile(_PREP + r"\b" + _MON + r"\b(?!\s+\d)")),
-    ("y", re.compile(_PREP + r"\b" + _YEAR + r"\b(?![,.]\d|-\w|%)")),
+    ("mdy", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b")),
+    ("dmy", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r",?\s+" + _YEAR + r"\b")),
+    ("md", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r"\b(?![,.]?\d|:)")),
+    ("dm", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
+    ("my", re.compile(r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
+    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
+    ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
+    ("m", re.compile(r"\b" + _MON + r"\b(?!\s+\d)")),
+    ("y", re.compile(r"\b" + _YEAR + r"\b(?![,.]\d|-\w|%)")),
 ]
 
 
@@ -162,8 +165,11 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
     taken: list[tuple[int, int]] = []
     for kind, rx in _PATTERNS:
         for m in rx.finditer(text):
-            prep = " ".join((m.group("prep") or "").split()).lower()
-            core_start = m.start() + len(m.group("prep") or "")
+            core_start = m.start()
+            pm = _PREP_BACK.search(text, max(0, core_start - 40), core_start)
+            prep = " ".join(pm.group().split()).lower() if pm else ""
+            if kind in ("rel", "relmon"):
+                prep = re.sub(r"\s*\b(?:last|next|this)$", "", prep).strip()
             if any(a < m.end() and core_start < b for a, b in taken):
                 continue
             gd = m.groupdict()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import PubDate, find_dates
+from .dates import DateMatch, PubDate, find_dates
 from .text import Sentence
 
 __all__ = ["extract_events"]
@@ -31,13 +31,13 @@ def _what(text: str, sent: Sentence, start: int, end: int) -> str:
 
 
 def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *, claims: list[dict] | None = None,
-                   quotes: list[dict] | None = None) -> list[dict]:
+                   quotes: list[dict] | None = None, dates: list[DateMatch] | None = None) -> list[dict]:
     """Dated events of ``text``: dicts with date, what, granularity, start, end, sentence."""
     out: list[dict] = []
     seen: set[str] = set()
     claim_sents = {c["sentence"]: c for c in (claims or []) if c["kind"] == "strength"}
     qspans = [(q["start"], q["end"]) for q in (quotes or [])]
-    for d in find_dates(text, pub):
+    for d in (find_dates(text, pub) if dates is None else dates):
         if d.date is None or d.granularity == "week":
             continue
         sent = next((s for s in sentences if s.start <= d.start < s.end), None)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .claims import extract_claims
-from .dates import parse_pub_date
+from .dates import find_dates, parse_pub_date
 from .events import extract_events
 from .quotes import NameIndex, extract_quotes
 from .text import split_sentences
@@ -66,8 +66,9 @@ def extract(text: str, pub_date: str | None = None, *, url: str | None = None) -
     sentences = split_sentences(text)
     names = NameIndex(text)
     quotes = extract_quotes(text, sentences, names)
-    claims = extract_claims(text, sentences, pub, quotes=quotes)
-    events = extract_events(text, sentences, pub, claims=claims, quotes=quotes)
+    dates = find_dates(text, pub)
+    claims = extract_claims(text, sentences, pub, quotes=quotes, dates=dates)
+    events = extract_events(text, sentences, pub, claims=claims, quotes=quotes, dates=dates)
     return {"quotes": quotes, "force_claims": claims, "events": events}
 
 

@@ -25,6 +25,7 @@ have no attribution and are dropped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ __all__ = ["QuoteSpan", "find_quote_spans", "extract_quotes", "NameIndex"]
 _OPENERS = "“„«"
 _CLOSERS = "»"
 _AMBIG = "\"”"
+_MARK_RX = re.compile("[" + re.escape(_OPENERS + _CLOSERS + _AMBIG) + "]")
 _VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\baccording\s+to\b", re.IGNORECASE)
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)"
 _CHUNK = re.compile(_CAP + r"(?:\s+(?:(?:de|van|von|der|bin|al|da|di|del|la|le)\s+)?" + _CAP + r")*")
@@ -88,6 +90,8 @@ _FUNCTION = {
     "during", "following", "under", "over", "why", "what", "how", "who", "where", "which", "nor", "not", "no",
     "photo", "source", "text", "check", "read", "more", "related", "editing", "reporting",
 }
+_PASSIVE = re.compile(r"\b(?:was|were|been|be|being|is|are)\s*$")
+_IT_WAS = re.compile(r"\bit\s+(?:was|is)\s*$")
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "org", "they": "any", "them": "any"}
 
 
@@ -153,7 +157,7 @@ def _trim(text: str, a: int, b: int, terminated: bool) -> tuple[int, int] | None
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Pair the quotation marks of ``text`` into quoted spans (see the module docstring)."""
-    marks = [(i, _mark_kind(text, i)) for i, c in enumerate(text) if c in _OPENERS + _CLOSERS + _AMBIG]
+    marks = [(m.start(), _mark_kind(text, m.start())) for m in _MARK_RX.finditer(text)]
     spans: list[QuoteSpan] = []
     open_at: int | None = None
     idx = 0
@@ -459,15 +463,23 @@ def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: 
     b = sent.end if hi is None else hi
     region = masked[a:b]
     out = []
-    for m in _VERB_RX.finditer(region):
-        vpos = a + m.start()
+    verbs = res.verbs
+    k = bisect.bisect_left(res.verb_starts, a)
+    while k < len(verbs) and verbs[k][0] < b:
+        vs, ve, word = verbs[k]
+        k += 1
+        if ve > b:
+            break
+        m = _Span(vs - a, ve - a, word)
+        vpos = vs
         if m.group().lower().startswith("according"):
             tail = region[m.end():]
             seg = re.split(r"[,;.]|\s[\"“]", tail, maxsplit=1)[0]
             sp = res.resolve(seg, vpos, st, verb_first=True)
         else:
             before = region[: m.start()]
-            if re.search(r"\b(?:was|were|been|be|being|is|are)\s*$", before) and not re.search(r"\bit\s+(?:was|is)\s*$", before):
+            tail = before[-24:]
+            if _PASSIVE.search(tail) and not _IT_WAS.search(tail):
                 continue  # passive: "as announced by", "it was stated"
             sp = res.resolve(before, vpos, st)
             if sp is None and not before.strip(" ,\"“”"):
@@ -477,6 +489,22 @@ def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: 
         if sp is not None:
             out.append((vpos, sp))
     return out
+
+
+@dataclass(frozen=True)
+class _Span:
+    s: int
+    e: int
+    word: str
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
+
+    def group(self) -> str:
+        return self.word
 
 
 def _remember(st: _State, sp: _Speaker) -> None:
@@ -500,6 +528,8 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
     spans = find_quote_spans(text)
     masked = _mask_quotes(text, spans)
     res = _Resolver(text, names)
+    res.verbs = [(m.start(), m.end(), m.group()) for m in _VERB_RX.finditer(masked)]
+    res.verb_starts = [v[0] for v in res.verbs]
     st = _State()
     out: list[dict] = []
     by_sent: dict[int, list[QuoteSpan]] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Sentence", "split_sentences", "fold", "normalise_space", "sentence_at"]
 
@@ -39,8 +40,11 @@ class Sentence:
     furniture: bool = False
 
 
+@lru_cache(maxsize=8192)
 def fold(s: str) -> str:
     """Lower-case ``s`` and strip diacritics (``Vučić`` -> ``vucic``)."""
+    if s.isascii():
+        return s.lower()
     nfkd = unicodedata.normalize("NFKD", s)
     return "".join(c for c in nfkd if not unicodedata.combining(c)).replace("ı", "i").lower()
 
