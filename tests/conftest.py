@@ -22,3 +22,17 @@ def toy_case():
     from forewarn.space import load_case
 
     return load_case(CASES / "toy.toml")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_store(tmp_path_factory):
+    """Keep the suite away from the user's evidence store: a session-wide SQLite file instead."""
+    import os
+
+    old = os.environ.get("FOREWARN_DB")
+    os.environ["FOREWARN_DB"] = str(tmp_path_factory.mktemp("store") / "forewarn.sqlite")
+    yield
+    if old is None:
+        os.environ.pop("FOREWARN_DB", None)
+    else:
+        os.environ["FOREWARN_DB"] = old
