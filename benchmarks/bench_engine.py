@@ -1,6 +1,7 @@
 """Engine benchmarks: forewarn's runner against the EMA Workbench, on the same lake problem.
 
-(a) scalar: the Workbench's own ``lake_problem`` (plain Python, one call per experiment) run by
+(a) scalar: the Workbench's ``lake_problem`` (plain Python, one call per experiment; a verbatim
+    copy in ``_models.py``, checked against the original, run by both sides) run by
     forewarn's scalar adapter (``forewarn.model.scalar_model`` + ``forewarn.runner.run``) in one
     process and with 2 worker processes, and by the Workbench's ``SequentialEvaluator`` and
     ``MultiprocessingEvaluator(n_processes=2)``. Target: forewarn no slower than the Workbench.
@@ -111,8 +112,10 @@ def _child_ema(n: int, processes: int) -> dict:
         ScalarOutcome,
         SequentialEvaluator,
     )
-    from ema_workbench.examples.example_lake_model import lake_problem
+    from _models import lake_problem, same_as_workbench
 
+    if not same_as_workbench():
+        raise RuntimeError("benchmarks/_models.py's lake_problem differs from the EMA Workbench's: copy it again")
     model = Model("lakeproblem", function=lake_problem)
     model.uncertainties = [
         RealParameter("b", 0.1, 0.45),
@@ -148,7 +151,7 @@ def _child_forewarn(n: int, workers: int, kind: str, tmp: Path, chunk_size: int 
     from forewarn.space import load_case
 
     if kind == "scalar":
-        import ema_workbench.examples.example_lake_model  # noqa: F401  (the model's own import)
+        import scipy.optimize  # noqa: F401  (the model's own import)
 
         # The lake case with the Workbench's lake_problem as its model (see _models.py).
         text = LAKE_CASE.read_text(encoding="utf-8")
