@@ -160,17 +160,19 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     marks = [(m.start(), _mark_kind(text, m.start())) for m in _MARK_RX.finditer(text)]
     spans: list[QuoteSpan] = []
     open_at: int | None = None
+    cont_from = 0
     idx = 0
     while idx < len(marks):
         i, kind = marks[idx]
         if open_at is not None:
             # a paragraph break inside an open quote: continue if the next paragraph reopens, else cut
-            brk = text.find("\n", open_at, i)
+            brk = text.find("\n", max(open_at, cont_from), i)
             if brk != -1:
                 para_start = brk
                 while para_start < len(text) and text[para_start].isspace():
                     para_start += 1
                 if para_start == i and kind in ("open", "toggle"):
+                    cont_from = i
                     idx += 1
                     continue
                 t = _trim(text, open_at + 1, brk, False)
@@ -388,6 +390,13 @@ class _Resolver:
         if not verb_first and len(parts) > 1 and re.fullmatch(r"(?i)(?:but|and|yet)(?:\s+(?:also|then|later))?", parts[-1]):
             parts = parts[:1]  # "X, who ..., but says": the subject opens the sentence
         order = parts if verb_first else list(reversed(parts))
+        if not verb_first and len(order) > 1:
+            # "Jane Doe, a KFOR spokeswoman, said": the apposition describes the name before it
+            head = _LEADING.sub("", order[0].strip(" \"“”„'")).strip()
+            if re.match(r"(?i)^(?:a|an|the|former|its|his|her)\b", head) and _ROLE_WORD.search(head):
+                sp = self._resolve_part(_LEADING.sub("", order[1].strip(" \"“”„'")).strip(), pos, st)
+                if sp is not None and sp.kind == "person":
+                    return _Speaker(sp.name, head, "person")
         for part in order:
             part = _LEADING.sub("", part.strip(" \"“”„'")).strip()
             part = _TRAILING.sub("", part).strip()
