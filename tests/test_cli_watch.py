@@ -189,3 +189,62 @@ def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
     code, out, err = run_cli(["watch"], capsys)
     assert code == 0, err
     assert "FIRED" in out and fired[0]["evidence"][0]["sentence"] in out
+
+
+TOY_SIGNPOSTS = """
+[[signposts]]
+name = "us_kfor_small"
+[signposts.evidence]
+actor = "US"
+place = "KFOR"
+kinds = ["strength"]
+threshold = { unit = "troops", op = "<", value = 500 }
+[signposts.narrows]
+uncertainty = "k"
+op = "<="
+value = 2
+"""
+
+
+@pytest.fixture
+def toy_run(tmp_path, cases_dir):
+    """A small run of the toy case, with a signpost declared in its case file."""
+    import shutil
+
+    from forewarn.runner import run
+
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    shutil.copy(cases_dir / "toy_model.py", folder / "toy_model.py")
+    text = (cases_dir / "toy.toml").read_text(encoding="utf-8")
+    # The fixture's own free-form signpost is not a declaration this module accepts: replace it.
+    text = text[: text.index("[[signposts]]")] if "[[signposts]]" in text else text
+    text += TOY_SIGNPOSTS
+    (folder / "toy.toml").write_text(text, encoding="utf-8")
+    res = run(folder / "toy.toml", n=30, seed=5, out=tmp_path / "run")
+    return folder / "toy.toml", tmp_path / "run", res
+
+
+def test_watch_run_narrowing(toy_run, hand_store, capsys):
+    case_path, run_dir, res = toy_run
+    code, out, err = run_cli(["watch", "--run", str(run_dir), "--db", str(hand_store), "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    futures = res.experiments.drop_duplicates("future")
+    left = int((futures["k"] <= 2).sum())
+    assert 0 < left < 30
+    assert data["narrowing"]["futures_total"] == 30 and data["narrowing"]["futures_left"] == left
+    assert data["narrowing"]["steps"][0]["constraint"] == "k <= 2"
+    code, out, err = run_cli(["watch", "--run", str(run_dir), "--db", str(hand_store)], capsys)
+    assert code == 0, err
+    assert f"{left} of 30 futures remain." in out
+
+
+def test_watch_run_narrowed_to_nothing(toy_run, hand_store, tmp_path, capsys):
+    case_path, run_dir, res = toy_run
+    other = tmp_path / "toy_none.toml"
+    other.write_text(case_path.read_text(encoding="utf-8").replace('op = "<="\nvalue = 2', 'op = "<"\nvalue = 1'),
+                     encoding="utf-8")
+    code, out, err = run_cli(["watch", "--case", str(other), "--run", str(run_dir), "--db", str(hand_store)], capsys)
+    assert code == 0, err
+    assert "leave NO future of 30" in out and "k < 1" in out

@@ -60,13 +60,31 @@ def watch(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     max_evidence: int = typer.Option(3, "--max-evidence", min=0, help="Evidence items shown per signpost (tables only)."),
+    run: Optional[Path] = typer.Option(
+        None, "--run", help="A run folder: also say how many of its futures the fired signposts leave "
+        "(the case defaults to the run's own)."
+    ),
 ) -> None:
     """Check the case's signposts against the evidence store: which fired, on what evidence."""
-    from ..monitor.signposts import evaluate, parse_signposts
+    from ..errors import InputError
+    from ..monitor.signposts import evaluate, narrowing_summary, parse_signposts
     from ..space import load_case
 
-    path = case if case is not None else default_case_path()
-    loaded = load_case(path)
+    results = None
+    if run is not None:
+        from ..results import open_results
+
+        results = open_results(run)
+    if case is not None:
+        path, loaded = case, load_case(case)
+    elif results is not None:
+        loaded = results.case
+        if loaded is None:
+            raise InputError("the run's case cannot be read; give it with --case", source=run, field="--run")
+        path = getattr(loaded, "path", None) or run
+    else:
+        path = default_case_path()
+        loaded = load_case(path)
     signposts = parse_signposts(loaded)
     store = _open_store(db)
     try:
@@ -78,6 +96,7 @@ def watch(
             close()
     statuses = evaluate(signposts, evidence)
     n_docs = len(evidence["documents"])
+    summary = narrowing_summary(results.experiments, statuses, loaded) if results is not None else None
 
     if as_json:
         payload = {
@@ -88,9 +107,21 @@ def watch(
             "fired": sum(s.fired for s in statuses),
             "signposts": [s.to_dict() for s in statuses],
         }
+        if summary is not None:
+            payload["run"] = str(run)
+            payload["narrowing"] = summary.to_dict()
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         return
     _print_tables(loaded.name, where, n_docs, statuses, max_evidence)
+    if summary is not None:
+        from rich.console import Console
+        from rich.markup import escape
+
+        console = Console(highlight=False, soft_wrap=True)
+        console.print()
+        text = escape(str(summary))
+        console.print(f"[bold]Futures of {escape(str(run))}[/]")
+        console.print(f"[bold red]{text}[/]" if summary.empty else text)
 
 
 def _print_tables(case_name: str, where: str, n_docs: int, statuses: list[Any], max_evidence: int) -> None:
