@@ -1,0 +1,100 @@
+"""Reading inputs: header lines, dates, encodings, folder walking, kinds of file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forewarn.errors import InputError
+from forewarn.monitor.sources import (
+    decode_bytes,
+    expand_inputs,
+    is_url,
+    normalize_date,
+    read_input,
+    read_text_article,
+)
+
+DEV = Path(__file__).resolve().parent / "fixtures" / "articles" / "dev"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-03", "2025-03"),
+        ("2025", "2025"),
+        ("2023-7-6", "2023-07-06"),
+        ("2023-07-16T10:00:00+02:00", "2023-07-16"),
+        ("unknown", None),
+        ("", None),
+        (None, None),
+        ("11 March 2025", "2025-03-11"),
+        ("Sunday, July 16, 2023", "2023-07-16"),
+        ("Tue, 11 Mar 2025 08:00:00 GMT", "2025-03-11"),
+    ],
+)
+def test_normalize_date(text, expected):
+    assert normalize_date(text) == expected
+
+
+@pytest.mark.parametrize("bad", ["2023-13", "2023-02-30", "not a date at all"])
+def test_normalize_date_rejects(bad):
+    with pytest.raises(ValueError):
+        normalize_date(bad)
+
+
+def test_dev_headers_are_read_and_removed():
+    doc = read_input(DEV / "02.txt")[0]
+    assert doc.url.startswith("http") and doc.pub_date == "2010-10-30"
+    assert not doc.text.startswith("URL:") and "DATE:" not in doc.text[:50]
+    unknown = read_input(DEV / "01.txt")[0]
+    assert unknown.pub_date is None and unknown.notes == []
+
+
+def test_text_without_header_and_odd_date():
+    doc = read_text_article("Just text.\nMore.", origin="x")
+    assert doc.text == "Just text.\nMore." and doc.url is None and doc.pub_date is None
+    doc = read_text_article("URL: https://a.example/b\nDATE: the other day\n\nBody.", origin="x")
+    assert doc.pub_date is None and any("DATE" in n for n in doc.notes)
+    doc = read_text_article("TITLE: T\nOUTLET: O\nDATE: 2024-08-30\n\nBody.", origin="x")
+    assert (doc.title, doc.outlet, doc.pub_date, doc.text) == ("T", "O", "2024-08-30", "Body.")
+
+
+def test_decoding():
+    assert decode_bytes("Vučić".encode(), origin="x") == ("Vučić", [])
+    assert decode_bytes(b"\xef\xbb\xbfBOM", origin="x") == ("BOM", [])
+    text, notes = decode_bytes("Vučić ça".encode("utf-16"), origin="x")
+    assert text == "Vučić ça"
+    text, notes = decode_bytes("Priština, Société, Đakovica".encode("cp1250"), origin="x", declared="cp1250")
+    assert text == "Priština, Société, Đakovica" and "cp1250" in notes[0]
+
+
+def test_expand_inputs_walks_folders(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / "a" / "y.HTML").write_text("y")
+    (tmp_path / "a" / "notes.md").write_text("skip")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "z.txt").write_text("skip")
+    (tmp_path / "feed.rss").write_text("f")
+    got = expand_inputs([tmp_path, "https://example.org/a", tmp_path / "missing.txt"])
+    names = [Path(g).name if not is_url(g) else g for g in got]
+    assert names == ["x.txt", "y.HTML", "feed.rss", "https://example.org/a", "missing.txt"]
+    dev = expand_inputs([DEV])
+    assert len(dev) == 20 and all(p.endswith(".txt") for p in dev)
+
+
+def test_xml_that_is_html_or_text_is_sniffed(tmp_path):
+    page = tmp_path / "page.xml"
+    page.write_text("<rss><channel><item><title>A</title><description>KFOR has 4,500 troops in Kosovo.</description></item></channel></rss>")
+    docs = read_input(page)
+    assert len(docs) == 1 and "4,500" in docs[0].text
+    odd = tmp_path / "article"  # no suffix: plain text
+    odd.write_text("DATE: 2020-01-02\n\nSome article text.")
+    assert read_input(odd)[0].pub_date == "2020-01-02"
+
+
+def test_folder_given_to_read_input_is_an_error(tmp_path):
+    with pytest.raises(InputError, match="folder"):
+        read_input(tmp_path)
