@@ -246,6 +246,23 @@ def test_runs_end_to_end(tmp_path):
     np.testing.assert_array_equal(_stack(lake.lake_model(inputs)), df[list(OUTCOMES)].to_numpy())
 
 
+def test_scalar_adapter_runs_end_to_end(tmp_path):
+    # The plain scalar version through forewarn.model.scalar_model and the runner gives the
+    # vectorised model's outcomes, bit for bit.
+    runner = pytest.importorskip("forewarn.runner")
+    from forewarn.space import load_case
+
+    text = CASE.read_text(encoding="utf-8")
+    assert 'model = "model.py:lake_model"' in text
+    scalar_case = tmp_path / "case.toml"
+    target = (LAKE / "model.py").as_posix()
+    scalar_case.write_text(text.replace('model = "model.py:lake_model"', f'model = "{target}:lake_model_scalar"'))
+    vec = runner.run(load_case(CASE), n=3, seed=5, out=tmp_path / "vec").to_dataframe()
+    sca = runner.run(load_case(scalar_case), n=3, seed=5, out=tmp_path / "sca").to_dataframe()
+    assert len(vec) == 12
+    np.testing.assert_allclose(sca[list(OUTCOMES)].to_numpy(), vec[list(OUTCOMES)].to_numpy(), rtol=1e-12, atol=0)
+
+
 def test_run_cli(tmp_path):
     proc = subprocess.run(
         [str(FOREWARN), "run", str(CASE), "-n", "4", "--out", str(tmp_path / "lake")],

@@ -59,6 +59,7 @@ __all__ = [
     "critical_p",
     "lake_model",
     "lake_problem_scalar",
+    "lake_model_scalar",
 ]
 
 NVARS = 100
@@ -341,3 +342,14 @@ def lake_problem_scalar(
         "inertia": float(np.sum(np.abs(np.diff(decisions)) > 0.02) / float(nvars - 1)),
         "reliability": float(np.sum(X < pcrit) / float(nsamples * nvars)),
     }
+
+
+def lake_model_scalar(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """:func:`lake_problem_scalar` behind forewarn's scalar adapter: one Python call per row.
+
+    The same contract and the same numbers as :func:`lake_model`, slower; a case file selects it
+    with ``model = "model.py:lake_model_scalar"``.
+    """
+    from forewarn.model import scalar_model
+
+    return scalar_model(lake_problem_scalar)(inputs)
