@@ -1,0 +1,116 @@
+"""The evidence store on PostgreSQL (skipped unless FOREWARN_TEST_PG_URL is set).
+
+Each test runs in its own fresh schema, created before and dropped after, so tests never see
+each other's rows and the server is left as found. Example::
+
+    FOREWARN_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:55432/postgres pytest -m postgres
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.postgres
+
+PG_URL = os.environ.get("FOREWARN_TEST_PG_URL")
+if not PG_URL:
+    pytest.skip("FOREWARN_TEST_PG_URL is not set", allow_module_level=True)
+pytest.importorskip("psycopg")
+
+import sqlalchemy as sa  # noqa: E402
+
+from forewarn.cli import main  # noqa: E402
+from forewarn.evidence import open_store, resolve_url  # noqa: E402
+from forewarn.monitor.ingest import ingest  # noqa: E402
+
+DEV = Path(__file__).resolve().parent / "fixtures" / "articles" / "dev"
+
+
+@pytest.fixture
+def pg_url():
+    """A URL whose connections see only a fresh schema (``search_path``), dropped afterwards."""
+    schema = f"fw_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(resolve_url(PG_URL))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{resolve_url(PG_URL)}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def test_defaults_and_fact_queries(pg_url):
+    with open_store(pg_url) as s:
+        assert s.dialect == "postgresql"
+        facts = s.facts()
+        assert len(facts) == 727 and facts["quote"].str.len().gt(0).all()
+        dec = s.facts(entity="kfor", since="2023-12", quantity="total_strength*")
+        assert {"F0089", "F0090"} <= set(dec.id)
+        assert s.fact("F0090")["outlet"] == "derstandard.at"
+        assert len(s.facts(entity="KFOR/*")) > 0
+        assert s.documents().iloc[0]["pub_date"] == "2025-03"
+    # opened again: nothing loaded twice
+    with open_store(pg_url) as s:
+        assert s.counts()["facts"] == 727 and s.counts()["documents"] == 1
+
+
+def test_ingest_dev_articles_and_query(pg_url):
+    with open_store(pg_url) as s:
+        report = ingest([DEV / "02.txt", DEV / "09.txt", DEV / "14.txt", DEV / "17.txt"], s)
+        assert report.ok and report.counts() == {"stored": 4}
+        docs = s.documents()
+        assert set(docs.pub_date.dropna()) >= {"2010-10-30", "2021-02-05", "2023-07-16", "2024-08-30"}
+        again = ingest([DEV / "02.txt"], s)
+        assert again.counts() == {"duplicate": 1}
+        claims = s.force_claims(since="2020")
+        assert (claims[["as_of", "pub_date"]].bfill(axis=1).iloc[:, 0] >= "2020").all()
+        c = s.counts()
+        assert c["documents"] == 5
+        # offsets point into the stored text
+        text = s.documents(with_text=True).set_index("id")["text"]
+        for row in s.quotes().to_dict("records"):
+            if row["start"] is not None and row["start"] == row["start"]:
+                assert 0 <= row["start"] <= row["end"] <= len(text[row["document_id"]])
+
+
+def test_same_story_on_postgres(pg_url, tmp_path):
+    raw = (DEV / "14.txt").read_text(encoding="utf-8")
+    body = raw.split("\n\n", 1)[1]
+    copy = tmp_path / "copy.txt"
+    copy.write_text("URL: https://mirror.example.net/x\nDATE: 2023-07-17\n\nMirror | Share\n\n" + body, encoding="utf-8")
+    with open_store(pg_url, defaults=False) as s:
+        first = ingest(DEV / "14.txt", s).results[0]
+        second = ingest(copy, s).results[0]
+        assert second.status == "same story" and second.story_id == first.document_id
+
+
+def test_bad_csv_changes_nothing_on_postgres(pg_url, tmp_path, capsys, monkeypatch):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "id,topic,entity,quantity,value,unit,as_of,source_url,quote\n"
+        "F0001,kfor,KFOR,total_strength,1,troops,2020,https://example.org,x\n"
+        "F0002,kfor,KFOR,total_strength,oops,troops,2020,https://example.org,x\n"
+    )
+    with open_store(pg_url) as s:
+        before = s.counts()
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as info:
+        main(["facts", "load", str(bad), "--db", pg_url])
+    assert info.value.code == 2 and f"{bad}:3" in capsys.readouterr().err
+    with open_store(pg_url) as s:
+        assert s.counts() == before
+        assert s.fact("F0001")["value"] != 1.0
+
+
+def test_unreachable_server_is_a_clear_error():
+    from forewarn.errors import InputError
+
+    with pytest.raises(InputError, match="cannot open"):
+        open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
