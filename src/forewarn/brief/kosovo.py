@@ -262,6 +262,9 @@ def build_kosovo_brief(
         return df[df["strategy"] == s]
 
     base = by_strategy(narrowed, "current_plan")
+    # Shade the spread of today's plan and of the most robust strategy; every median is drawn.
+    shaded = list(dict.fromkeys(["current_plan", str(rank_now.iloc[0]["strategy"])]))
+    spread = "lines: medians; shaded: 10–90% of futures, today's plan and the most robust strategy"
     sections: list[Section] = []
 
     # ---- 1. Would US soldiers stay?
@@ -314,7 +317,7 @@ def build_kosovo_brief(
         answer=answer2,
         details=["How fast Europeans fill the gap (backfill share and lag) decides it; see where strategies fail below."],
         charts=[
-            _chart_band(years, bands_kfor, "KFOR troops (median, 10–90% of futures)", "troops"),
+            _chart_band(years, bands_kfor, "KFOR troops", "troops", shade=shaded, subtitle=spread),
         ],
         assumptions=[a for a in (_assumption(case, "backfill_share"), _assumption(case, "backfill_lag"),
                                  _assumption(case, "other_kfor_trend")) if a],
@@ -340,9 +343,9 @@ def build_kosovo_brief(
             f"least one year in {_pct(fail_cp)} of the futures."
         ),
         charts=[
-            _chart_band(years, bands_det, "Deterrence ratio (median, 10–90% of futures)", "ratio", reference=1.0,
+            _chart_band(years, bands_det, "Deterrence ratio", "ratio", reference=1.0, shade=shaded, subtitle=spread,
                         reference_label="3:1 rule"),
-            _chart_band(years, bands_ksf, "KSF active strength (median, 10–90% of futures)", "personnel"),
+            _chart_band(years, bands_ksf, "KSF active strength", "personnel", shade=shaded, subtitle=spread),
         ],
         assumptions=[a for a in (_assumption(case, "threat_base"), _assumption(case, "threat_quality"),
                                  _assumption(case, "ksf_capability_base"), _assumption(case, "tripwire_weight"),
@@ -476,11 +479,11 @@ def _facts_table(store: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _chart_band(years, bands, title, y_label, reference=None, reference_label=""):
+def _chart_band(years, bands, title, y_label, reference=None, reference_label="", shade=None, subtitle=""):
     from ..report.svg import band_chart
 
     return band_chart(years, bands, title=title, y_label=y_label, reference=reference,
-                      reference_label=reference_label)
+                      reference_label=reference_label, shade=shade, subtitle=subtitle)
 
 
 def _chart_bar(values):

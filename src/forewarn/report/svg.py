@@ -24,7 +24,8 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
     mag = 10 ** np.floor(np.log10(raw))
     step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=10 * mag)
     start = np.floor(lo / step) * step
-    return np.arange(start, hi + step * 0.5, step)
+    stop = np.ceil(hi / step) * step  # the top tick covers the highest value
+    return np.arange(start, stop + step * 0.5, step)
 
 
 def _fmt(v: float) -> str:
@@ -43,6 +44,9 @@ def band_chart(
     y_label: str = "",
     reference: float | None = None,
     reference_label: str = "",
+    shade: Sequence[str] | None = None,
+    subtitle: str = "",
+    x_format: str = "{:.0f}",
     width: int = 640,
     height: int = 300,
 ) -> str:
@@ -58,9 +62,16 @@ def band_chart(
         Chart title and vertical-axis label.
     reference : float, optional
         A horizontal reference line (for example a deterrence ratio of 1).
+    shade : sequence of str, optional
+        The series whose low–high band is drawn (default all); many overlapping bands hide
+        each other, so a comparison shades a few and draws every median.
+    subtitle : str
+        A smaller line under the title (for example what the bands show).
+    x_format : str
+        Format of the horizontal tick labels (years by default: no thousands separator).
     """
     x = np.asarray(x, dtype=float)
-    ml, mr, mt, mb = 64, 150, 34, 36
+    ml, mr, mt, mb = 64, 150, 48 if subtitle else 34, 36
     pw, ph = width - ml - mr, height - mt - mb
     lows = [np.asarray(b[0], float) for b in bands.values()]
     highs = [np.asarray(b[2], float) for b in bands.values()]
@@ -83,13 +94,16 @@ def band_chart(
         f'<title>{escape(title)}</title>',
         f'<text x="{ml}" y="20" class="chart-title">{escape(title)}</text>',
     ]
+    if subtitle:
+        out.append(f'<text x="{ml}" y="36" class="tick">{escape(subtitle)}</text>')
     for t in yt:
         y = sy(t)
         out.append(f'<line x1="{ml}" x2="{ml + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         out.append(f'<text x="{ml - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(t)}</text>')
     step = max(1, int(np.ceil(len(x) / 8)))
     for v in x[::step]:
-        out.append(f'<text x="{sx(v):.1f}" y="{mt + ph + 18}" text-anchor="middle" class="tick">{_fmt(v)}</text>')
+        out.append(f'<text x="{sx(v):.1f}" y="{mt + ph + 18}" text-anchor="middle" class="tick">'
+                   f"{escape(x_format.format(v))}</text>")
     if y_label:
         out.append(
             f'<text transform="translate(14,{mt + ph / 2:.0f}) rotate(-90)" text-anchor="middle" class="tick">'
@@ -106,7 +120,8 @@ def band_chart(
         poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, hi_y)) + " " + " ".join(
             f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], lo_y[::-1])
         )
-        out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
+        if shade is None or name in shade:
+            out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
         line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
         out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
         ly = mt + 12 + i * 16
