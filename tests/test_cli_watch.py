@@ -175,20 +175,40 @@ def test_watch_on_framing_article_with_test_case(tmp_path, monkeypatch, case_fil
 
 
 def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
-    """The default command: built-in Kosovo case, fresh store with the framing article ingested."""
+    """The default command: built-in Kosovo case, fresh store with the framing article ingested.
+
+    Known answer: the article reports the US contingent at about 600 (strength, not a cut), KFOR at
+    about 4,600 and the KSF at about 2,500, and gives no number for Serbian troops, so none of the
+    case's four signposts fires on it. A later report of a US drawdown fires the first one.
+    """
     monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
     code, out, err = run_cli(["watch", "--json"], capsys)
     assert code == 0, err
     data = json.loads(out)
     assert data["case"] == "kosovo" and data["documents"] >= 1
-    fired = [s for s in data["signposts"] if s["fired"]]
-    assert fired, "no signpost of the built-in case fired on the framing article: " + json.dumps(
-        [{k: s[k] for k in ("name", "narrows")} for s in data["signposts"]])
-    for s in fired:
-        assert s["evidence"] and all(e["sentence"] and e["sentence"] in ARTICLE for e in s["evidence"]), s
+    assert [s["name"] for s in data["signposts"]] == [
+        "us_drawdown_announced", "kfor_below_4000", "serbian_buildup", "ksf_above_5000"]
+    assert not any(s["fired"] for s in data["signposts"])
+
+    news = tmp_path / "drawdown.txt"
+    news.write_text(
+        "URL: https://example.org/news/kfor-drawdown\nDATE: 2026-02-10\n\n"
+        "WASHINGTON - The United States will withdraw 300 of its roughly 600 troops serving with KFOR in "
+        "Kosovo by the end of the year, the Pentagon said on Monday.\n"
+    )
+    code, _, err = run_cli(["ingest", str(news)], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["watch", "--json"], capsys)
+    data = json.loads(out)
+    fired = {s["name"]: s for s in data["signposts"] if s["fired"]}
+    assert set(fired) == {"us_drawdown_announced"}
+    sp = fired["us_drawdown_announced"]
+    assert sp["first_seen"].startswith("2026")
+    assert sp["constraints"][0]["text"] == "us_withdrawal_year <= 2028"
+    assert "will withdraw 300" in sp["evidence"][0]["sentence"]
     code, out, err = run_cli(["watch"], capsys)
     assert code == 0, err
-    assert "FIRED" in out and fired[0]["evidence"][0]["sentence"] in out
+    assert "FIRED" in out and "will withdraw 300" in " ".join(out.split())
 
 
 TOY_SIGNPOSTS = """
