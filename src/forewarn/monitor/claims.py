@@ -407,7 +407,9 @@ def _actor(text, sent, n, uend, smentions, sentences, si, prev_claim, unit) -> s
         subj = [x for x in smentions if not x[4]]
         if subj:
             return subj[0][2]
-    # 5. the nearest actor named before the number, not inside "in/with/from X"
+    # 5. the nearest actor named before the number, not inside "in/with/from X" nor a relative clause
+    rel = [(sent.start + m.start(), sent.start + m.end()) for m in re.finditer(r",\s+(?:which|who|whose|that)\b[^,]*,", stext)]
+    smentions = [x for x in smentions if not any(a <= x[0] < b for a, b in rel)]
     before = [x for x in smentions if x[0] < n.start and not x[4]]
     if before:
         return before[-1][2]
@@ -463,9 +465,9 @@ def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_countr
         return loc
     if actor == "Kosovo":
         return "Kosovo Security Force"
-    if kind in ("budget", "procurement") and actor not in ("NATO", "unknown"):
+    if kind in ("budget", "procurement") and actor != "unknown":
         return actor
-    if prev_claim is not None:
+    if prev_claim is not None and unit in _FORCE_UNITS:
         return prev_claim["mission_or_location"]
     if cands:
         return cands[0][1]

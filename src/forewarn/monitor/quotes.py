@@ -307,7 +307,16 @@ def _is_rank(role: str) -> bool:
 def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
     """The role stated next to a name: a title in front, or an apposition after or before it."""
     # words in front of the name in the same clause ("former senior NATO official Jamie Shea")
-    line_start = max(text.rfind("\n", 0, s), text.rfind(". ", 0, s) + 1, 0)
+    line_start = max(text.rfind("\n", 0, s), 0)
+    k = s
+    while True:
+        k = text.rfind(". ", line_start, k)
+        if k < 0:
+            break
+        w = re.search(r"(\S+)$", text[line_start:k + 1])
+        if not (w and (re.fullmatch(r"(?:[A-Z]\.)+", w.group(1)) or w.group(1).lower().rstrip(".") in _ABBREV)):
+            line_start = k + 1
+            break
     before = text[line_start:s]
     cut = max(before.rfind(","), before.rfind("("), before.rfind("—"), before.rfind(":"))
     front = before[cut + 1:] if cut >= 0 else before
@@ -316,6 +325,8 @@ def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
         front = m.group("r")
     front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip(" \"“”„'‘’")).strip()
     front = re.sub(r"^(?:U\.S\.|US)\s+(?:Army|Air Force|Navy|Marine Corps)\s+", "", front)
+    while front and front.split()[-1].lower() in _RANKS:
+        front = " ".join(front.split()[:-1])
     front_role = front if front and _ROLE_WORD.search(front) and len(front.split()) <= 8 else None
     after = text[e:e + 140]
     m = re.match(r"(?:\s+of\s+[A-Z][\w]+)?,\s*(?P<r>(?:the\s+|a\s+|an\s+)?[^,.;:()\"“”]{3,90}?)\s*(?:,|\.(?:\s|$)|;|$)", after)
@@ -483,7 +494,7 @@ def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: 
         vpos = vs
         if m.group().lower().startswith("according"):
             tail = region[m.end():]
-            seg = re.split(r"[,;.]|\s[\"“]", tail, maxsplit=1)[0]
+            seg = re.split(r"[,;]|\.\s*$|\s[\"“]", tail, maxsplit=1)[0]
             sp = res.resolve(seg, vpos, st, verb_first=True)
         else:
             before = region[: m.start()]
@@ -522,6 +533,18 @@ def _remember(st: _State, sp: _Speaker) -> None:
         st.last_person = sp
     else:
         st.last_org = sp
+
+
+def _ends_sentence(s: str) -> bool:
+    """True when ``s`` holds a sentence end (a stop that does not close an abbreviation or initial)."""
+    for m in re.finditer(r"[.!?](?=\s|$)", s):
+        if m.group() != ".":
+            return True
+        w = re.search(r"(\S+)$", s[: m.end()])
+        word = w.group(1) if w else ""
+        if not (re.fullmatch(r"(?:[A-Z]\.)+|[A-Z]\.", word) or word.lower().rstrip(".") in _ABBREV):
+            return True
+    return False
 
 
 def _is_name_like(q: str) -> bool:
@@ -567,17 +590,19 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
             prefix = masked[prev_close:q.open]
             speaker = None
             attribution = ""
+            said_after = False
             m = _VERB_RX.search(suffix[:80])
-            if m and not re.search(r"[.!?]", suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+            if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
                 subj = suffix[: m.start()]
                 attribution = suffix[: m.end() + 60]
                 if m.group().lower().startswith("according"):
-                    speaker = res.resolve(re.split(r"[,;.]", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
+                    speaker = res.resolve(re.split(r"[,;]|\.\s*$", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
                 elif subj.strip(" ,.;:\"”“'"):
                     speaker = res.resolve(subj, q.close, st)
                 else:
                     rest = re.split(r";|\.\s*$", suffix[m.end():], maxsplit=1)[0]
                     speaker = res.resolve(rest, q.close, st, verb_first=True)
+                said_after = speaker is not None
             if speaker is None:
                 events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
                 if events:
@@ -594,7 +619,7 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
                         attribution = prev_sent.text
                 if speaker is None and prev_speaker is not None and len(qtext.split()) >= 5 and prev_sent is not None and sent.para - prev_sent.para <= 1:
                     speaker = prev_speaker
-            if speaker is None or _is_name_like(qtext):
+            if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):
                 prev_close = q.close + 1
                 continue
             if _FORMAL_DOC.search(attribution.replace(qtext, "")):
