@@ -75,3 +75,14 @@ def test_installed_command(tmp_path):
     bad = subprocess.run([exe, "case", "check", str(CASES / "bad_kind.toml")], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2
     assert "bad_kind.toml:13: uncertainties.b.kind:" in bad.stderr
+
+
+def test_check_reports_a_bad_signpost_with_its_line(tmp_path, capsys):
+    toy = (CASES / "toy.toml").read_text()
+    for extra in CASES.glob("*.py"):
+        shutil.copy(extra, tmp_path / extra.name)
+    bad = tmp_path / "toy.toml"
+    bad.write_text(toy.replace('uncertainty = "shock"', 'uncertainty = "no_such_thing"'))
+    code, _, err = run_cli(["case", "check", str(bad)], capsys)
+    assert code == 2
+    assert "toy.toml" in err and "no_such_thing" in err and "shock_seen" in err

@@ -49,6 +49,12 @@ def check(case_file: Path = CASE_ARG) -> None:
 
     case = load_case(case_file)
     model = load_model(case)
+    signposts = []
+    if case.signposts:
+        from ..monitor.signposts import check_against_case, parse_signposts
+
+        signposts = parse_signposts(case)
+        check_against_case(signposts, case)
     console = Console(highlight=False, soft_wrap=False)
     console.print(f"[bold]{escape(case.name)}[/]  ({escape(str(case_file))})")
     if case.description:
