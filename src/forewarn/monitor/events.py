@@ -51,6 +51,8 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
         before = text[sent.start:d.start]
         if before.count("(") > before.count(")"):
             continue  # inside brackets: a dateline or an aside
+        if re.fullmatch(r"[A-Z][A-Z .'’-]{2,},?\s*(?:\w+\s*)?", before) and re.match(r"\s*(?:\(|[—–-]{1,2})", text[d.end:d.end + 4]):
+            continue  # the dateline "PRISTINA, Nov. 28 (Xinhua) --"
         if d.granularity == "year" and not d.prep and not d.relative:
             # a bare year: an event only when it qualifies an event noun ("its 2008 independence")
             if not _EVENT_NOUN.match(text[d.end:d.end + 20]):
