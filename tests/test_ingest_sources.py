@@ -32,13 +32,14 @@ DEV = Path(__file__).resolve().parent / "fixtures" / "articles" / "dev"
         ("11 March 2025", "2025-03-11"),
         ("Sunday, July 16, 2023", "2023-07-16"),
         ("Tue, 11 Mar 2025 08:00:00 GMT", "2025-03-11"),
+        ("16. Juli 2023", "2023-07-16"),
     ],
 )
 def test_normalize_date(text, expected):
     assert normalize_date(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["2023-13", "2023-02-30", "not a date at all"])
+@pytest.mark.parametrize("bad", ["2023-13", "2023-02-30", "not a date at all", "July 16", "page 12 of 2030"])
 def test_normalize_date_rejects(bad):
     with pytest.raises(ValueError):
         normalize_date(bad)

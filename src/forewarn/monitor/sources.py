@@ -50,6 +50,16 @@ _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b
 _FEED_SNIFF = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<(!doctype html|html|head|body|article|p|div)[\s>]", re.IGNORECASE)
 _UNKNOWN_DATES = {"", "unknown", "n/a", "none", "null", "-"}
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
+# The languages of the region's and the wires' press; trying all of dateparser's locales on a
+# string that is no date takes seconds.
+_DATE_LANGUAGES = ("en", "de", "fr", "it", "es", "sr", "sq", "hr", "bs", "sl", "mk", "bg", "tr", "pl", "hu", "ro", "ru", "uk", "el", "cs", "nl")
+# Absolute dates only: "2 days ago" on an archived page would resolve against today.
+_DATEPARSER_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+}
 
 
 @dataclass
@@ -269,9 +279,12 @@ def normalize_date(text: str | None) -> str | None:
             return y
         except ValueError:
             raise ValueError(f"{t!r} is not a valid date") from None
+    # Without a year, dateparser fills in the current one: a wrong date is worse than none.
+    if not _YEAR.search(t):
+        raise ValueError(f"{t!r} is not a date with a year")
     import dateparser
 
-    parsed = dateparser.parse(t, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+    parsed = dateparser.parse(t, languages=list(_DATE_LANGUAGES), settings=_DATEPARSER_SETTINGS)
     if parsed is None:
         raise ValueError(f"{t!r} is not a date forewarn understands")
     return parsed.date().isoformat()
