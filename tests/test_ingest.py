@@ -221,6 +221,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the test output clean
         pass
 
+    def do_GET(self):
+        if self.path == "/to-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/secret.txt")
+            self.end_headers()
+            return
+        super().do_GET()
+
 
 @pytest.fixture
 def local_server(tmp_path):
@@ -248,6 +256,8 @@ def test_urls_from_a_local_server(store, local_server, no_extractor):
     assert docs.loc["https://times.example.com/kfor-north", "pub_date"] == "2024-03-26"
     nine = next(g for g in GOLD if g["id"] == "09")
     assert docs.loc[nine["url"], "pub_date"] == "2021-02-05"
+    refused = ingest(f"{base}/to-ftp", store).results[0]
+    assert refused.status == "error" and "refused address ftp://" in refused.message
     capped = ingest(f"{base}/big.txt", store, max_bytes=10_000).results[0]
     assert capped.status == "error" and "too large" in capped.message
 

@@ -228,18 +228,17 @@ class _Matcher:
 
     def __init__(self, store) -> None:
         ids, stories, blobs = store.signatures()
-        self.ids = list(ids)
-        self.stories = list(stories)
-        rows = [np.frombuffer(b, dtype=np.uint32) for b in blobs]
-        rows = [r for r in rows if r.shape == (NUM_PERM + 1,)]
-        self.sigs = np.vstack(rows) if rows and len(rows) == len(ids) else np.zeros((0, NUM_PERM + 1), np.uint32)
-        if self.sigs.shape[0] != len(self.ids):  # signatures of another layout: ignore them all
-            self.ids, self.stories = [], []
+        keep = [k for k, b in enumerate(blobs) if len(b) == 4 * (NUM_PERM + 1)]  # other layouts: ignored
+        self.ids = [ids[k] for k in keep]
+        self.stories = [stories[k] for k in keep]
+        self._sigs = np.zeros((max(16, 2 * len(keep)), NUM_PERM + 1), dtype=np.uint32)
+        for row, k in enumerate(keep):
+            self._sigs[row] = np.frombuffer(blobs[k], dtype=np.uint32)
 
     def match(self, sig: np.ndarray) -> tuple[int, int, float] | None:
         if not self.ids:
             return None
-        j, c = similarity(sig, self.sigs)
+        j, c = similarity(sig, self._sigs[: len(self.ids)])
         hit = (j >= SAME_STORY_JACCARD) | (c >= SAME_STORY_CONTAINMENT)
         if not hit.any():
             return None
@@ -248,9 +247,12 @@ class _Matcher:
         return self.ids[k], self.stories[k], float(score[k])
 
     def add(self, doc_id: int, story_id: int, sig: np.ndarray) -> None:
+        n = len(self.ids)
+        if n == self._sigs.shape[0]:  # grow by doubling: amortised O(1) per document
+            self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs)])
+        self._sigs[n] = sig
         self.ids.append(doc_id)
         self.stories.append(story_id)
-        self.sigs = np.vstack([self.sigs, sig[None, :]])
 
 
 def _check_items(raw: Any, text: str) -> dict[str, list[dict]]:

@@ -473,9 +473,17 @@ def fetch_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = URL_TIME
         raise InputError("only http:// and https:// addresses can be fetched", source=url)
     from .. import __version__
 
+    class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+        # urllib follows redirects to ftp:// too; a page may only lead to another web page.
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            if not is_url(newurl):
+                raise InputError(f"redirected to a refused address {newurl}", source=url)
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    opener = urllib.request.build_opener(_HttpOnlyRedirects)
     req = urllib.request.Request(url, headers={"User-Agent": f"forewarn/{__version__} (+news monitor)", "Accept": "*/*"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - scheme checked above
+        with opener.open(req, timeout=timeout) as resp:
             final = resp.geturl() or url
             if not is_url(final):
                 raise InputError(f"redirected to a refused address {final}", source=url)
@@ -487,6 +495,8 @@ def fetch_url(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = URL_TIME
                 raise InputError(f"too large (over {max_bytes / 1e6:.0f} MB)", source=url)
             charset = resp.headers.get_content_charset()
             ctype = resp.headers.get_content_type() or ""
+    except InputError:
+        raise
     except urllib.error.HTTPError as exc:
         raise InputError(f"HTTP error {exc.code} {exc.reason}", source=url) from None
     except urllib.error.URLError as exc:
