@@ -65,7 +65,7 @@ _MOD_STOP = {
     "of", "in", "from", "to", "with", "by", "for", "at", "on", "into", "out", "across", "within", "over", "under",
     "than", "as", "per", "between", "are", "is", "was", "were", "will", "have", "has", "had", "be", "been", "the",
     "a", "an", "who", "that", "which", "during", "since", "after", "before", "were", "would", "could", "said",
-    "says", "more", "less", "fewer",
+    "says", "less", "fewer", "than",
 }
 _CASUALTY = re.compile(r"\b(?:injur\w*|wound\w*|kill\w*|dead|died|death\w*|casualt\w*|hurt|shot|hospitali[sz]\w*|evacuat\w*|missing|arrest\w*|captured|hostage\w*)\b", re.IGNORECASE)
 _AUDIENCE = re.compile(r"\b(?:meeting with|met with|town hall|gathering (?:of|with)|addressed|thanked|greeted|spoke to|speaking to)\b[^.;]*$", re.IGNORECASE)
@@ -132,6 +132,9 @@ def _mentions(text: str, a: int, b: int) -> list[tuple[int, int, str, str, bool]
 def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str | None, int]:
     """The counted noun after a number: (unit, surface noun, end offset) or (None, next word, pos)."""
     pos = n.end
+    h = re.match(r"-(strong|member|man|soldier|troop)\b", text[pos:limit])
+    if h:
+        return ("personnel" if h.group(1) == "member" else "troops"), h.group(), pos + h.end()
     m = re.match(r"\s+of\s+(?:its|their|his|her|our|the)\s+(?=[A-Za-z])(?!(?:about|around|some|nearly|roughly|approximately|over|more\s+than|almost)\s)", text[pos:limit])
     if m:
         pos += m.end()

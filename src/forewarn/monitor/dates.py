@@ -92,11 +92,17 @@ class DateMatch:
     raw: str
 
 
-def parse_pub_date(s: str | None) -> PubDate | None:
-    """Parse ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; None, ``""`` and ``unknown`` give None."""
+def parse_pub_date(s: "str | dt.date | None") -> PubDate | None:
+    """Parse ``YYYY-MM-DD`` (or an ISO time stamp), ``YYYY-MM``, ``YYYY`` or a :class:`datetime.date`.
+
+    None, ``""`` and ``unknown`` give None; anything else raises ValueError.
+    """
     if s is None:
         return None
-    s = s.strip()
+    if isinstance(s, (dt.date, dt.datetime)):
+        return PubDate(s.year, s.month, s.day)
+    s = str(s).strip()
+    s = re.sub(r"^(\d{4}-\d{2}-\d{2})[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?$", r"\1", s)  # an ISO time stamp
     if not s or s.lower() in ("unknown", "none", "null", "n/a"):
         return None
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", s)

@@ -123,7 +123,9 @@ def find_numbers(text: str) -> list[NumberMatch]:
     taken: list[tuple[int, int]] = []
     for m in _NUM.finditer(text):
         after = text[m.end():m.end() + 2]
-        if re.match(r"[.,]\d|[-/]\d|-[A-Za-z]|st\b|nd\b|rd\b|th\b", after) or re.match(r"(?:st|nd|rd|th)\b", text[m.end("num"):m.end("num") + 2]):
+        if re.match(r"-(?:strong|member|man|soldier|troop)\b", text[m.end():m.end() + 9]):
+            pass  # "a 5,000-strong force": a size, kept
+        elif re.match(r"[.,]\d|[-/]\d|-[A-Za-z]|st\b|nd\b|rd\b|th\b", after) or re.match(r"(?:st|nd|rd|th)\b", text[m.end("num"):m.end("num") + 2]):
             continue
         num = m.group("num")
         v = float(num.replace(",", ""))
