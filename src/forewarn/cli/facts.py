@@ -12,8 +12,8 @@ from .app import facts_app
 DB_OPTION = typer.Option(
     None,
     "--db",
-    help="Evidence store: an SQLite file or an SQLAlchemy URL (postgresql+psycopg://...) "
-    "[default: $FOREWARN_DB, else forewarn.db in the user data folder].",
+    help="Evidence store: an SQLite file or an SQLAlchemy URL (postgresql+psycopg://...). "
+    "Default: $FOREWARN_DB, else forewarn.db in the user data folder.",
     show_default=False,
 )
 

@@ -236,8 +236,12 @@ class EvidenceStore:
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a value of the store's ``meta`` table."""
-        with self.engine.begin() as conn:
-            self._set_meta(conn, key, value)
+        try:
+            with self.engine.begin() as conn:
+                self._set_meta(conn, key, value)
+        except IntegrityError:  # another process inserted the key meanwhile: update it
+            with self.engine.begin() as conn:
+                self._set_meta(conn, key, value)
 
     @staticmethod
     def _set_meta(conn: Connection, key: str, value: str) -> None:
