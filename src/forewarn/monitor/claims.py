@@ -216,8 +216,6 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             before = text[prev_end:n.start]
             sent_before = text[sent.start:n.start]
             after = text[n.end:min(sent.end, n.end + 80)]
-            if any(q["start"] <= n.start < q["end"] for q in (quotes or [])) and not n.currency and not n.percent and unit is None:
-                pass
             # years, ordinals and labels are not counts
             if not n.currency and not n.percent:
                 if n.value < 2 or n.value != int(n.value) and unit is None:
@@ -336,8 +334,8 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                 "approx": bool(n.approx), "kind": kind, "sentence": stext, "start": n.start, "end": n.end,
             }
             key = (actor, location, claim["value"], claim["value_max"], unit, kind)
-            key2 = (actor, claim["value"], unit)
-            if key in seen or (key2 in seen and kind in ("reduction", "procurement", "budget")):
+            key2 = (actor, claim["value"], claim["value_max"], unit, kind)
+            if key in seen or key2 in seen:
                 continue
             seen.add(key)
             seen.add(key2)

@@ -339,7 +339,7 @@ def _print(result: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    con = Console()
+    con = Console(width=max(Console().width, 132))
     cols = [("id", "id"), ("quote_precision", "q P"), ("quote_recall", "q R"), ("quote_f1", "q F1"),
             ("speaker_accuracy", "speaker"), ("direct_quote_recall", "direct R"), ("claim_precision", "c P"),
             ("claim_recall", "c R"), ("claim_f1", "c F1"), ("as_of_year_accuracy", "as-of yr"),

@@ -353,9 +353,12 @@ def _mask_quotes(text: str, spans: list[QuoteSpan]) -> str:
 
 
 class _Resolver:
-    def __init__(self, text: str, names: NameIndex) -> None:
+    def __init__(self, text: str, names: NameIndex, masked: str | None = None) -> None:
         self.text = text
         self.names = names
+        # speech verbs outside quotes, found once: (start, end, word), sorted
+        self.verbs = [(m.start(), m.end(), m.group()) for m in _VERB_RX.finditer(masked if masked is not None else text)]
+        self.verb_starts = [v[0] for v in self.verbs]
         self.known_orgs: list[str] = []
         self.org_mentions: list[tuple[int, str]] = []
         alias_rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(ORG_ALIASES, key=len, reverse=True) if not a.startswith("the ")) + r")\b")
@@ -559,9 +562,7 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
     names = names or NameIndex(text)
     spans = find_quote_spans(text)
     masked = _mask_quotes(text, spans)
-    res = _Resolver(text, names)
-    res.verbs = [(m.start(), m.end(), m.group()) for m in _VERB_RX.finditer(masked)]
-    res.verb_starts = [v[0] for v in res.verbs]
+    res = _Resolver(text, names, masked)
     st = _State()
     out: list[dict] = []
     by_sent: dict[int, list[QuoteSpan]] = {}
