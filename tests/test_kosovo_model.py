@@ -256,3 +256,11 @@ def test_missing_input_is_named():
     del inputs["tripwire_weight"]
     with pytest.raises(KeyError, match="tripwire_weight"):
         kosovo_model(inputs)
+
+
+def test_default_inputs_refuses_unknown_names():
+    with pytest.raises(KeyError, match="tripwire_wieght"):
+        default_inputs(1, case=CASE, tripwire_wieght=2.0)
+    inputs = default_inputs(3, strategy="all_combined", case=CASE, seed=7)
+    assert inputs["us_deal"].tolist() == [True] * 3
+    assert inputs["seed"].dtype == np.uint64 and inputs["seed"].tolist() == [7] * 3
