@@ -351,3 +351,27 @@ def test_speed_well_under_50_ms_per_article():
         extract(body, date)
     per = (time.process_time() - t0) / len(arts)
     assert per < 0.05, f"{per * 1000:.1f} ms per article"
+
+
+def test_pronoun_refers_to_the_person_a_sentence_is_about():
+    text = ('Defence Minister Ejup Maqedonci said the plan was ready. Serbian President Aleksandar Vucic dismissed it. '
+            '"They can buy whatever they want," he said.')
+    assert [q["speaker"] for q in _quotes(text)] == ["Aleksandar Vučić"]
+
+
+def test_the_ministry_is_the_ministry_named_before():
+    text = ("Romania's defense ministry said on Friday it had been informed. "
+            '"The American presence remains significant," the ministry said.')
+    assert _quotes(text)[0]["speaker"] == "Romania defence ministry"
+
+
+def test_negated_cuts_casualties_nearby_and_compound_sizes():
+    c = _claims(
+        "U.S. officials have no plans to cut the roughly 600 American troops serving with KFOR. "
+        "Last year NATO sent an extra 1,000 soldiers after a gunfight in which a police officer was killed. "
+        "The 4,500-strong force patrols the north. Kosovo spent 150 million euros on drones from Turkey."
+    )
+    got = [(x["value"], x["unit"], x["kind"], x["mission_or_location"]) for x in c]
+    assert got[:3] == [(600, "troops", "strength", "KFOR"), (1000, "troops", "reinforcement", got[1][3]), (4500, "troops", "strength", got[2][3])]
+    assert c[1]["as_of"] == "2023"
+    assert got[3] == (150, "million EUR", "procurement", "Kosovo Security Force")

@@ -260,7 +260,8 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                 continue
             if unit == "personnel" and text[:uend].lower().endswith("members") and not (_MEMBER_CTX.search(text[n.end:uend]) or n.value >= 100 and _MEMBER_CTX.search(stext)):
                 continue
-            if unit in _FORCE_UNITS and (_CASUALTY.search(stext) or _AUDIENCE.search(text[max(sent.start, n.start - 60):n.start])):
+            near = text[max(sent.start, n.start - 25):min(sent.end, max(uend, n.end) + 45)]
+            if unit in _FORCE_UNITS and (_CASUALTY.search(near) or _AUDIENCE.search(text[max(sent.start, n.start - 60):n.start])):
                 continue
             # -- unit and kind of money and percents
             kind = None
@@ -307,15 +308,15 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     kind = "historical" if past else ("strength" if from_to == "from" else "planned")
                 elif _FLOOR.search(sent_before):
                     kind = "planned"
-                elif _REDUCTION.search(sent_before):
+                elif _REDUCTION.search(sent_before) and not _negated(sent_before, _REDUCTION.search(sent_before).start()):
                     kind = "reduction"
-                elif _REINF.search(before) or _REINF_AFTER.match(text[n.end:]):
+                elif (_REINF.search(before) and not _negated(before, _REINF.search(before).start())) or _REINF_AFTER.match(text[n.end:]):
                     kind = "reinforcement"
                 elif _HIST.search(before) or _HIST.search(text[clause_a:n.start]):
                     kind = "historical"
                 elif _PRESENT.search(after_local[:40]) or _PRESENT.search(before):
                     kind = "strength"
-                elif _FUTURE.search(text[clause_a:n.start]) or re.match(r"[^.;,]{0,30}?\b(?:will|would)\b", text[max(uend, n.end):sent.end]):
+                elif (_FUTURE.search(text[clause_a:n.start]) and not _negated(text[clause_a:n.start], _FUTURE.search(text[clause_a:n.start]).start() + 1)) or re.match(r"[^.;,]{0,30}?\b(?:will|would)\b", text[max(uend, n.end):sent.end]):
                     kind = "planned"
                 else:
                     kind = "strength"
@@ -343,6 +344,11 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             prev_claim, prev_claim_sent = claim, si
         out.extend(cands)
     return out
+
+
+def _negated(s: str, at: int) -> bool:
+    """True when the verb at ``s[at]`` is negated ("no plans to cut", "will not withdraw")."""
+    return bool(re.search(r"\b(?:no|not|never|without|against|refus\w+|den(?:y|ies|ied)|rul\w+\s+out)\b|n[’']t\b", s[max(0, at - 30):at], re.IGNORECASE))
 
 
 def _num(v: float) -> float | int:
@@ -459,7 +465,7 @@ def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_countr
     if len(cands) > 1 or (cands and cands[0][1] == actor and kind not in ("budget", "procurement")):
         others = [c for c in cands if c[1] != actor]
         cands = others or cands
-    if cands and kind not in ("budget",):
+    if cands and kind not in ("budget", "procurement"):
         loc = min(cands, key=lambda c: abs(c[0] - n.start))[1]
         if actor == "Kosovo" and loc == "Kosovo":
             return "Kosovo Security Force"

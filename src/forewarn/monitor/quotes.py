@@ -90,6 +90,19 @@ _FUNCTION = {
     "during", "following", "under", "over", "why", "what", "how", "who", "where", "which", "nor", "not", "no",
     "photo", "source", "text", "check", "read", "more", "related", "editing", "reporting",
 }
+_NATIONAL_BODY = re.compile(
+    r"(?P<c>\b[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?:'s|’s)?\s+(?P<kind>(?:defen[cs]e|foreign|interior|finance)\s+)?"
+    r"(?P<head>ministry|government|embassy|army|military|armed\s+forces|police)\b",
+    re.IGNORECASE,
+)
+
+
+def _national_body(country: str, kind: str | None, head: str) -> str:
+    """A readable name for a country's institution: ``Romania defence ministry``."""
+    kind = (kind or "").strip().lower().replace("defense", "defence")
+    return " ".join(p for p in (country, kind, head.lower()) if p)
+
+
 _PASSIVE = re.compile(r"\b(?:was|were|been|be|being|is|are)\s*$")
 _IT_WAS = re.compile(r"\bit\s+(?:was|is)\s*$")
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "org", "they": "any", "them": "any"}
@@ -384,6 +397,9 @@ class _Resolver:
             return o
         m = re.search(r"((?:" + _CAP + r"\s+)*(?:" + _ORG_HEAD.pattern + r")(?:\s+(?:in|of|for|on)\s+(?:the\s+)?" + _CAP + r"(?:\s+" + _CAP + r")*)?)", s)
         if not m:
+            b = _NATIONAL_BODY.search(s)
+            if b and country_of(b.group("c")):
+                return _national_body(country_of(b.group("c")), b.group("kind"), b.group("head"))
             return None
         name = re.sub(r"^(?:The|A|An)\s+", "", m.group(1)).strip()
         for known in self.known_orgs:
@@ -451,6 +467,13 @@ class _Resolver:
                 return _Speaker("KFOR", None, "org")
             if noun == "alliance":
                 return _Speaker("NATO", None, "org")
+            # "the ministry": the last ministry the text named
+            found = None
+            for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
+                if bm.group("head").lower().startswith(noun[:5]) and country_of(bm.group("c")):
+                    found = _national_body(country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
+            if found:
+                return _Speaker(found, None, "org")
             return st.last_org or self.fallback_org(pos)
         # a person's name (titles stripped); roles from the same mention
         for _, cm in reversed(list(_chunks(part))):
@@ -528,6 +551,25 @@ class _Span:
 
     def group(self) -> str:
         return self.word
+
+
+def _subject_person(masked: str, sent: Sentence, names: NameIndex) -> str | None:
+    """The person a sentence is about: a name among its first words, not after a preposition."""
+    head = masked[sent.start:sent.end]
+    words = head.split()
+    limit = len(" ".join(words[:10]))
+    for cstart, chunk in _chunks(head[:limit]):
+        before = head[:cstart]
+        if re.search(r"\b(?:by|with|to|of|from|for|at|against|about|on|in|than|and|between|like)\s+(?:the\s+)?$", before, re.IGNORECASE):
+            continue
+        _, name = _name_of_chunk(chunk)
+        toks = name.split()
+        if not toks or _ORG_HEAD.search(name) or (len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0]))):
+            continue
+        canon = names.person(name)
+        if canon is not None:
+            return canon
+    return None
 
 
 def _remember(st: _State, sp: _Speaker) -> None:
@@ -648,6 +690,10 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
         if events:
             _remember(st, events[-1][1])
             sent_speaker = events[-1][1]
+        elif not quotes:
+            subj = _subject_person(masked, sent, names)
+            if subj is not None and (st.last_person is None or subj != st.last_person.name):
+                st.last_person = _Speaker(subj, names.roles.get(subj), "person")
         am = re.search(r"\basked\s+(?P<who>(?:the\s+)?" + _CAP + r"(?:\s+" + _CAP + r")*)", masked[sent.start:sent.end])
         if am:
             sp = res._resolve_part(am.group("who"), sent.start, st)
