@@ -140,10 +140,12 @@ def evidence_command(
     if "quotes" in frames:
         df = frames["quotes"].head(limit) if limit else frames["quotes"]
         t = Table(title=f"Quotes ({len(frames['quotes'])})", show_lines=True)
-        for col in ("published", "speaker", "role", "quote", "kind", "document"):
+        for col in ("published", "speaker", "role", "quote", "kind", "sentence", "document"):
             t.add_column(col, overflow="fold")
         for r in df.itertuples(index=False):
-            t.add_row(_txt(r.pub_date), _txt(r.speaker), _txt(r.role), _txt(r.text), _txt(r.kind), _doc_label(r))
+            sentence = _txt(r.sentence)
+            t.add_row(_txt(r.pub_date), _txt(r.speaker), _txt(r.role), _txt(r.text), _txt(r.kind),
+                      "" if sentence.strip() == _txt(r.text).strip() else sentence, _doc_label(r))
         out.print(t)
     if "events" in frames:
         df = frames["events"].head(limit) if limit else frames["events"]
