@@ -375,3 +375,12 @@ def test_negated_cuts_casualties_nearby_and_compound_sizes():
     assert got[:3] == [(600, "troops", "strength", "KFOR"), (1000, "troops", "reinforcement", got[1][3]), (4500, "troops", "strength", got[2][3])]
     assert c[1]["as_of"] == "2023"
     assert got[3] == (150, "million EUR", "procurement", "Kosovo Security Force")
+
+
+def test_british_single_quotation_marks():
+    text = ("Defence secretary John Healey said the UK would stay. ‘We are not going anywhere,’ he said. "
+            "He added that Britain’s soldiers were ‘vital’ to stability.")
+    q = _quotes(text)
+    assert [(x["speaker"], x["text"], x["kind"]) for x in q] == [
+        ("John Healey", "We are not going anywhere", "direct"), ("John Healey", "vital", "partial"),
+    ]

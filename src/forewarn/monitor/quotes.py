@@ -171,6 +171,17 @@ def _trim(text: str, a: int, b: int, terminated: bool) -> tuple[int, int] | None
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Pair the quotation marks of ``text`` into quoted spans (see the module docstring)."""
     marks = [(m.start(), _mark_kind(text, m.start())) for m in _MARK_RX.finditer(text)]
+    if not marks and "‘" in text:
+        # British style: single curly marks; ’ closes only before a space or punctuation
+        marks = []
+        for m in re.finditer("[‘’]", text):
+            i = m.start()
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            prev = text[i - 1] if i > 0 else " "
+            if m.group() == "‘":
+                marks.append((i, "open"))
+            elif (nxt.isspace() or nxt in ",.;:!?)") and not prev.isspace():
+                marks.append((i, "close"))
     spans: list[QuoteSpan] = []
     open_at: int | None = None
     cont_from = 0
