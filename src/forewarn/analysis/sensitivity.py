@@ -28,6 +28,8 @@ Safety 92, 771-784.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -169,7 +171,8 @@ def delta_indices(
     x = np.asarray(X, dtype=float)
     if x.shape != (y.shape[0], int(problem["num_vars"])):
         raise InputError(f"X has shape {x.shape}; expected ({y.shape[0]}, {problem['num_vars']})")
-    with warnings.catch_warnings():
+    # SALib's delta prints bin-merging notices on stdout; a library must stay quiet.
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore", RuntimeWarning)
         res = delta.analyze(dict(problem), x, y, num_resamples=num_resamples, conf_level=conf_level,
                             seed=_seed_int(seed))
