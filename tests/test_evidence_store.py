@@ -183,3 +183,18 @@ def test_delete_document_removes_its_items(tmp_path):
         i = s.add_document(_doc(), {"events": [{"date": "2024", "what": "w"}]})
         s.delete_document(i)
         assert s.counts()["documents"] == 0 and s.counts()["events"] == 0
+
+
+def test_framing_article_is_extracted_again_once_the_extractor_exists(tmp_path, monkeypatch):
+    pytest.importorskip("forewarn.monitor.extract")
+    from forewarn.monitor import ingest as ing
+
+    real = ing._extractor
+    monkeypatch.setattr(ing, "_extractor", lambda: None)
+    with open_store(tmp_path / "s.db") as s:
+        assert s.get_meta("default_article") == "stored"
+        assert s.counts()["quotes"] == 0
+    monkeypatch.setattr(ing, "_extractor", real)
+    with open_store(tmp_path / "s.db") as s:
+        assert s.get_meta("default_article") == "extracted"
+        assert s.counts()["documents"] == 1 and s.counts()["quotes"] > 0
