@@ -33,7 +33,7 @@ import re
 from collections import Counter
 
 from .dates import DateMatch, PubDate, find_dates
-from .gazetteer import COUNTRY_FORMS, LEADERS, ORG_ACTOR, ORG_ALIASES, ORG_MISSION, PLACE_ALIASES, country_of, org_of
+from .gazetteer import COUNTRY_FORMS, LEADERS, ORG_ACTOR, ORG_ALIASES, PLACE_ALIASES
 from .numbers import NumberMatch, find_numbers
 from .text import Sentence, fold
 

@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Sentence", "split_sentences", "fold", "normalise_space", "sentence_at"]
+__all__ = ["Sentence", "split_sentences", "fold", "normalise_space", "sentence_at", "ABBREVIATIONS"]
 
-_ABBREV = {
+ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "capt", "cpt", "maj", "sgt", "adm", "brig",
     "rep", "sen", "gov", "st", "mt", "ft", "no", "nos", "vs", "etc", "inc", "co", "corp", "ltd", "jr",
     "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
@@ -66,7 +66,7 @@ def _is_abbrev(para: str, stop: int) -> bool:
         return True
     if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # U.S, U.N
         return True
-    return word.lower().strip(".") in _ABBREV
+    return word.lower().strip(".") in ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[Sentence]:
