@@ -168,6 +168,12 @@ def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
     m = re.search(r"\b(?:said|says|told|tells|that|by|with|and|to|according to|added|adds|declared|announced)\s+(?P<r>[^,]*)$", front)
     if m:
         front = m.group("r")
+    # the role is the run of words right before the name, not the clause it sits in
+    b = list(re.finditer(r"\b(?:until|when|after|that|if|because|while|as|since|before|than|which|who|where|would|will|"
+                         r"could|should|be|been|is|are|was|were|has|have|had|does|do|did|by|with|to|and|but|or|"
+                         r"about|led|met|meeting|visit|visited|between|against)\s+|\b(?:in|on|at)\s+(?![A-Z])", front))
+    if b:
+        front = front[b[-1].end():]
     front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip(" \"“”„'‘’")).strip()
     front = re.sub(r"^(?:U\.S\.|US)\s+(?:Army|Air Force|Navy|Marine Corps)\s+", "", front)
     while front and front.split()[-1].lower() in _RANKS:

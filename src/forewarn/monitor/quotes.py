@@ -317,7 +317,7 @@ class _Resolver:
                 return _Speaker(found, None, "org")
             return st.last_org or self.fallback_org(pos)
         # a person's name (titles stripped); roles from the same mention
-        for _, cm in reversed(list(chunks(part))):
+        for cstart, cm in reversed(list(chunks(part))):
             prefix, name = name_of_chunk(cm)
             if not name or ORG_HEAD.search(name):
                 continue
@@ -327,8 +327,10 @@ class _Resolver:
             canon = self.names.person(name)
             if canon is None:
                 continue
-            role = self.names.roles.get(canon)
-            return _Speaker(canon, role, "person")
+            # the role stated at this mention ("former NATO official Shea says"), else the article's
+            here = re.sub(r"^(?:the|The|a|A|an|An)\s+", "", (part[:cstart] + prefix).strip(" ,"))
+            role = here if here and ROLE_WORD.search(here) and not _rank_only(here) and len(here.split()) <= 8 else None
+            return _Speaker(canon, role or self.names.roles.get(canon), "person")
         # an unnamed official of an organisation
         m = re.search(r"^(?:a|an|one|two|several|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?(?:official|officials|spokes(?:man|woman|person)|source|sources|diplomat|representative)\b", part, re.IGNORECASE)
         if m:
@@ -411,6 +413,12 @@ def _subject_person(masked: str, sent: Sentence, names: NameIndex) -> str | None
         if canon is not None:
             return canon
     return None
+
+
+def _rank_only(role: str) -> bool:
+    return all(t.lower().rstrip(".") in ("gen", "general", "capt", "captain", "col", "colonel", "lt", "lieutenant", "maj",
+                                         "major", "sgt", "sergeant", "rep", "sen", "adm", "admiral", "mr", "mrs", "ms", "dr")
+               for t in role.split())
 
 
 def _remember(st: _State, sp: _Speaker) -> None:
