@@ -384,3 +384,24 @@ def test_british_single_quotation_marks():
     assert [(x["speaker"], x["text"], x["kind"]) for x in q] == [
         ("John Healey", "We are not going anywhere", "direct"), ("John Healey", "vital", "partial"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In comparison, Hungary has provided 365 troops, America 572 and Italy 1,322.",
+         [(365, "troops", "Hungary"), (572, "troops", "United States"), (1322, "troops", "Italy")]),
+        ("KFOR has split what are now 16,000 troops into five brigade-sized task forces.", [(16000, "troops", "NATO")]),
+        ("The KSF is comprised of 2,500 active and 800 reserve members.",
+         [(2500, "personnel", "Kosovo"), (800, "personnel", "Kosovo")]),
+        ("At present, NATO has approximately 15 000 troops deployed in Kosovo.", [(15000, "troops", "NATO")]),
+        ("The reduction of KFOR's size from 55,000 in 1999 to about 3,500 is welcome.",
+         [(55000, "troops", "NATO"), (3500, "troops", "NATO")]),
+        ("Kosovo's defense budget has grown. In 2021, 69 million euros were invested, and 153 million in 2024.",
+         [(69, "million EUR", "Kosovo"), (153, "million EUR", "Kosovo")]),
+        ('"We will allocate one billion euros for our army," Kurti said.', [(1000, "million EUR", "Kosovo")]),
+    ],
+)
+def test_claims_in_sentences_of_other_outlets(text, expected):
+    got = [(c["value"], c["unit"], c["actor"]) for c in _claims(text)]
+    assert got == expected

@@ -42,6 +42,7 @@ __all__ = ["extract_claims", "UNIT_NOUNS"]
 UNIT_NOUNS = {
     "troops": "troops", "soldiers": "troops", "peacekeepers": "troops", "servicemembers": "troops",
     "servicemen": "troops", "marines": "troops", "paratroopers": "troops", "forces": "troops", "troopers": "troops",
+    "men": "troops", "infantry": "troops", "strong": "troops",
     "personnel": "personnel", "members": "personnel", "staff": "personnel",
     "reservists": "reservists",
     "nations": "nations", "countries": "nations",
@@ -52,38 +53,41 @@ UNIT_NOUNS = {
     "ships": "ships", "warships": "ships", "frigates": "ships", "submarines": "submarines", "launchers": "launchers",
     "battalions": "battalions", "brigades": "brigades",
 }
-_BEFORE_UNITS = dict(UNIT_NOUNS, troop="troops", force="troops", soldier="troops", contingent="troops")
+_BEFORE_UNITS = dict(UNIT_NOUNS, troop="troops", force="troops", soldier="troops", contingent="troops", size="troops", strength="troops")
 _EQUIPMENT = {"aircraft", "tanks", "howitzers", "vehicles", "missiles", "ships", "submarines", "launchers"}
 _FORCE_UNITS = {"troops", "personnel", "reservists"}
 _NEXT_OK = {
     "in", "to", "and", "from", "within", "over", "currently", "as", "at", "by", "compared", "since", "this", "last",
     "is", "are", "was", "were", "will", "under", "each", "per", "or", "but", "the", "a", "before", "after",
     "during", "until", "across", "on", "for", "including", "now", "more", "today", "permanently", "who", "that",
-    "stationed", "deployed", "serving", "based", "of",
+    "stationed", "deployed", "serving", "based", "of", "around", "about", "serve", "remain", "remained", "strong",
 }
 _MOD_STOP = {
     "of", "in", "from", "to", "with", "by", "for", "at", "on", "into", "out", "across", "within", "over", "under",
     "than", "as", "per", "between", "are", "is", "was", "were", "will", "have", "has", "had", "be", "been", "the",
     "a", "an", "who", "that", "which", "during", "since", "after", "before", "were", "would", "could", "said",
-    "says", "less", "fewer", "than",
+    "says", "than",
 }
 _CASUALTY = re.compile(r"\b(?:injur\w*|wound\w*|kill\w*|dead|died|death\w*|casualt\w*|hurt|shot|hospitali[sz]\w*|evacuat\w*|missing|arrest\w*|captured|hostage\w*)\b", re.IGNORECASE)
 _AUDIENCE = re.compile(r"\b(?:meeting with|met with|town hall|gathering (?:of|with)|addressed|thanked|greeted|spoke to|speaking to)\b[^.;]*$", re.IGNORECASE)
 _NOT_COUNT_BEFORE = re.compile(r"\b(?:point|paragraph|article|resolution|no\.|number|page|chapter|section|rule|route|highway|flight|level|code|item|annex|px|vote[sd]?|voted)\s*$", re.IGNORECASE)
 _FLOOR = re.compile(r"\b(?:below|floor|cap(?:ped)?|ceiling|at\s+least|minimum|maximum|limit\w*|target\w*|goal|no\s+fewer\s+than|no\s+more\s+than|not\s+exceed\w*)\b[^.;]{0,25}$", re.IGNORECASE)
 _APPROXW = r"(?:about|around|some|nearly|roughly|approximately|over|more\s+than|up\s+to|almost|only|the|another|a\s+further|at\s+least)"
-_REDUCTION = re.compile(r"\b(?:pull\w*(?:\s+out)?|withdraw\w*|remov\w+|cut\w*(?:\s+by)?|reduc\w+(?:\s+(?:\w+\s+){0,6}?by)|reduction\s+(?:\w+\s+){0,6}?by|draw\w*\s+down|bring\w*\s+home|send\w*\s+home|slash\w*)\s+(?:" + _APPROXW + r"\s+)*$", re.IGNORECASE)
+_REDUCTION = re.compile(r"\b(?:pull\w*(?:\s+out)?|withdraw\w*|remov\w+|cut\w*(?:\s+(?:[\w’']+\s+){0,6}?by)?|reduc\w+(?:\s+(?:\w+\s+){0,6}?by)|reduction\s+(?:\w+\s+){0,6}?by|draw\w*\s+down|bring\w*\s+home|send\w*\s+home|slash\w*)\s+(?:" + _APPROXW + r"\s+)*$", re.IGNORECASE)
 _REINF = re.compile(r"\b(?:additional|extra|reinforc\w+|boost\w*|add\w*|bring\w*\s+in|send\w*|sent|dispatch\w*|deploy\w*\s+(?:an?\s+)?(?:additional|extra|further)|increas\w+\s+(?:\w+\s+){0,4}?by|rais\w+\s+(?:\w+\s+){0,4}?by|further)\s+(?:" + _APPROXW + r"\s+)*$", re.IGNORECASE)
-_REINF_AFTER = re.compile(r"^\s*(?:more|new|additional|extra|fresh)\b", re.IGNORECASE)
+_FROM_TO_MID = r"\s+(?:(?:in|at\s+the\s+end\s+of|by)\s+(?:(?:early|late|mid)\s+)?\d{4}\s+)?to\s+(?:" + _APPROXW + r"\s+)*"
+_REINF_AFTER = re.compile(r"^\s*(?:more|new|additional|extra|fresh)\b(?!\s+than)", re.IGNORECASE)
+_RED_AFTER = re.compile(r"^\s*(?:fewer|less)\b(?!\s+than)", re.IGNORECASE)
 _HIST = re.compile(r"\b(?:once|initially|originally|formerly|previously|at\s+(?:its|the)\s+(?:peak|height)|used\s+to|had\s+been|in\s+the\s+past)\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:currently|now|at\s+present|presently|today|are\s+(?:stationed|deployed|serving|based)|is\s+(?:stationed|deployed|serving|based))\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|intend\w*|plan\w*|aim\w*|eventually|going\s+to\s+be|to\s+have|to\s+reach|to\s+grow|to\s+be)\b", re.IGNORECASE)
 _PAST_CHANGE = re.compile(r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:reduced|cut|increased|raised|lowered|decreased|expanded|downsized|halved|doubled|boosted)\b|\b(?:fell|dropped|grew|rose|shrank|decreased|declined)\b", re.IGNORECASE)
 _FOREIGN = re.compile(r"\b(?:across\s+the\s+(?:globe|world)|around\s+the\s+(?:globe|world)|abroad|overseas|worldwide|foreign\s+missions|international\s+missions|missions\s+abroad)\b", re.IGNORECASE)
 _PROCURE = re.compile(r"\b(?:buy\w*|bought|purchas\w+|acqui\w+|contract\w*|deal\w*|agreement|order\w*|procure\w*|weapons?|equipment|arms|jets?|aircraft|drones?|tanks?|missiles?|howitzers?)\b", re.IGNORECASE)
-_BUDGET = re.compile(r"\b(?:budget\w*|spending|spend|spent|expenditure\w*|allocation\w*|funding|funds?|outlays?)\b", re.IGNORECASE)
+_BUDGET = re.compile(r"\b(?:budget\w*|spending|spend|spent|expenditure\w*|allocat\w*|funding|funds?|outlays?|invest\w*|earmark\w*)\b", re.IGNORECASE)
+_MONEY_CTX = re.compile(r"\b(?:defen[cs]e|military|army|armed\s+forces|security\s+forces?|mission|troops?|KSF|KFOR)\b", re.IGNORECASE)
 _NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|KFOR|mission|contribut\w+|serving|contingents?|forces?|coalition)\b", re.IGNORECASE)
-_MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|KSF|force|personnel|army)\b", re.IGNORECASE)
+_MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|KSF|KFOR|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
 
 _COUNTRY_RX = re.compile(
     r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in sorted(COUNTRY_FORMS, key=len, reverse=True)) + r")(?![\w])"
@@ -138,7 +142,7 @@ def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str 
     m = re.match(r"\s+of\s+(?:its|their|his|her|our|the)\s+(?=[A-Za-z])(?!(?:about|around|some|nearly|roughly|approximately|over|more\s+than|almost)\s)", text[pos:limit])
     if m:
         pos += m.end()
-    toks = list(re.finditer(r"[A-Za-z][\w.’'\-]*|[^\sA-Za-z]", text[pos:limit]))
+    toks = list(re.finditer(r"[A-Za-z][\w.’'\-\u2010\u2011]*|[^\sA-Za-z]", text[pos:limit]))
     for k, t in enumerate(toks[:6]):
         w = t.group()
         lw = w.lower().rstrip(".")
@@ -151,7 +155,7 @@ def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str 
         if not re.match(r"[A-Za-z]", w) or lw in _MOD_STOP:
             return None, toks[0].group().lower().rstrip("."), pos
         if lw == "and" and k + 1 < len(toks) and re.match(r"\d", toks[k + 1].group()):
-            return None, toks[0].group().lower().rstrip("."), pos
+            return None, "and", pos  # "2,500 active and 800 reserve members": the unit comes later
     return None, (toks[0].group().lower().rstrip(".") if toks else None), pos
 
 
@@ -209,7 +213,10 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                 u, word, uend = _unit_after(text, n, sent.end)
                 units[i] = (u, uend)
                 if u is None:
-                    units[i] = (None if word in _NEXT_OK or word is None or word in "-–—,.;:)" else "__noun__", uend)
+                    bare = word is None or word in _NEXT_OK or word in "-–—,.;:)" or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", word or ""))
+                    units[i] = (None if bare else "__noun__", uend)
+                    if n.multiplier in ("million", "billion", "trillion") and not n.words:
+                        units[i] = ("__money__", uend)  # "207.8 million": money in a sentence about money, else nothing
         for i, n in enumerate(nums):
             unit, uend = units[i]
             prev_end = nums[i - 1].end if i else sent.start
@@ -226,6 +233,12 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     continue
             if unit == "__noun__":
                 continue
+            if unit == "__money__":
+                cur = next((x.currency for x in nums if x.currency), None)
+                if cur is None:
+                    continue
+                n = NumberMatch(n.start, n.end, n.value / 1e6, n.approx, n.approx_word, cur, False, False, n.multiplier, n.raw)
+                unit = f"million {cur}"
             if n.currency:
                 # a conversion in brackets after another amount, or a difference ("$8 billion more than")
                 if i and nums[i - 1].currency and re.fullmatch(r"\s*\(\s*", text[nums[i - 1].end:n.start]):
@@ -235,7 +248,7 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             if unit is None and not n.words:
                 # a bare number: range partner, "N of the M <unit>", or the force noun before it
                 nxt = nums[i + 1] if i + 1 < len(nums) else None
-                if nxt is not None and re.fullmatch(r"\s+(?:to|and|-|–)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__"):
+                if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
                     unit = units[i + 1][0]
                 elif nxt is not None and re.fullmatch(r"\s+of\s+(?:the|its|their)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__"):
                     unit = units[i + 1][0]
@@ -256,6 +269,13 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     continue
             if unit is None:
                 continue
+            if unit == "troops" and re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:task|security|armed|special|air|naval|land)\s+forces\b", text[n.end:uend + 1], re.IGNORECASE):
+                continue  # "five brigade-sized task forces": formations, not soldiers
+            if unit in _FORCE_UNITS and not float(n.value).is_integer():
+                if re.fullmatch(r"\d{1,3}\.\d{3}", n.raw.strip()):
+                    n = NumberMatch(n.start, n.end, float(n.raw.replace(".", "")), n.approx, n.approx_word, None, False, False, None, n.raw)
+                else:
+                    continue  # "1.5 soldiers" is not a count
             if unit == "nations" and not _NATION_CTX.search(stext):
                 continue
             if unit == "personnel" and text[:uend].lower().endswith("members") and not (_MEMBER_CTX.search(text[n.end:uend]) or n.value >= 100 and _MEMBER_CTX.search(stext)):
@@ -267,7 +287,7 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             kind = None
             if n.percent:
                 pre = sent_before.lower()
-                if re.match(r"\s*of\s+(?:the\s+)?(?:gdp|gross\s+domestic\s+product|national\s+income)", after, re.IGNORECASE):
+                if re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|[A-Z][\w.]*(?:'s|’s)\s+)?(?:gdp|gross\s+domestic\s+product|national\s+income)", after, re.IGNORECASE):
                     unit, kind = "percent of GDP", "budget"
                 elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*\bby\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+)?$", pre):
                     unit = "percent increase"
@@ -282,7 +302,9 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     continue
             elif n.currency:
                 kind = "procurement" if _PROCURE.search(stext) else "budget"
-                if not (_BUDGET.search(stext) or _PROCURE.search(stext) or re.search(r"\b(?:defen[cs]e|military|army|security|mission|troops?)\b", stext, re.IGNORECASE)):
+                # money about forces: the sentence (or the one before) speaks of a budget, arms or the military
+                ctx = stext + " " + (text[sentences[si - 1].start:sentences[si - 1].end] if si else "")
+                if not (_BUDGET.search(stext) or _PROCURE.search(stext) or _MONEY_CTX.search(ctx)):
                     continue
             elif unit not in _FORCE_UNITS and unit not in ("nations", "contingents"):
                 kind = "procurement"
@@ -291,9 +313,9 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             nxt = nums[i + 1] if i + 1 < len(nums) else None
             prv = nums[i - 1] if i else None
             from_to = None
-            if nxt is not None and re.search(r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$", text[max(sent.start, n.start - 30):n.start], re.IGNORECASE) and re.fullmatch(r"\s+to\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE):
+            if nxt is not None and re.search(r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$", text[max(sent.start, n.start - 30):n.start], re.IGNORECASE) and re.fullmatch(_FROM_TO_MID, text[n.end:nxt.start], re.IGNORECASE):
                 from_to = "from"
-            elif prv is not None and re.search(r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$", text[max(sent.start, prv.start - 30):prv.start], re.IGNORECASE) and re.fullmatch(r"\s+to\s+(?:" + _APPROXW + r"\s+)*", text[prv.end:n.start], re.IGNORECASE):
+            elif prv is not None and re.search(r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$", text[max(sent.start, prv.start - 30):prv.start], re.IGNORECASE) and re.fullmatch(_FROM_TO_MID, text[prv.end:n.start], re.IGNORECASE):
                 from_to = "to"
             elif nxt is not None and re.search(r"\bbetween\s+$", text[max(sent.start, n.start - 12):n.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[n.end:nxt.start]):
                 value_max = nxt.value
@@ -312,6 +334,8 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     kind = "reduction"
                 elif (_REINF.search(before) and not _negated(before, _REINF.search(before).start())) or _REINF_AFTER.match(text[n.end:]):
                     kind = "reinforcement"
+                elif _RED_AFTER.match(text[n.end:]):
+                    kind = "reduction"
                 elif _HIST.search(before) or _HIST.search(text[clause_a:n.start]):
                     kind = "historical"
                 elif _PRESENT.search(after_local[:40]) or _PRESENT.search(before):
@@ -403,7 +427,7 @@ def _actor(text, sent, n, uend, smentions, sentences, si, prev_claim, unit) -> s
     # 3. the demonym of the force noun before a bare number ("number of Austrian soldiers ... 400")
     region = text[sent.start:n.start]
     fn = list(re.finditer(r"\b(?:troops?|soldiers|forces?|personnel|peacekeepers|contingent|members)\b", region))
-    if fn and uend <= n.end:
+    if fn and uend <= n.end and not any(fn[-1].end() + sent.start <= x[0] < n.start for x in smentions):
         k = fn[-1].start() + sent.start
         for s, e, actor, kind, prep in reversed(smentions):
             if k - 30 <= s < k and not re.search(r"[,.;]", text[e:k]):

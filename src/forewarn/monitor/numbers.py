@@ -27,10 +27,10 @@ _WORD_NUM = re.compile(
     + r"(?:(?:\s+and\s+|[\s-]+)" + _WORD + r")*(?![\w-])",
     re.IGNORECASE,
 )
-_CUR_BEFORE = r"(?P<cur>[$€£]|US\$|CHF\s?|EUR\s?|USD\s?|GBP\s?)"
-_DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_CUR_BEFORE = r"(?P<cur>[$€£]\s?|US\$|CHF\s?|EUR\s?|USD\s?|GBP\s?)"
+_DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:\.\d+)?)"
 _MULT = r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn|m)\b)?"
-_CUR_AFTER = r"(?:\s*(?P<cur2>euros?|dollars?|francs?|pounds?|EUR|USD|CHF|GBP)\b)?"
+_CUR_AFTER = r"(?:\s*(?P<cur2>(?i:euros?|dollars?|francs?|pounds?)|EUR|USD|CHF|GBP)\b)?"
 _PCT = r"(?:\s*(?P<pct>%|percent\b|per\s+cent\b|pct\b))?"
 _NUM = re.compile(r"(?<![\w.,/$€£-])" + _CUR_BEFORE + r"?" + _DIGITS + _MULT + _CUR_AFTER + _PCT)
 _APPROX = re.compile(
@@ -128,7 +128,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
         elif re.match(r"[.,]\d|[-/]\d|-[A-Za-z]|st\b|nd\b|rd\b|th\b", after) or re.match(r"(?:st|nd|rd|th)\b", text[m.end("num"):m.end("num") + 2]):
             continue
         num = m.group("num")
-        v = float(num.replace(",", ""))
+        v = float(re.sub(r"[,\s\u00a0\u202f]", "", num))
         cur_raw = (m.group("cur") or m.group("cur2") or "").strip().lower()
         currency = _CURRENCY.get(cur_raw)
         mult = (m.group("mult") or "").lower() or None
@@ -159,9 +159,13 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if v is None:
             continue
         pct = re.match(r"\s*(?:percent\b|per\s+cent\b|%)", text[m.end():])
-        end = m.end() + (pct.end() if pct else 0)
+        cur = re.match(r"\s*(euros?|dollars?|francs?|pounds?)\b", text[m.end():], re.IGNORECASE)
+        end = m.end() + (pct.end() if pct else cur.end() if cur else 0)
+        currency = _CURRENCY.get(cur.group(1).lower()) if cur else None
+        if currency:
+            v = v * 1e-6  # "one billion euros": money in millions
         ap_start, ap_word = _approx(text, m.start())
-        out.append(NumberMatch(m.start(), end, v, ap_word is not None and ap_word != "up to", ap_word, None,
+        out.append(NumberMatch(m.start(), end, round(v, 6), ap_word is not None and ap_word != "up to", ap_word, currency,
                                bool(pct), True, None, text[m.start():end]))
     out.sort(key=lambda n: n.start)
     return out
