@@ -155,6 +155,9 @@ SPEECH_VERBS = (
     "commented", "comments", "asserted", "asserts", "claimed", "claims", "replied", "replies",
     "responded", "highlighted", "highlights", "underlined", "underlines", "acknowledged", "admitted",
     "continued", "concluded", "believes", "believed", "urged", "urges", "cautioned", "predicted",
+    "clarified", "clarifies", "specified", "revealed", "disclosed", "assured", "promised", "pledged", "vowed",
+    "affirmed", "observed", "remarked", "quoted", "elaborated", "maintained", "countered", "conceded",
+    "underscored", "underscores", "announce", "declare", "state", "write", "tweet",
 )
 
 MONTH_WORDS = {

@@ -368,7 +368,7 @@ def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: 
         else:
             before = region[: m.start()]
             tail = before[-24:]
-            if _PASSIVE.search(tail) and not _IT_WAS.search(tail):
+            if _PASSIVE.search(tail) and not _IT_WAS.search(tail) and m.group().lower() != "quoted":
                 continue  # passive: "as announced by", "it was stated"
             sp = res.resolve(before, vpos, st)
             if sp is None and not before.strip(" ,\"“”"):
