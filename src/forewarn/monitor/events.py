@@ -24,10 +24,29 @@ _EVENT_NOUN = re.compile(r"^\s*(?:independence|elections?|war|attack|summit|agre
 
 
 def _what(text: str, sent: Sentence, start: int, end: int) -> str:
+    """The sentence of the date without its dateline; a long one is cut to the clauses around the date."""
     s = text[sent.start:sent.end]
-    s = re.sub(r"^[A-Z][A-Z ,.()/-]{2,}(?:\([^)]*\))?\s*[—–-]{1,2}\s*", "", s)  # dateline "PRISTINA (AP) --"
-    s = " ".join(s.split())
-    return s if len(s) <= 200 else s[:197].rstrip() + "..."
+    lead = re.match(r"^[A-Z][A-Z ,.()/-]{2,}(?:\([^)]*\))?\s*[—–-]{1,2}\s*", s)  # "PRISTINA (AP) --"
+    off = sent.start + (lead.end() if lead else 0)
+    s = text[off:sent.end]
+    if len(s) > 160:
+        cuts = [0] + [m.end() for m in re.finditer(r"[,;:]\s|\s[—–]\s", s)] + [len(s)]
+        rel = start - off
+        a = max(c for c in cuts if c <= max(rel, 0))
+        b = min(c for c in cuts if c > rel)
+        # widen to about 120 characters around the date
+        while b - a < 120 and (a > 0 or b < len(s)):
+            lower = [c for c in cuts if c < a]
+            upper = [c for c in cuts if c > b]
+            if lower and (not upper or a - lower[-1] <= upper[0] - b):
+                a = lower[-1]
+            elif upper:
+                b = upper[0]
+            else:
+                break
+        s = s[a:b].strip(" ,;:—–")
+    s = re.sub(r"^[^()]{0,40}\)\s*", "", s)  # the tail of a bracket opened before the cut
+    return " ".join(s.split())
 
 
 def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *, claims: list[dict] | None = None,
