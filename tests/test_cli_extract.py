@@ -62,3 +62,11 @@ def test_console_script_exit_code(tmp_path):
     r = subprocess.run([str(exe), "extract", str(tmp_path / "nope.txt")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert "no such file" in r.stderr
+
+
+def test_a_folder_means_its_txt_files(tmp_path):
+    r = CliRunner().invoke(app, ["extract", str(DEV), "--json"])
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) == 20
+    r = CliRunner().invoke(app, ["extract", str(tmp_path), "--json"])
+    assert r.exit_code == 2 and "no .txt" in r.stderr

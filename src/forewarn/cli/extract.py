@@ -12,7 +12,7 @@ from .app import app
 
 @app.command("extract")
 def extract_command(
-    paths: list[Path] = typer.Argument(..., help="Article files: plain text, optionally opening with 'URL: ...' and 'DATE: YYYY-MM-DD|unknown' lines.", show_default=False),
+    paths: list[Path] = typer.Argument(..., help="Article files (or folders of .txt files): plain text, optionally opening with 'URL: ...' and 'DATE: YYYY-MM-DD|unknown' lines.", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array, one object per file (the annotation field names plus offsets)."),
     pub_date: str | None = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without a DATE line.", show_default=False),
 ) -> None:
@@ -26,7 +26,16 @@ def extract_command(
 
     results: list[dict] = []
     errors: list[str] = []
+    files: list[Path] = []
     for p in paths:
+        if p.is_dir():
+            found = sorted(p.glob("*.txt"))
+            if not found:
+                errors.append(str(InputError("folder holds no .txt article files", source=p)))
+            files.extend(found)
+        else:
+            files.append(p)
+    for p in files:
         try:
             text, date, url = read_article(p)
             date = date if date is not None else pub_date
