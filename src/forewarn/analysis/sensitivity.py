@@ -171,11 +171,19 @@ def delta_indices(
     x = np.asarray(X, dtype=float)
     if x.shape != (y.shape[0], int(problem["num_vars"])):
         raise InputError(f"X has shape {x.shape}; expected ({y.shape[0]}, {problem['num_vars']})")
-    # SALib's delta prints bin-merging notices on stdout; a library must stay quiet.
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        res = delta.analyze(dict(problem), x, y, num_resamples=num_resamples, conf_level=conf_level,
-                            seed=_seed_int(seed))
+    # SALib's delta seeds numpy's global generator and rewrites the warning filters and format;
+    # put all three back so that calling it leaves no trace. Its notices about merged bins for
+    # discrete inputs are not problems.
+    state = np.random.get_state()
+    formatwarning = warnings.formatwarning
+    try:
+        # record=True collects the warnings instead of printing them, whatever filter SALib sets
+        with warnings.catch_warnings(record=True), contextlib.redirect_stdout(io.StringIO()):
+            res = delta.analyze(dict(problem), x, y, num_resamples=num_resamples, conf_level=conf_level,
+                                seed=_seed_int(seed))
+    finally:
+        np.random.set_state(state)
+        warnings.formatwarning = formatwarning
     # SALib >= 1.5 reports several estimators; the bias-reduced "balanced" one is the default here
     # (a dummy input scores near 0), older versions a single "delta".
     key = next(k for k in ("delta", "delta_balanced", "delta_raw") if k in res)
