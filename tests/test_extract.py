@@ -405,3 +405,16 @@ def test_british_single_quotation_marks():
 def test_claims_in_sentences_of_other_outlets(text, expected):
     got = [(c["value"], c["unit"], c["actor"]) for c in _claims(text)]
     assert got == expected
+
+
+def test_called_quotes_subjects_and_dates_inside_unattributed_quotes():
+    text = ("NATO spokesperson Allison Hart said the alliance had \"no plans\" to change course. "
+            "Serbia's defence minister, Bratislav Gasic, called the comments \"provocative\". "
+            "\"Serbia will protect its people,\" he said. A village called \"Banjska\" was calm. "
+            "\"Nobody is leaving tomorrow,\" a diplomat said. The EULEX mission, which has about 400 staff, is calm.")
+    out = extract(text, "2025-04-14")
+    assert [(q["speaker"], q["text"]) for q in out["quotes"]] == [
+        ("Allison Hart", "no plans"), ("Bratislav Gasic", "provocative"), ("Bratislav Gasic", "Serbia will protect its people"),
+    ]
+    assert out["events"] == []  # "tomorrow" is inside a quote
+    assert [(c["value"], c["mission_or_location"]) for c in out["force_claims"]] == [(400, "EULEX")]

@@ -179,8 +179,8 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
     place_counts: Counter = Counter()
     for m in _COUNTRY_RX.finditer(text):
         c = COUNTRY_FORMS[m.group()]
-        if m.group() == c and _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            place_counts[c] += 1
+        if m.group() == c:  # noun forms name places; "in X" counts double
+            place_counts[c] += 2 if _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]) else 1
     last_country_place: list[tuple[int, str]] = []
     for m in _COUNTRY_RX.finditer(text):
         c = COUNTRY_FORMS[m.group()]
@@ -467,6 +467,9 @@ def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_countr
         return "foreign missions"
     if re.search(r"\bKFOR\b|Kosovo Force|Swisscoy|SWISSCOY", stext):
         return "KFOR"
+    other = re.search(r"\b(EULEX|EUFOR|UNMIK|OSCE)\b", stext)
+    if other:
+        return other.group(1)
     if re.search(r"\bKSF\b|Kosovo Security Force", stext) or (actor == "Kosovo" and re.search(r"\b(?:army|armed forces|troop|soldiers|reservists|defen[cs]e)\b", stext, re.IGNORECASE)):
         if actor == "Kosovo":
             return "Kosovo Security Force"
@@ -498,10 +501,11 @@ def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_countr
         return "Kosovo Security Force"
     if kind in ("budget", "procurement") and actor != "unknown":
         return actor
-    if prev_claim is not None and unit in _FORCE_UNITS:
+    if prev_claim is not None and unit in _FORCE_UNITS and prev_claim["actor"] == actor:
         return prev_claim["mission_or_location"]
     if cands:
         return cands[0][1]
-    if place_counts:
-        return place_counts.most_common(1)[0][0]
+    places = [p for p, _ in place_counts.most_common() if p != actor]
+    if places:
+        return places[0]
     return actor

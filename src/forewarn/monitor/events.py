@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .dates import DateMatch, PubDate, find_dates
+from .quotes import find_quote_spans
 from .text import Sentence
 
 __all__ = ["extract_events"]
@@ -55,7 +56,8 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
     out: list[dict] = []
     seen: set[str] = set()
     claim_sents = {c["sentence"]: c for c in (claims or []) if c["kind"] == "strength"}
-    qspans = [(q["start"], q["end"]) for q in (quotes or [])]
+    # dates inside any quotation marks (attributed or not) belong to what someone said
+    qspans = [(q.start, q.end) for q in find_quote_spans(text)]
     for d in (find_dates(text, pub) if dates is None else dates):
         if d.date is None or d.granularity == "week":
             continue

@@ -156,7 +156,8 @@ SPEECH_VERBS = (
     "responded", "highlighted", "highlights", "underlined", "underlines", "acknowledged", "admitted",
     "continued", "concluded", "believes", "believed", "urged", "urges", "cautioned", "predicted",
     "clarified", "clarifies", "specified", "revealed", "disclosed", "assured", "promised", "pledged", "vowed",
-    "affirmed", "observed", "remarked", "quoted", "elaborated", "maintained", "countered", "conceded",
+    "affirmed", "observed", "remarked", "quoted", "elaborated", "called", "calls", "described", "describes",
+    "dubbed", "labelled", "labeled", "termed", "maintained", "countered", "conceded",
     "underscored", "underscores", "announce", "declare", "state", "write", "tweet",
 )
 

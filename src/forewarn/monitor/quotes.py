@@ -539,7 +539,7 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
         if events:
             _remember(st, events[-1][1])
             sent_speaker = events[-1][1]
-        elif not quotes:
+        elif sent_speaker is None:
             subj = _subject_person(masked, sent, names)
             if subj is not None and (st.last_person is None or subj != st.last_person.name):
                 st.last_person = _Speaker(subj, names.roles.get(subj), "person")
