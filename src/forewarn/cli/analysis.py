@@ -103,6 +103,7 @@ def discover_command(
 ) -> None:
     """Scenario discovery: which uncertainties, in which ranges, lead to the futures of interest."""
     import pandas as pd
+    from rich.markup import escape
 
     from ..analysis.cart import Cart
     from ..analysis.prim import Prim
@@ -130,7 +131,7 @@ def discover_command(
                 units[p.name] = p.unit
     con = _console()
     con.print(
-        f"{int(mask.sum()):,} of {len(df):,} experiments meet [bold]{where}[/]"
+        f"{int(mask.sum()):,} of {len(df):,} experiments meet [bold]{escape(where)}[/]"
         + (f" (strategy {strategy})" if strategy else "")
         + f"; inputs: {', '.join(inputs)}"
     )
@@ -158,7 +159,7 @@ def discover_command(
         con.print(_rich_table(table.drop(columns=["kind"]),
                               title=f"Box {i}: coverage {box.coverage:.0%}, density {box.density:.0%}, "
                                     f"mass {box.mass:.0%}, {box.n:,} futures"))
-        con.print(box.describe(units=units, **words))
+        con.print(box.describe(units=units, **words), soft_wrap=True, markup=False)
         con.print()
         table.insert(0, "box", i)
         for k in ("coverage", "density", "mass", "n", "k"):

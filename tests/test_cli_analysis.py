@@ -1,0 +1,107 @@
+"""End-to-end: `forewarn discover`, `robust` and `sensitivity` on a real run folder of the toy case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from forewarn.cli import main
+
+TOY = Path(__file__).parent / "fixtures" / "cases" / "toy.toml"
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    from forewarn.runner import run
+
+    out = tmp_path_factory.mktemp("runs") / "toy"
+    run(TOY, n=400, method="lhs", seed=3, out=out, chunk_size=300)
+    return out
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return info.value.code, captured.out, captured.err
+
+
+def test_discover_prim_prints_boxes_and_writes_them(run_dir, tmp_path, capsys):
+    out = tmp_path / "boxes.csv"
+    code, text, err = cli(capsys, "discover", run_dir, "--where", "total > 30", "--strategy", "cheap",
+                          "--out", out)
+    assert code == 0, err
+    assert "Peeling trajectory" in text and "Box 1" in text
+    assert "this box holds" in text and "of the futures where total > 30" in text
+    boxes = pd.read_csv(out)
+    assert {"box", "name", "low", "high", "coverage", "density", "mass"} <= set(boxes.columns)
+    assert set(boxes["name"]) <= {"a", "k", "mode", "shock"}
+
+
+def test_discover_all_strategies_and_cart(run_dir, tmp_path, capsys):
+    code, text, err = cli(capsys, "discover", run_dir, "--where", "peak > 9", "--method", "cart",
+                          "--out", tmp_path / "b.parquet")
+    assert code == 0, err
+    assert "Tree leaves" in text and "inputs: a, k, mode, shock, strategy" in text
+    assert len(pd.read_parquet(tmp_path / "b.parquet")) >= 1
+
+
+def test_robust_ranks_strategies(run_dir, tmp_path, capsys):
+    out = tmp_path / "rank.csv"
+    code, text, err = cli(capsys, "robust", run_dir, "--satisfice", "total<=40", "--satisfice", "peak < 10",
+                          "--out", out)
+    assert code == 0, err
+    assert "Strategy ranking" in text and "ranked by satisficing" in text
+    table = pd.read_csv(out)
+    assert table["rank"].tolist() == [1, 2]
+    assert set(table["strategy"]) == {"cheap", "strong"}
+    assert table["satisficing"].between(0, 1).all()
+    # the toy's strong strategy lowers both outcomes in every future
+    assert table["strategy"].iloc[0] == "strong"
+    code, text, _ = cli(capsys, "robust", run_dir, "--criterion", "worst", "--outcome", "peak")
+    assert code == 0 and "worst:peak" in text
+
+
+@pytest.mark.parametrize("method, column", [("sobol", "ST"), ("morris", "mu_star"), ("delta", "delta")])
+def test_sensitivity(method, column, tmp_path, capsys):
+    out = tmp_path / "idx.csv"
+    n = {"sobol": 64, "morris": 8, "delta": 300}[method]
+    code, text, err = cli(capsys, "sensitivity", TOY, "--method", method, "-n", n, "--outcome", "total",
+                          "--seed", 2, "--out", out)
+    assert code == 0, err
+    assert f"{method} indices from" in text
+    table = pd.read_csv(out)
+    assert set(table["parameter"]) == {"a", "k", "mode", "shock"} and column in table.columns
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["discover", "{run}", "--where", "totl > 30"], "unknown name 'totl'"),
+        (["discover", "{run}", "--where", "total >"], "not a valid expression"),
+        (["discover", "{run}", "--where", "total > 1e9"], "no row of the"),
+        (["discover", "{run}", "--where", "total > 0"], "every one of the"),
+        (["discover", "{run}", "--where", "total > 30", "--strategy", "bold"], "unknown strategy 'bold'"),
+        (["discover", "{run}", "--where", "total > 30", "--out", "boxes.xlsx"], "use a .csv or .parquet file"),
+        (["discover", "{run}", "--where", "total > 30", "--method", "svm"], "unknown method 'svm'"),
+        (["discover", "{missing}", "--where", "total > 30"], ""),
+        (["robust", "{run}", "--satisfice", "totl<=40"], "unknown outcome 'totl'"),
+        (["robust", "{run}", "--satisfice", "total=<40"], "cannot read the threshold"),
+        (["robust", "{run}", "--criterion", "luck"], "unknown criterion 'luck'"),
+        (["robust", "{run}", "--out", "rank.txt"], "use a .csv or .parquet file"),
+        (["sensitivity", "{case}", "--method", "sobol", "-n", "8", "--outcome", "nope"], "unknown outcome 'nope'"),
+        (["sensitivity", "{case}", "--method", "fast", "-n", "8"], "unknown method 'fast'"),
+        (["sensitivity", "{case}", "-n", "8", "--strategy", "bold"], "unknown strategy 'bold'"),
+        (["sensitivity", "{case}", "-n", "0"], "must be at least 1"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_line(run_dir, tmp_path, capsys, args, message):
+    fill = {"{run}": str(run_dir), "{missing}": str(tmp_path / "nothing"), "{case}": str(TOY)}
+    args = [fill.get(a, a) for a in args]
+    code, text, err = cli(capsys, *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 3
