@@ -418,3 +418,32 @@ def test_called_quotes_subjects_and_dates_inside_unattributed_quotes():
     ]
     assert out["events"] == []  # "tomorrow" is inside a quote
     assert [(c["value"], c["mission_or_location"]) for c in out["force_claims"]] == [(400, "EULEX")]
+
+
+def test_force_figures_of_the_fact_base_sentences_are_found():
+    """Recall on unseen text: the fact base records, for each figure, the English sentence it came from."""
+    import csv
+    import re
+    from importlib import resources
+
+    units = {"troops", "personnel", "nations", "soldiers", "reservists", "aircraft", "contingents", "million EUR",
+             "million USD", "percent of GDP"}
+    found = total = 0
+    with resources.files("forewarn").joinpath("data", "facts.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            q = row.get("quote") or ""
+            if row.get("unit") not in units or not re.search(r"\b(?:the|and|of|in)\b", q):
+                continue
+            if re.search(r"\b(?:der|die|und|të|je|na|ili|della)\b", q):
+                continue  # not English
+            try:
+                value = float(row["value"])
+            except (TypeError, ValueError):
+                continue
+            total += 1
+            as_of = (row.get("as_of") or "")[:10]
+            pub = as_of if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", as_of) else None
+            claims = extract(q, pub)["force_claims"]
+            found += any(abs(c["value"] - value) < 1e-6 for c in claims)
+    assert total >= 100
+    assert found / total >= 0.80, f"{found}/{total}"
