@@ -447,3 +447,14 @@ def test_force_figures_of_the_fact_base_sentences_are_found():
             found += any(abs(c["value"] - value) < 1e-6 for c in claims)
     assert total >= 100
     assert found / total >= 0.80, f"{found}/{total}"
+
+
+def test_speakers_not_introduced_capitals_asides_and_unresolved_attribution():
+    text = ('"I think," said Rutte, "that KFOR is strong." '
+            'US envoy Richard Grenell (who has visited Belgrade) said: "We want a deal." '
+            '"We will not accept this," Belgrade said in a statement. '
+            '"Some unknown thing happened here today," the source said.')
+    q = _quotes(text)
+    assert [(x["speaker"], x["kind"]) for x in q] == [
+        ("Rutte", "direct"), ("Rutte", "partial"), ("Richard Grenell", "direct"), ("Serbia", "direct"),
+    ]

@@ -17,7 +17,7 @@ from .text import fold
 
 __all__ = [
     "COUNTRY_FORMS", "ORG_ALIASES", "ORG_ACTOR", "ORG_MISSION", "LEADERS", "PLACE_ALIASES",
-    "TITLE_WORDS", "SPEECH_VERBS", "country_of", "org_of", "diacritic_map", "is_gazetteer_word",
+    "TITLE_WORDS", "SPEECH_VERBS", "CAPITALS", "country_of", "org_of", "diacritic_map", "is_gazetteer_word",
     "MONTH_WORDS",
 ]
 
@@ -121,6 +121,16 @@ LEADERS: dict[str, str] = {
     "erdogan": "Turkey",
 }
 
+# capitals standing for their governments ("Belgrade said", "Pristina's army")
+CAPITALS: dict[str, str] = {
+    "Belgrade": "Serbia", "Pristina": "Kosovo", "Prishtina": "Kosovo", "Washington": "United States",
+    "Moscow": "Russia", "Tirana": "Albania", "Skopje": "North Macedonia", "Podgorica": "Montenegro",
+    "Sarajevo": "Bosnia and Herzegovina", "Zagreb": "Croatia", "Berlin": "Germany", "Paris": "France",
+    "London": "United Kingdom", "Rome": "Italy", "Ankara": "Turkey", "Vienna": "Austria", "Bern": "Switzerland",
+    "Budapest": "Hungary", "Warsaw": "Poland", "Athens": "Greece", "Bucharest": "Romania", "Kyiv": "Ukraine",
+    "Beijing": "China",
+}
+
 # places -> canonical place name (mission_or_location)
 PLACE_ALIASES: dict[str, str] = {
     "Europe": "Europe", "Balkans": "Balkans", "Western Balkans": "Western Balkans",
@@ -202,7 +212,7 @@ def is_gazetteer_word(tok: str) -> bool:
         return True
     low = tok.strip(",;:'’").lower()
     return (
-        low in TITLE_WORDS or t in COUNTRY_FORMS or t in ORG_ALIASES or t in PLACE_ALIASES or t.lower() in TITLE_WORDS
+        low in TITLE_WORDS or t in CAPITALS or t in COUNTRY_FORMS or t in ORG_ALIASES or t in PLACE_ALIASES or t.lower() in TITLE_WORDS
         or t.lower().rstrip(".") in MONTH_WORDS or fold(t) in _FOLDED_ORG
     )
 

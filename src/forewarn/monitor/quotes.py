@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .gazetteer import ORG_ALIASES, country_of, org_of
+from .gazetteer import CAPITALS, COUNTRY_FORMS, ORG_ALIASES, country_of, diacritic_map, is_gazetteer_word, org_of
 from .names import CAP, ORG_HEAD, ROLE_WORD, VERB_RX, NameIndex, chunks, name_of_chunk
 from .text import ABBREVIATIONS, Sentence, fold, sentence_at
 
@@ -253,7 +253,7 @@ class _Resolver:
 
     def resolve(self, seg: str, pos: int, st: _State, verb_first: bool = False) -> _Speaker | None:
         """Resolve the subject text of a speech verb to a speaker."""
-        seg = seg.replace("\n", " ")
+        seg = re.sub(r"\([^()]*\)", " ", seg.replace("\n", " "))  # asides in brackets
         seg = _TRAILING.sub("", seg.strip().strip(",;:—–- ")).strip()
         if not seg:
             return None
@@ -316,6 +316,12 @@ class _Resolver:
             if found:
                 return _Speaker(found, None, "org")
             return st.last_org or self.fallback_org(pos)
+        # a state speaking through its capital or its name ("Belgrade said", "Serbia said")
+        bare = re.sub(r"^(?:the|The)\s+", "", part).strip(" .")
+        if bare in CAPITALS:
+            return _Speaker(CAPITALS[bare], None, "org")
+        if bare in COUNTRY_FORMS and COUNTRY_FORMS[bare] == bare:
+            return _Speaker(bare, None, "org")
         # a person's name (titles stripped); roles from the same mention
         for cstart, cm in reversed(list(chunks(part))):
             prefix, name = name_of_chunk(cm)
@@ -325,6 +331,14 @@ class _Resolver:
             if len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0])):
                 continue
             canon = self.names.person(name)
+            if canon is None and len(toks) == 1 and part.strip(" .") == name:
+                # a bare surname right at the verb ("said Rutte"): a person the article did not introduce;
+                # a capital stands for its country ("Belgrade said")
+                cap = CAPITALS.get(name)
+                if cap:
+                    return _Speaker(cap, None, "org")
+                if not is_gazetteer_word(name) and name[0].isupper() and name.isalpha():
+                    canon = diacritic_map().get(fold(name), name)
             if canon is None:
                 continue
             # the role stated at this mention ("former NATO official Shea says"), else the article's
@@ -483,8 +497,10 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
             speaker = None
             attribution = ""
             said_after = False
+            attributed_after = False
             m = VERB_RX.search(suffix[:80])
             if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+                attributed_after = True
                 subj = suffix[: m.start()]
                 attribution = suffix[: m.end() + 60]
                 if m.group().lower().startswith("according"):
@@ -509,7 +525,7 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
                     if ev:
                         speaker = ev[0][1]
                         attribution = prev_sent.text
-                if speaker is None and prev_speaker is not None and len(qtext.split()) >= 5 and prev_sent is not None and sent.para - prev_sent.para <= 1:
+                if speaker is None and not attributed_after and prev_speaker is not None and len(qtext.split()) >= 5 and prev_sent is not None and sent.para - prev_sent.para <= 1:
                     speaker = prev_speaker
             if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):
                 prev_close = q.close + 1
