@@ -458,3 +458,20 @@ def test_speakers_not_introduced_capitals_asides_and_unresolved_attribution():
     assert [(x["speaker"], x["kind"]) for x in q] == [
         ("Rutte", "direct"), ("Rutte", "partial"), ("Richard Grenell", "direct"), ("Serbia", "direct"),
     ]
+
+
+def test_contributors_tense_of_changes_and_percent_pairs():
+    text = ("Germany's parliament approved the Bundeswehr's KFOR mandate, allowing up to 400 soldiers until June 2026. "
+            "Italy leads KFOR with roughly 800 troops, followed by the United States with about 600. "
+            "Kosovo's security force has grown from 2,500 in 2019 to nearly 5,000 this year. "
+            "NATO members spent 2.2% of GDP on defence in 2024, up from 1.6% in 2014.")
+    got = [(c["value"], c["unit"], c["actor"], c["kind"], c["as_of"]) for c in _claims(text, "2025-06-12")]
+    assert got == [
+        (400, "troops", "Germany", "strength", "2026-06"),
+        (800, "troops", "Italy", "strength", "2025-06-12"),
+        (600, "troops", "United States", "strength", "2025-06-12"),
+        (2500, "troops", "Kosovo", "historical", "2019"),
+        (5000, "troops", "Kosovo", "strength", "2025"),
+        (2.2, "percent of GDP", "NATO", "budget", "2024"),
+        (1.6, "percent of GDP", "NATO", "budget", "2014"),
+    ]

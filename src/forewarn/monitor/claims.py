@@ -82,6 +82,8 @@ _HIST = re.compile(r"\b(?:once|initially|originally|formerly|previously|at\s+(?:
 _PRESENT = re.compile(r"\b(?:currently|now|at\s+present|presently|today|are\s+(?:stationed|deployed|serving|based)|is\s+(?:stationed|deployed|serving|based))\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|intend\w*|plan\w*|aim\w*|eventually|going\s+to\s+be|to\s+have|to\s+reach|to\s+grow|to\s+be)\b", re.IGNORECASE)
 _PAST_CHANGE = re.compile(r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:reduced|cut|increased|raised|lowered|decreased|expanded|downsized|halved|doubled|boosted)\b|\b(?:fell|dropped|grew|rose|shrank|decreased|declined)\b", re.IGNORECASE)
+_PERFECT_CHANGE = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+)?(?:grown|fallen|risen|increased|decreased|dropped|shrunk|doubled|halved|reduced|cut|expanded|declined|climbed)\b", re.IGNORECASE)
+_MISSIONS = {"KFOR", "Swisscoy", "EUFOR", "EULEX", "NATO"}
 _FOREIGN = re.compile(r"\b(?:across\s+the\s+(?:globe|world)|around\s+the\s+(?:globe|world)|abroad|overseas|worldwide|foreign\s+missions|international\s+missions|missions\s+abroad)\b", re.IGNORECASE)
 _PROCURE = re.compile(r"\b(?:buy\w*|bought|purchas\w+|acqui\w+|contract\w*|deal\w*|agreement|order\w*|procure\w*|weapons?|equipment|arms|jets?|aircraft|drones?|tanks?|missiles?|howitzers?)\b", re.IGNORECASE)
 _BUDGET = re.compile(r"\b(?:budget\w*|spending|spend|spent|expenditure\w*|allocat\w*|funding|funds?|outlays?|invest\w*|earmark\w*)\b", re.IGNORECASE)
@@ -108,6 +110,8 @@ def _mentions(text: str, a: int, b: int) -> list[tuple[int, int, str, str, bool]
         if re.match(r"\s+(?:Serbs?|Albanians?)\b", nxt) or re.match(r"-(?:led|based)", nxt):
             continue  # "Kosovo Serbs" are people; "U.S.-led" qualifies something else
         out.append((s, a + m.end(), COUNTRY_FORMS[m.group()], "country", bool(_PREP_BEFORE.search(text[max(0, s - 12):s]))))
+    orgs = [(a + m.start(), a + m.end()) for m in _ORG_RX.finditer(seg)]
+    out = [x for x in out if not any(s <= x[0] < e for s, e in orgs)]  # "Kosovo" in "Kosovo Force"
     for m in _ORG_RX.finditer(seg):
         g = m.group()
         if g.lower() in ("administration",):
@@ -296,6 +300,9 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                     annual = re.match(r"\s*(?:a|per|each|every)\s+year|\s*(?:in\s+)?each\s+of\s+the\s+next|\s*annually", after, re.IGNORECASE)
                     unit = "percent annual cut" if annual else "percent cut"
                     kind = "budget" if _BUDGET.search(stext) else "reduction"
+                elif (any(c["unit"] == "percent of GDP" for c in cands) and re.search(r"\b(?:from|to|up|down|compared)\b", before)) or re.match(
+                        r"\s*(?:to|and|-|–)\s+(?:" + _APPROXW + r"\s+)*[\d.]+\s*(?:%|percent|per\s+cent)\s+of\s+(?:the\s+|its\s+|their\s+|our\s+|[A-Z][\w.]*(?:'s|’s)\s+)?(?:gdp|gross\s+domestic)", after, re.IGNORECASE):
+                    unit, kind = "percent of GDP", "budget"  # "2.2% of GDP, up from 1.6%"; "from 1.35% to 1.76% of GDP"
                 elif _BUDGET.search(stext):
                     unit, kind = "percent of defence budget", "budget"
                 else:
@@ -326,8 +333,14 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             after_local = text[n.end:min(sent.end, max(uend, n.end) + 40)]
             if kind is None:
                 if from_to:
-                    past = bool(_PAST_CHANGE.search(stext)) and not _FUTURE.search(stext)
-                    kind = "historical" if past else ("strength" if from_to == "from" else "planned")
+                    if _FUTURE.search(stext):
+                        kind = "strength" if from_to == "from" else "planned"
+                    elif _PERFECT_CHANGE.search(stext):  # "has grown from A to B": B is today's size
+                        kind = "historical" if from_to == "from" else "strength"
+                    elif _PAST_CHANGE.search(stext):
+                        kind = "historical"
+                    else:
+                        kind = "strength" if from_to == "from" else "planned"
                 elif _FLOOR.search(sent_before):
                     kind = "planned"
                 elif _REDUCTION.search(sent_before) and not _negated(sent_before, _REDUCTION.search(sent_before).start()):
@@ -442,8 +455,21 @@ def _actor(text, sent, n, uend, smentions, sentences, si, prev_claim, unit) -> s
     rel = [(sent.start + m.start(), sent.start + m.end()) for m in re.finditer(r",\s+(?:which|who|whose|that)\b[^,]*,", stext)]
     smentions = [x for x in smentions if not any(a <= x[0] < b for a, b in rel)]
     before = [x for x in smentions if x[0] < n.start and not x[4]]
+
+    def contributor(m):
+        # a mission named between a contributing state and the number: the state is the actor
+        if m[3].startswith("org:") and m[3][4:] in _MISSIONS:
+            states = [x for x in before if x[0] < m[0] and x[3] == "country" and COUNTRY_FORMS.get(text[x[0]:x[1]]) == text[x[0]:x[1]]]
+            if states:
+                return states[-1][2]
+        return m[2]
+
+    # "Italy leads KFOR with roughly 800 troops, the United States with about 600"
+    for m in reversed(smentions):
+        if m[1] <= n.start and re.fullmatch(r"\s*,?\s+with\s+(?:" + _APPROXW + r"\s+)*", text[m[1]:n.start], re.IGNORECASE):
+            return contributor(m) if not m[4] else m[2]
     if before:
-        return before[-1][2]
+        return contributor(before[-1])
     after = [x for x in smentions if x[0] >= n.end and not x[4]]
     if after:
         return after[0][2]
