@@ -20,7 +20,7 @@ from .text import Sentence
 
 __all__ = ["extract_events"]
 
-_SKIP_PREP = re.compile(r"\b(?:since|as\s+of|for|by|until|till|of|from|through)$")
+_SKIP_PREP = re.compile(r"\b(?:since|as\s+of|by|until|till|of|from|through)$")
 _EVENT_NOUN = re.compile(r"^\s*(?:independence|elections?|war|attack|summit|agreement|deal|referendum|declaration|invasion|bombing|crisis|clashes|uprising|offensive|intervention)\b", re.IGNORECASE)
 
 
@@ -69,6 +69,8 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             continue
         if _SKIP_PREP.search(d.prep) or any(a <= d.start < b for a, b in qspans):
             continue
+        if re.search(r"\bfor$", d.prep) and d.granularity == "year" and not d.relative:
+            continue  # "spending for 2026": a budget year, not a happening
         before = text[sent.start:d.start]
         if before.count("(") > before.count(")"):
             continue  # inside brackets: a dateline or an aside
