@@ -173,9 +173,13 @@ def _clause(text: str, sent: Sentence, pos: int) -> tuple[int, int]:
     return sent.start + a, sent.start + b
 
 
-def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *, quotes: list[dict] | None = None,
+def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
                    dates: list[DateMatch] | None = None) -> list[dict]:
-    """Force claims of ``text`` as dicts with the annotation fields plus ``start``/``end``."""
+    """Force claims of ``text`` as dicts with the annotation fields plus ``start``/``end``.
+
+    ``dates`` are the date expressions of ``text`` (:func:`~.dates.find_dates`), found here when
+    not given.
+    """
     numbers = find_numbers(text)
     dates = find_dates(text, pub) if dates is None else dates
     out: list[dict] = []
@@ -185,13 +189,12 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
         c = COUNTRY_FORMS[m.group()]
         if m.group() == c:  # noun forms name places; "in X" counts double
             place_counts[c] += 2 if _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]) else 1
-    last_country_place: list[tuple[int, str]] = []
-    for m in _COUNTRY_RX.finditer(text):
-        c = COUNTRY_FORMS[m.group()]
-        if m.group() == c and _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            last_country_place.append((m.start(), c))
-        elif m.group() == c and c == "Kosovo":
-            last_country_place.append((m.start(), c))
+    # countries named as places, for "in the country" (Kosovo is the place of most of these texts)
+    last_country_place = [
+        (m.start(), m.group()) for m in _COUNTRY_RX.finditer(text)
+        if COUNTRY_FORMS[m.group()] == m.group()
+        and (m.group() == "Kosovo" or _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
+    ]
     mentions_kfor = bool(re.search(r"\bKFOR\b|Kosovo Force", text))
     prev_claim: dict | None = None
     prev_claim_sent = -10

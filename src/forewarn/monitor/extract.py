@@ -67,7 +67,7 @@ def extract(text: str, pub_date: str | None = None, *, url: str | None = None) -
     names = NameIndex(text)
     quotes = extract_quotes(text, sentences, names)
     dates = find_dates(text, pub)
-    claims = extract_claims(text, sentences, pub, quotes=quotes, dates=dates)
+    claims = extract_claims(text, sentences, pub, dates=dates)
     events = extract_events(text, sentences, pub, claims=claims, quotes=quotes, dates=dates)
     return {"quotes": quotes, "force_claims": claims, "events": events}
 
