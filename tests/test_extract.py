@@ -475,3 +475,12 @@ def test_contributors_tense_of_changes_and_percent_pairs():
         (2.2, "percent of GDP", "NATO", "budget", "2024"),
         (1.6, "percent of GDP", "NATO", "budget", "2014"),
     ]
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from forewarn.monitor import dates, extract as extract_mod, numbers, text
+
+    for mod in (extract_mod, text, numbers, dates):
+        assert doctest.testmod(mod, verbose=False).failed == 0, mod.__name__

@@ -3,7 +3,7 @@
 >>> from forewarn.monitor.extract import extract
 >>> out = extract('About 600 U.S. troops serve in KFOR, "a vital mission," said Gen. Jane Doe.', "2025-03-10")
 >>> [(c["value"], c["unit"], c["actor"]) for c in out["force_claims"]]
-[(600.0, 'troops', 'United States')]
+[(600, 'troops', 'United States')]
 >>> out["quotes"][0]["speaker"]
 'Jane Doe'
 
