@@ -484,3 +484,12 @@ def test_docstring_examples_run():
 
     for mod in (extract_mod, text, numbers, dates):
         assert doctest.testmod(mod, verbose=False).failed == 0, mod.__name__
+
+
+def test_long_lines_without_a_stop_are_prose_and_stamps_are_furniture():
+    prose = ("NATO has about 4,600 troops in Kosovo and the United States contributes roughly 600 of them "
+             "according to the alliance figures published this spring")
+    text = prose + "\nSource: Tanjug Tuesday, July 11, 2023 | 21:15 Tweet Share\nEnd of the article."
+    sents = split_sentences(text)
+    assert [s.furniture for s in sents] == [False, True, False]
+    assert [c["value"] for c in _claims(text)] == [4600, 600]

@@ -26,6 +26,7 @@ ABBREVIATIONS = {
 
 _END = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“„'‘«(\[]?[A-Z0-9À-Ž])|[.!?…]+[\"”’'»)\]]*\s*$")
 _GLUED = re.compile(r"(?<=[a-z]{2})[.!?](?=[\"“]?[A-Z][a-z])")
+_STAMP = re.compile(r"\s\|\s|^(?:Source|Photo|Photos|Text|Posted|Updated|Published|Read more|Related)\b:?", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:…][\"”’'»)\]]*\s*$")
 
 
@@ -96,7 +97,8 @@ def split_sentences(text: str) -> list[Sentence]:
         for c in bounds + [len(line)]:
             pieces.append((prev, c))
             prev = c
-        furniture = not last and not _TERMINAL.search(line)
+        # a line of prose that lost its final stop is still prose: furniture lines are short
+        furniture = not last and not _TERMINAL.search(line) and len(line.split()) < 20
         for a, b in pieces:
             seg = line[a:b]
             lead = len(seg) - len(seg.lstrip())
@@ -104,7 +106,9 @@ def split_sentences(text: str) -> list[Sentence]:
             if trail <= lead:
                 continue
             s, e = off + a + lead, off + a + trail
-            out.append(Sentence(s, e, text[s:e], pi, furniture))
+            # bylines and time stamps inside a long line ("Source: Tanjug | 21:15 Tweet Share")
+            stamp = bool(_STAMP.search(text[s:e]))
+            out.append(Sentence(s, e, text[s:e], pi, furniture or stamp))
     return out
 
 
