@@ -337,6 +337,127 @@ class _Limits:
         return _Limits(self.lo.copy(), self.hi.copy(), [a.copy() for a in self.allowed])
 
 
+class _SortedColumn:
+    """One numeric input of the cases in the box, in sorted order.
+
+    Cases peeled away on *other* inputs stay in the arrays (dead, per the shared ``alive`` mask)
+    until more than half of the slice is dead; peels on this input move the slice's ends. A peel
+    candidate therefore reads only the few per cent of the column at one end, and a step costs
+    about ``peel_alpha`` of the box per input instead of the whole box.
+    """
+
+    def __init__(self, values: np.ndarray, ids: np.ndarray | None) -> None:
+        order = np.argsort(values)  # the order within ties never matters: limits cut between values
+        self.v = values[order]
+        self.ids = order if ids is None else ids[order]  # ids None: the rows are 0..n-1
+        self.lo, self.hi = 0, self.v.shape[0]
+
+    def compact(self, alive: np.ndarray, m: int) -> None:
+        if self.hi - self.lo > 2 * m + 4096:
+            keep = alive[self.ids[self.lo : self.hi]]
+            self.v = self.v[self.lo : self.hi][keep]
+            self.ids = self.ids[self.lo : self.hi][keep]
+            self.lo, self.hi = 0, self.v.shape[0]
+
+    def _size(self, need: int, m: int) -> int:
+        return int(need * (self.hi - self.lo) / max(m, 1) * 1.1) + 64
+
+    def head(self, alive: np.ndarray, need: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """Values, ids and slice positions of the first ``need`` (or more) live cases."""
+        size = self._size(need, m)
+        while True:
+            end = min(self.lo + size, self.hi)
+            live = np.flatnonzero(alive[self.ids[self.lo : end]])
+            if live.shape[0] >= need or end == self.hi:
+                pos = live + self.lo
+                return self.v[pos], self.ids[pos], pos, end == self.hi
+            size *= 2
+
+    def tail(self, alive: np.ndarray, need: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """Values, ids and slice positions of the last ``need`` (or more) live cases."""
+        size = self._size(need, m)
+        while True:
+            start = max(self.hi - size, self.lo)
+            live = np.flatnonzero(alive[self.ids[start : self.hi]])
+            if live.shape[0] >= need or start == self.lo:
+                pos = live + start
+                return self.v[pos], self.ids[pos], pos, start == self.lo
+            size *= 2
+
+    def peel_lower(self, alive, m, q, is_int, limit, y):
+        """Cases cut by peeling the lower end: (count, cases of interest, new limit, cut)."""
+        i = (m - 1) * q
+        lo, hi = int(math.floor(i)), int(math.ceil(i))
+        need = hi + 2
+        while True:
+            v, ids, pos, complete = self.head(alive, need, m)
+            n_v = v.shape[0]
+            h = hi
+            if v[lo] == v[h] and h < m - 1:
+                h = int(np.searchsorted(v, v[lo], side="right"))
+                if h == n_v and not complete:
+                    need = 2 * n_v
+                    continue
+                h = min(h, m - 1)
+            value = (v[lo] + v[h]) / 2
+            if is_int:
+                peel = math.trunc(value)
+                p = int(np.searchsorted(v, limit, side="right") if peel == limit else np.searchsorted(v, peel, side="left"))
+            else:
+                p = int(np.searchsorted(v, value, side="left"))
+            if p == n_v and not complete:
+                need = 2 * n_v
+                continue
+            break
+        if is_int:
+            value = float(v[p]) if p < m else float(v[0])
+        k = int(np.count_nonzero(y[ids[:p]]))
+        cut = (ids[:p], int(pos[p]) if p < n_v else self.hi)
+        return p, k, float(value), cut
+
+    def peel_upper(self, alive, m, q, is_int, limit, y):
+        """Cases cut by peeling the upper end: (count, cases of interest, new limit, cut)."""
+        i = (m - 1) * q
+        lo, hi = int(math.floor(i)), int(math.ceil(i))
+        need = m - lo + 2
+        while True:
+            v, ids, pos, complete = self.tail(alive, need, m)
+            n_v = v.shape[0]
+            off = m - n_v  # index among the live cases of v[0]
+            a = lo
+            if v[a - off] == v[hi - off] and a > 0:
+                s = int(np.searchsorted(v, v[hi - off], side="left"))
+                if s == 0 and not complete:
+                    need = 2 * n_v
+                    continue
+                a = max(s - 1 + off, 0)
+            value = (v[a - off] + v[hi - off]) / 2
+            if is_int:
+                peel = math.trunc(value)
+                s = int(np.searchsorted(v, limit, side="left") if peel == limit else np.searchsorted(v, peel, side="right"))
+            else:
+                s = int(np.searchsorted(v, value, side="right"))
+            if s == 0 and not complete:
+                need = 2 * n_v
+                continue
+            break
+        kept = off + s
+        if is_int:
+            value = float(v[s - 1]) if kept > 0 else float(v[-1])
+        k = int(np.count_nonzero(y[ids[s:]]))
+        cut = (ids[s:], int(pos[s - 1]) + 1 if s > 0 else self.lo)
+        return n_v - s, k, float(value), cut
+
+    def apply(self, side: str, cut: tuple[np.ndarray, int]) -> np.ndarray:
+        """Move this column's end past the peeled cases; returns their ids."""
+        removed, edge = cut
+        if side == "lo":
+            self.lo = edge
+        else:
+            self.hi = edge
+        return removed
+
+
 # --------------------------------------------------------------------------------------------
 # The estimator
 # --------------------------------------------------------------------------------------------
@@ -596,14 +717,22 @@ class Prim:
         members = np.flatnonzero(remaining).astype(np.int64 if N > 2**31 - 1 else np.int32)
         alive = np.zeros(N, dtype=bool)
         alive[members] = True
-        # Each numeric input sorted once; the arrays hold only the cases in the box.
-        vals, ids, ys = [], [], []
-        for j in range(p_num):
-            col = d.num[members, j]
-            order = np.argsort(col, kind="stable")
-            vals.append(col[order])
-            ids.append(members[order])
-            ys.append(y[ids[-1]])
+        # Each numeric input sorted once; cases peeled away on other inputs are dropped lazily.
+        everything = members.shape[0] == N
+
+        def sort_column(j: int) -> _SortedColumn:
+            if everything:
+                return _SortedColumn(d.num[:, j], None)
+            return _SortedColumn(d.num[members, j], members)
+
+        # numpy's sort releases the GIL: two threads halve the one step that reads every row
+        if p_num > 1 and N >= 100_000:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                cols = list(pool.map(sort_column, range(p_num)))
+        else:
+            cols = [sort_column(j) for j in range(p_num)]
         lim = self._init_limits()
         rows: list[dict[str, Any]] = []
         lims: list[_Limits] = []
@@ -633,7 +762,6 @@ class Prim:
 
         while True:
             n_res = int(res.sum())
-            # candidates: (obj, non_res_dim, kind, column, side/category, n_new, k_new, new limit, cut)
             best: tuple | None = None
             best_key: tuple[float, int] | None = None
 
@@ -644,94 +772,49 @@ class Prim:
                     best, best_key = cand, key
 
             for j in range(p_num):
-                v, yj = vals[j], ys[j]
+                col = cols[j]
+                col.compact(alive, m)
                 # upper side first, as the Workbench lists it
-                q = _quantile_sorted(v, 1 - alpha)
-                if is_int[j]:
-                    peel = math.trunc(q)
-                    if peel == lim.hi[j]:
-                        cnt = int(np.searchsorted(v, lim.hi[j], side="left"))
-                    else:
-                        cnt = int(np.searchsorted(v, peel, side="right"))
-                    new_hi = float(v[cnt - 1]) if cnt > 0 else float(v[m - 1])
-                else:
-                    cnt = int(np.searchsorted(v, q, side="right"))
-                    new_hi = float(q)
-                k_new = K - int(np.count_nonzero(yj[cnt:]))
+                n_cut, k_cut, new_hi, cut = col.peel_upper(alive, m, 1 - alpha, is_int[j], lim.hi[j], y)
                 new_res = (lim.lo[j] != d.init_lo[j]) or (new_hi != d.init_hi[j])
-                consider(obj(m, K, cnt, k_new), n_cols - (n_res - int(res[j]) + int(new_res)),
-                         ("hi", j, cnt, k_new, new_hi))
-                q = _quantile_sorted(v, alpha)
-                if is_int[j]:
-                    peel = math.trunc(q)
-                    if peel == lim.lo[j]:
-                        p = int(np.searchsorted(v, lim.lo[j], side="right"))
-                    else:
-                        p = int(np.searchsorted(v, peel, side="left"))
-                    new_lo = float(v[p]) if p < m else float(v[0])
-                else:
-                    p = int(np.searchsorted(v, q, side="left"))
-                    new_lo = float(q)
-                k_new = K - int(np.count_nonzero(yj[:p]))
+                consider(obj(m, K, m - n_cut, K - k_cut), n_cols - (n_res - int(res[j]) + int(new_res)),
+                         ("hi", j, m - n_cut, K - k_cut, new_hi, cut))
+                n_cut, k_cut, new_lo, cut = col.peel_lower(alive, m, alpha, is_int[j], lim.lo[j], y)
                 new_res = (new_lo != d.init_lo[j]) or (lim.hi[j] != d.init_hi[j])
-                consider(obj(m, K, m - p, k_new), n_cols - (n_res - int(res[j]) + int(new_res)),
-                         ("lo", j, p, k_new, new_lo))
+                consider(obj(m, K, m - n_cut, K - k_cut), n_cols - (n_res - int(res[j]) + int(new_res)),
+                         ("lo", j, m - n_cut, K - k_cut, new_lo, cut))
             if p_cat:
-                box_ids = members
-                ybox = y[box_ids]
+                members = members[alive[members]]
+                ybox = y[members]
                 for c in range(p_cat):
                     allowed = lim.allowed[c]
                     if allowed.sum() <= 1:
                         continue
-                    codes = d.codes[box_ids, c]
+                    codes = d.codes[members, c]
                     size = len(allowed)
                     n_c = np.bincount(codes, minlength=size)
                     k_c = np.bincount(codes, weights=ybox, minlength=size).astype(np.int64)
                     jj = p_num + c
                     for cat in np.flatnonzero(allowed):
-                        new_res = True  # removing a category always restricts
+                        # removing a category always leaves the input restricted
                         consider(obj(m, K, m - int(n_c[cat]), K - int(k_c[cat])),
-                                 n_cols - (n_res - int(res[jj]) + int(new_res)),
-                                 ("cat", c, int(cat), K - int(k_c[cat]), m - int(n_c[cat])))
+                                 n_cols - (n_res - int(res[jj]) + 1),
+                                 ("cat", c, m - int(n_c[cat]), K - int(k_c[cat]), int(cat), None))
             if best is None:
                 break
-            score = best_key[0]
-            kind = best[0]
-            n_new = best[2] if kind != "lo" else m - best[2]
-            if kind == "cat":
-                n_new = best[4]
-            mass_new, mass_old = n_new / N, m / N
-            if not (mass_new >= self.mass_min and mass_new < mass_old and score > 0):
+            kind, j, n_new, k_new, value, cut = best
+            if not (n_new / N >= self.mass_min and n_new / N < m / N and best_key[0] > 0):
                 break
-            # apply the peel
             if kind == "cat":
-                c, cat = best[1], best[2]
-                lim.allowed[c][cat] = False
-                removed = members[d.codes[members, c] == cat]
-                K = best[3]
-                j_sliced = -1
+                lim.allowed[j][value] = False
+                alive[members[d.codes[members, j] == value]] = False
             else:
-                j = best[1]
+                alive[cols[j].apply(kind, cut)] = False
                 if kind == "hi":
-                    cnt = best[2]
-                    removed = ids[j][cnt:]
-                    vals[j], ids[j], ys[j] = vals[j][:cnt], ids[j][:cnt], ys[j][:cnt]
-                    lim.hi[j] = best[4]
+                    lim.hi[j] = value
                 else:
-                    p = best[2]
-                    removed = ids[j][:p]
-                    vals[j], ids[j], ys[j] = vals[j][p:], ids[j][p:], ys[j][p:]
-                    lim.lo[j] = best[4]
-                K = best[3]
-                j_sliced = j
-            alive[removed] = False
-            for jj in range(p_num):
-                if jj == j_sliced:
-                    continue
-                keep = alive[ids[jj]]
-                vals[jj], ids[jj], ys[jj] = vals[jj][keep], ids[jj][keep], ys[jj][keep]
-            members = members[alive[members]]
-            m = members.shape[0]
+                    lim.lo[j] = value
+            m, K = n_new, k_new
             res = self._restricted(lim)
             record("peel", m, K, lim)
 
@@ -747,53 +830,69 @@ class Prim:
         p_num = d.p_num
         n_cols = p_num + d.p_cat
         a = self.paste_alpha
-        rem_idx = np.flatnonzero(remaining)
-        num = d.num[rem_idx]
-        codes = d.codes[rem_idx]
-        yr = y[rem_idx]
+        if remaining.all():
+            num, codes, yr = d.num, d.codes, y
+        else:
+            rem_idx = np.flatnonzero(remaining)
+            num, codes, yr = np.asfortranarray(d.num[rem_idx]), d.codes[rem_idx], y[rem_idx]
+
+        def outside_of(j: int) -> np.ndarray:
+            # the cases that break the limit on input j
+            if j < p_num:
+                col = num[:, j]
+                return (col < lim.lo[j]) | (col > lim.hi[j])
+            c = j - p_num
+            return ~lim.allowed[c][codes[:, c]]
+
+        # outside[j] for every restricted input, and viol: how many limits each case breaks
+        # (0: in the box). A paste changes one input's limits, so only that one is recomputed.
+        outside = {int(j): outside_of(int(j)) for j in np.flatnonzero(self._restricted(lim))}
+        viol_all = np.zeros(num.shape[0], dtype=np.int16)
+        for o in outside.values():
+            viol_all += o
         while True:
             res = self._restricted(lim)
             res_idx = np.flatnonzero(res)
             if res_idx.size == 0:
                 break
-            # outside[j]: the case breaks the limit on input j; a case is in the box when it breaks none
-            outside = {}
-            for j in res_idx:
-                if j < p_num:
-                    col = num[:, j]
-                    outside[j] = (col < lim.lo[j]) | (col > lim.hi[j])
-                else:
-                    c = j - p_num
-                    outside[j] = ~lim.allowed[c][codes[:, c]]
-            viol = np.zeros(rem_idx.shape[0], dtype=np.int16)
-            for j in res_idx:
-                viol += outside[j]
+            viol = viol_all
+            # Only cases in the box or outside it on exactly one input can enter by one paste (or
+            # count towards one): the rest is set aside for this step.
+            near = np.flatnonzero(viol <= 1)
+            viol = viol[near]
+            out_s = {j: outside[j][near] for j in res_idx}
+            num_s, codes_s, yr_s = num[near], codes[near], yr[near]
             n_res = int(res.sum())
             best = None
             best_key = None
             for j in res_idx:
-                others_ok = (viol - outside[j]) == 0
+                others_ok = (viol - out_s[j]) == 0
                 if j < p_num:
-                    col = num[:, j]
+                    # the cases that could be in the box by input j alone, sorted along j once: the
+                    # slab beyond each limit is a run of them, and counts come from cumulative sums
+                    rows = np.flatnonzero(others_ok)
+                    cj = num_s[rows, j]
+                    order = np.argsort(cj)
+                    cj = cj[order]
+                    cy = np.concatenate(([0], np.cumsum(yr_s[rows][order], dtype=np.int64)))
                     is_int = d.kinds[j] == INTEGER
                     for side in ("lo", "hi"):
                         if side == "lo":
-                            slab = others_ok & (col >= d.init_lo[j]) & (col <= lim.lo[j])
-                            data = np.sort(col[slab])
+                            data = cj[np.searchsorted(cj, d.init_lo[j], "left") : np.searchsorted(cj, lim.lo[j], "right")]
                             value = _quantile_sorted(data, 1 - a) if data.size else d.init_lo[j]
                             if is_int:
                                 value = math.ceil(value)
                             new_lo, new_hi = float(value), lim.hi[j]
                         else:
-                            slab = others_ok & (col >= lim.hi[j]) & (col <= d.init_hi[j])
-                            data = np.sort(col[slab])
+                            data = cj[np.searchsorted(cj, lim.hi[j], "left") : np.searchsorted(cj, d.init_hi[j], "right")]
                             value = _quantile_sorted(data, a) if data.size else d.init_hi[j]
                             if is_int:
                                 value = math.floor(value)
                             new_lo, new_hi = lim.lo[j], float(value)
-                        inside = others_ok & (col >= new_lo) & (col <= new_hi)
-                        n_new = int(inside.sum())
-                        k_new = int(np.count_nonzero(yr[inside]))
+                        first = int(np.searchsorted(cj, new_lo, "left"))
+                        last = int(np.searchsorted(cj, new_hi, "right"))
+                        n_new = max(last - first, 0)
+                        k_new = int(cy[last] - cy[first]) if n_new else 0
                         new_res = (new_lo != d.init_lo[j]) or (new_hi != d.init_hi[j])
                         key = (obj(m, K, n_new, k_new), n_cols - (n_res - 1 + int(new_res)))
                         if best_key is None or key > best_key:
@@ -804,9 +903,9 @@ class Prim:
                     for cat in np.flatnonzero(~allowed):
                         new_allowed = allowed.copy()
                         new_allowed[cat] = True
-                        inside = others_ok & new_allowed[codes[:, c]]
+                        inside = others_ok & new_allowed[codes_s[:, c]]
                         n_new = int(inside.sum())
-                        k_new = int(np.count_nonzero(yr[inside]))
+                        k_new = int(np.count_nonzero(yr_s[inside]))
                         new_res = not new_allowed.all()
                         key = (obj(m, K, n_new, k_new), n_cols - (n_res - 1 + int(new_res)))
                         if best_key is None or key > best_key:
@@ -822,6 +921,9 @@ class Prim:
                 lim.lo[j], lim.hi[j] = new_lo, new_hi
             else:
                 lim.allowed[j - p_num] = new_allowed
+            fresh = outside_of(int(j))
+            viol_all = viol_all - outside[int(j)] + fresh
+            outside[int(j)] = fresh
             m, K = n_new, k_new
             record("paste", m, K, lim)
         return m, K, lim
@@ -858,7 +960,7 @@ class Prim:
         return lim, tid
 
     def _make_box(self, lim: _Limits, remaining: np.ndarray, tid: int | None) -> Box:
-        from scipy.stats import binomtest
+        from scipy.special import betainc
 
         d = self._data
         y = d.y
@@ -874,7 +976,11 @@ class Prim:
             hj = int(y[mask].sum())
             if tj == 0 or n_box == 0:
                 return float("nan")
-            return float(binomtest(k_box, n_box, hj / tj, alternative="greater").pvalue)
+            # one-sided binomial test, P(X >= k_box) for X ~ Binomial(n_box, hj / tj), which is the
+            # regularised incomplete beta function I_p(k, n - k + 1)
+            if k_box == 0:
+                return 1.0
+            return float(betainc(k_box, n_box - k_box + 1, hj / tj))
 
         restrictions = []
         by_col = {name: j for j, name in enumerate(d.names)}
