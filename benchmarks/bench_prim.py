@@ -33,8 +33,7 @@ def make_data(rows: int, seed: int):
     rng = np.random.default_rng(seed)
     X = pd.DataFrame(rng.uniform(size=(rows, 10)), columns=[f"x{i}" for i in range(10)])
     y = ((X.x0 >= 0.2) & (X.x0 <= 0.6) & (X.x3 < 0.4)).to_numpy()
-    y ^= rng.uniform(size=rows) < 0.05
-    return X, y
+    return X, y ^ (rng.uniform(size=rows) < 0.05)
 
 
 def rss_mb() -> float:
@@ -93,8 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             out = subprocess.run(
                 [sys.executable, os.path.abspath(__file__), "--worker", side, "--rows", str(args.rows),
                  "--seed", str(args.seed)],
-                check=True, capture_output=True, text=True,
+                capture_output=True, text=True,
             )
+            if out.returncode:
+                sys.stderr.write(out.stderr)
+                return out.returncode
             res = json.loads(out.stdout.strip().splitlines()[-1])
             runs[side].append(res)
             print(f"run {r + 1} {side:4s}: {res['wall_s']:7.2f} s, peak RSS {res['peak_rss_mb']:7.0f} MB "

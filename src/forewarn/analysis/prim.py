@@ -861,38 +861,42 @@ class Prim:
             near = np.flatnonzero(viol <= 1)
             viol = viol[near]
             out_s = {j: outside[j][near] for j in res_idx}
-            num_s, codes_s, yr_s = num[near], codes[near], yr[near]
+            cols_s = {int(j): num[:, j][near] for j in res_idx if j < p_num}
+            codes_s, yr_s = codes[near], yr[near]
             n_res = int(res.sum())
             best = None
             best_key = None
             for j in res_idx:
                 others_ok = (viol - out_s[j]) == 0
                 if j < p_num:
-                    # the cases that could be in the box by input j alone, sorted along j once: the
-                    # slab beyond each limit is a run of them, and counts come from cumulative sums
-                    rows = np.flatnonzero(others_ok)
-                    cj = num_s[rows, j]
-                    order = np.argsort(cj)
-                    cj = cj[order]
-                    cy = np.concatenate(([0], np.cumsum(yr_s[rows][order], dtype=np.int64)))
+                    # A paste on j adds the cases of the slab beyond one of its limits (cases inside
+                    # every other limit); the box's own m and K need no recount.
+                    col = cols_s[int(j)]
                     is_int = d.kinds[j] == INTEGER
                     for side in ("lo", "hi"):
+                        slab = others_ok & ((col <= lim.lo[j]) if side == "lo" else (col >= lim.hi[j]))
+                        sv = col[slab]
+                        order = np.argsort(sv)
+                        sv, sy = sv[order], yr_s[slab][order]
                         if side == "lo":
-                            data = cj[np.searchsorted(cj, d.init_lo[j], "left") : np.searchsorted(cj, lim.lo[j], "right")]
-                            value = _quantile_sorted(data, 1 - a) if data.size else d.init_lo[j]
+                            # the slab includes cases on the limit (already in the box), as the
+                            # Workbench's quantile does
+                            value = _quantile_sorted(sv, 1 - a) if sv.size else d.init_lo[j]
                             if is_int:
                                 value = math.ceil(value)
                             new_lo, new_hi = float(value), lim.hi[j]
+                            first = int(np.searchsorted(sv, new_lo, "left"))
+                            last = int(np.searchsorted(sv, lim.lo[j], "left"))
                         else:
-                            data = cj[np.searchsorted(cj, lim.hi[j], "left") : np.searchsorted(cj, d.init_hi[j], "right")]
-                            value = _quantile_sorted(data, a) if data.size else d.init_hi[j]
+                            value = _quantile_sorted(sv, a) if sv.size else d.init_hi[j]
                             if is_int:
                                 value = math.floor(value)
                             new_lo, new_hi = lim.lo[j], float(value)
-                        first = int(np.searchsorted(cj, new_lo, "left"))
-                        last = int(np.searchsorted(cj, new_hi, "right"))
-                        n_new = max(last - first, 0)
-                        k_new = int(cy[last] - cy[first]) if n_new else 0
+                            first = int(np.searchsorted(sv, lim.hi[j], "right"))
+                            last = int(np.searchsorted(sv, new_hi, "right"))
+                        added = max(last - first, 0)
+                        n_new = m + added
+                        k_new = K + (int(np.count_nonzero(sy[first:last])) if added else 0)
                         new_res = (new_lo != d.init_lo[j]) or (new_hi != d.init_hi[j])
                         key = (obj(m, K, n_new, k_new), n_cols - (n_res - 1 + int(new_res)))
                         if best_key is None or key > best_key:
