@@ -182,12 +182,7 @@ def run(
             executor = own_pool
         try:
             if executor is None:
-                for index in pending:
-                    record = _execute(case, design, index, chunk_size, total, out)
-                    state.add(record)
-                    done_rows += record["rows"]
-                    if progress is not None:
-                        progress(done_rows, total)
+                _run_in_process(case, design, pending, chunk_size, total, out, state, progress, done_rows)
             else:
                 slots = int(getattr(executor, "_max_workers", workers) or workers) + 1
                 _run_on(executor, slots, case, design, pending, chunk_size, total, out, state, progress, done_rows)
@@ -232,12 +227,62 @@ def _run_on(executor, slots, case, design, pending, chunk_size, total, out, stat
         wait(list(running))
 
 
-def _execute(case, design, index: int, chunk_size: int, total: int, out: Path) -> dict[str, Any]:
-    start, stop = _bounds(index, chunk_size, total)
-    try:
-        return _run_chunk(case, design.rows(start, stop), index, start, str(out))
-    except Exception as exc:  # noqa: BLE001
-        raise _chunk_error(exc, index, chunk_size, total) from exc
+def _run_in_process(case, design, pending, chunk_size, total, out, state, progress, done_rows) -> None:
+    """Evaluate chunks in this process, writing each one while the next is computed.
+
+    Encoding and writing Parquet releases the GIL, so one writer thread overlaps the disk with the
+    model; at most two chunks are held in memory. Chunks are recorded in order, after their file
+    is in place.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def record(fut: Future, index: int) -> None:
+        nonlocal done_rows
+        try:
+            rec = fut.result()
+        except Exception as exc:  # noqa: BLE001
+            raise _chunk_error(exc, index, chunk_size, total) from exc
+        state.add(rec)
+        done_rows += rec["rows"]
+        if progress is not None:
+            progress(done_rows, total)
+
+    writing: tuple[Future, int] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="forewarn-writer") as writer:
+        try:
+            for index in pending:
+                start, stop = _bounds(index, chunk_size, total)
+                try:
+                    table = _compute_chunk(case, design.rows(start, stop), start)
+                except Exception as exc:  # noqa: BLE001
+                    if writing is not None:  # the chunk before it is good: keep it
+                        pending_write, writing = writing, None
+                        record(*pending_write)
+                    raise _chunk_error(exc, index, chunk_size, total) from exc
+                if writing is not None:
+                    record(*writing)
+                writing = (writer.submit(_write_chunk, table, index, str(out)), index)
+            if writing is not None:
+                record(*writing)
+                writing = None
+        finally:
+            if writing is not None:
+                # A chunk being written when the run stops is left to finish (atomic) but unrecorded.
+                wait([writing[0]])
+
+
+def _compute_chunk(case: Any, rows: Any, start: int):
+    """Evaluate the model on one chunk's rows; returns the chunk's Arrow table."""
+    from .model import call_model, load_model, model_inputs
+
+    model = load_model(case)
+    outputs = call_model(model, model_inputs(case, rows), case, offset=start)
+    return chunk_table(rows, outputs, case)
+
+
+def _write_chunk(table: Any, index: int, out: str) -> dict[str, Any]:
+    size, digest = _write_parquet_atomic(table, Path(out) / CHUNKS / chunk_name(index))
+    return {"index": index, "rows": table.num_rows, "bytes": size, "sha256": digest}
 
 
 def _run_chunk(case: Any, rows: Any, index: int, start: int, out: str) -> dict[str, Any]:
@@ -245,14 +290,7 @@ def _run_chunk(case: Any, rows: Any, index: int, start: int, out: str) -> dict[s
 
     Runs in a worker process: it loads the model from the case itself.
     """
-    from .model import call_model, load_model, model_inputs
-
-    model = load_model(case)
-    outputs = call_model(model, model_inputs(case, rows), case, offset=start)
-    table = chunk_table(rows, outputs, case)
-    folder = Path(out) / CHUNKS
-    size, digest = _write_parquet_atomic(table, folder / chunk_name(index))
-    return {"index": index, "rows": table.num_rows, "bytes": size, "sha256": digest}
+    return _write_chunk(_compute_chunk(case, rows, start), index, out)
 
 
 def _chunk_error(exc: BaseException, index: int, chunk_size: int, total: int) -> ForewarnError:
