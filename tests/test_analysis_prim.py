@@ -247,3 +247,36 @@ def test_same_peeling_as_ema_workbench_mixed_inputs(seed):
             lo, hi = value
             assert (lo if lo is not None else X[name].min()) == lims.loc[0, name]
             assert (hi if hi is not None else X[name].max()) == lims.loc[1, name]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(60, 400), st.booleans())
+def test_trajectory_counts_match_brute_force(seed, n, compact_often):
+    """Every trajectory entry's n and k equal a direct count of the cases inside its limits,
+    whatever the mix of inputs, ties, and however often the sorted columns are compacted."""
+    from forewarn.analysis import prim as prim_module
+
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {
+            "r": rng.uniform(size=n),
+            "t": np.round(rng.uniform(size=n), 1),  # many ties
+            "k": rng.integers(-3, 4, size=n),
+            "c": rng.choice(["a", "b", "c"], size=n),
+        }
+    )
+    y = ((X.r > 0.3) & (X.k <= 1)).to_numpy() ^ (rng.uniform(size=n) < 0.15)
+    if not y.any():
+        return
+    old = prim_module._SortedColumn.SLACK
+    prim_module._SortedColumn.SLACK = 0 if compact_often else old
+    try:
+        prim = Prim(peel_alpha=0.1, mass_min=0.02).fit(X, y)
+    finally:
+        prim_module._SortedColumn.SLACK = old
+    t = prim.peeling_trajectory_
+    for i in range(len(t)):
+        box = prim.box_at(i)
+        inside = box.contains(X)
+        assert inside.sum() == t["n"].iloc[i]
+        assert y[inside].sum() == t["k"].iloc[i]

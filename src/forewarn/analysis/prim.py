@@ -352,8 +352,11 @@ class _SortedColumn:
         self.ids = order if ids is None else ids[order]  # ids None: the rows are 0..n-1
         self.lo, self.hi = 0, self.v.shape[0]
 
+    #: dead entries tolerated beyond half of the slice (small columns are never worth compacting)
+    SLACK = 4096
+
     def compact(self, alive: np.ndarray, m: int) -> None:
-        if self.hi - self.lo > 2 * m + 4096:
+        if self.hi - self.lo > 2 * m + self.SLACK:
             keep = alive[self.ids[self.lo : self.hi]]
             self.v = self.v[self.lo : self.hi][keep]
             self.ids = self.ids[self.lo : self.hi][keep]
