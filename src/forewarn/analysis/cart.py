@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
 from .prim import CATEGORICAL, INTEGER, Box, Restriction
 
 __all__ = ["Cart"]

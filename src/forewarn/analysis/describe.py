@@ -32,7 +32,9 @@ def format_value(value: Any, unit: str | None = None, *, integer: bool = False) 
     return f"{text} {unit}" if unit else text
 
 
-def describe_restriction(r: Any, labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None) -> str:
+def describe_restriction(
+    r: Any, labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None
+) -> str:
     """One restriction as words: ``x < 0.4``, ``year between 2027 and 2030``, ``mode is a or b``.
 
     Real limits are strict (``<``): PRIM puts them between two observed values, so no case lies
@@ -84,9 +86,12 @@ def describe_box(
     >>> from forewarn.analysis.prim import Box, Restriction
     >>> box = Box((Restriction("us_year", "integer", high=2028),
     ...            Restriction("backfill", "real", high=0.45)), 0.81, 0.88, 0.2, 200, 176)
-    >>> describe_box(box, {"us_year": "US withdrawal year", "backfill": "European backfill"},
-    ...              {"backfill": "share"}, cases="failures", verb="fail")
-    'US withdrawal year <= 2028 and European backfill < 45%: this box holds 81% of the failures, and 88% of the futures in it fail.'
+    >>> text = describe_box(box, {"us_year": "US withdrawal year", "backfill": "European backfill"},
+    ...                     {"backfill": "share"}, cases="failures", verb="fail")
+    >>> text.split(": ")[0]
+    'US withdrawal year <= 2028 and European backfill < 45%'
+    >>> text.split(": ")[1]
+    'this box holds 81% of the failures, and 88% of the futures in it fail.'
     """
     if not box.restrictions:
         where = f"All {members} (no restriction)"

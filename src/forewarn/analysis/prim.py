@@ -48,7 +48,7 @@ Modelling & Software 96, 239-250.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -405,7 +405,10 @@ class _SortedColumn:
             value = (v[lo] + v[h]) / 2
             if is_int:
                 peel = math.trunc(value)
-                p = int(np.searchsorted(v, limit, side="right") if peel == limit else np.searchsorted(v, peel, side="left"))
+                if peel == limit:
+                    p = int(np.searchsorted(v, limit, side="right"))
+                else:
+                    p = int(np.searchsorted(v, peel, side="left"))
             else:
                 p = int(np.searchsorted(v, value, side="left"))
             if p == n_v and not complete:
@@ -437,7 +440,10 @@ class _SortedColumn:
             value = (v[a - off] + v[hi - off]) / 2
             if is_int:
                 peel = math.trunc(value)
-                s = int(np.searchsorted(v, limit, side="left") if peel == limit else np.searchsorted(v, peel, side="right"))
+                if peel == limit:
+                    s = int(np.searchsorted(v, limit, side="left"))
+                else:
+                    s = int(np.searchsorted(v, peel, side="right"))
             else:
                 s = int(np.searchsorted(v, value, side="right"))
             if s == 0 and not complete:

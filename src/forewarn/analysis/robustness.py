@@ -264,7 +264,8 @@ def statistics(
             )
         for s, vals in df.groupby(strategy, sort=True)[name]:
             v = np.sort(vals.to_numpy(dtype=float))
-            row = {"strategy": s, "outcome": name, "mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0}
+            std = float(v.std(ddof=1)) if v.size > 1 else 0.0
+            row = {"strategy": s, "outcome": name, "mean": float(v.mean()), "std": std}
             for p in percentiles:
                 row[f"p{p:g}"] = float(np.percentile(v, p))
             row["min"], row["max"] = float(v[0]), float(v[-1])

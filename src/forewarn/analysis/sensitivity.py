@@ -273,7 +273,8 @@ def analyze_case(
     rows = futures.copy()
     levers = case.strategy_levers(strategy) if strategy is not None else {p.name: p.default_value for p in case.levers}
     for p in case.levers:
-        rows[p.name] = pd.Series([levers[p.name]] * len(rows), index=rows.index).astype(p.dtype if p.dtype != object else object)
+        column = pd.Series([levers[p.name]] * len(rows), index=rows.index)
+        rows[p.name] = column.astype(p.dtype if p.dtype != object else object)
     rows["seed"] = fdesign.future_seeds(run_seed, np.arange(len(rows)))
     model = fmodel.load_model(case)
     outputs = fmodel.call_model(model, fmodel.model_inputs(case, rows), case)
