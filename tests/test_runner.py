@@ -187,6 +187,25 @@ def test_resume_skips_done_chunks_and_ignores_strays(case, tmp_path):
     assert res.manifest["complete"] and res.manifest.get("resumed")
 
 
+def test_resume_recomputes_recorded_chunks_that_did_not_reach_the_disk_whole(case, tmp_path):
+    # After a power cut a recorded chunk may be truncated or zeroed: its size or hash no longer
+    # matches the manifest, so a resume recomputes it instead of reading it.
+    out = tmp_path / "run"
+    want = _bytes(run(case, n=20, seed=4, out=out, chunk_size=5))
+    m = json.loads((out / "manifest.json").read_text())
+    m["complete"] = False
+    (out / "manifest.json").write_text(json.dumps(m))
+    chunks = out / "chunks"
+    data = (chunks / "part-000001.parquet").read_bytes()
+    (chunks / "part-000001.parquet").write_bytes(data[: len(data) // 2])
+    (chunks / "part-000004.parquet").write_bytes(b"\0" * len((chunks / "part-000004.parquet").read_bytes()))
+    untouched = (chunks / "part-000002.parquet").stat().st_mtime_ns
+    res = run(case, n=20, seed=4, out=out, chunk_size=5, resume=True)
+    assert _bytes(res) == want
+    assert (chunks / "part-000002.parquet").stat().st_mtime_ns == untouched
+    res.verify()
+
+
 def test_resume_refuses_a_different_run(case, tmp_path):
     out = tmp_path / "run"
     run(case, n=6, seed=4, out=out, chunk_size=5)
