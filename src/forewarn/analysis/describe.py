@@ -11,6 +11,7 @@ Names come from the data's columns, or from ``labels``; ``units`` adds a unit af
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,10 @@ def format_value(value: Any, unit: str | None = None, *, integer: bool = False) 
         return f"{value * 100:.3g}%" if unit != "%" else f"{value:.3g}%"
     if integer or float(value).is_integer() and abs(value) >= 1:
         text = f"{int(round(value))}"
+    elif abs(value) >= 1000:
+        # 3 significant digits, written out: 12,904.3 -> 12,900
+        digits = int(math.floor(math.log10(abs(value)))) - 2
+        text = f"{round(value, -digits):,.0f}"
     else:
         text = f"{value:.3g}"
     return f"{text} {unit}" if unit else text

@@ -50,7 +50,7 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         if math.isnan(v):
             return ""
-        return f"{v:.3g}" if abs(v) < 1e4 else f"{v:,.0f}"
+        return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
     return str(v)
 
 
@@ -60,7 +60,10 @@ def _rich_table(df: Any, title: str | None = None) -> Any:
 
     t = Table(title=title, title_justify="left", show_lines=False)
     for col in df.columns:
-        t.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(df[col].dtype) else "left")
+        if pd.api.types.is_numeric_dtype(df[col].dtype):
+            t.add_column(str(col), justify="right")
+        else:  # names stay whole; numbers give way
+            t.add_column(str(col), justify="left", no_wrap=True, min_width=min(len(str(col)), 12))
     for row in df.itertuples(index=False):
         t.add_row(*[_fmt(v) for v in row])
     return t
@@ -211,9 +214,14 @@ def robust_command(
     con.print(f"{n_fut:,} futures x {df['strategy'].nunique()} strategies; ranked by [bold]{crit}[/]"
               + (f"; thresholds: {', '.join(f'{k} {op} {v:g}' for k, (op, v) in thresholds.items())}"
                  if thresholds else ""))
-    shown = table.drop(columns=["criterion"])
-    shown.columns = [c.replace("_", " ").replace(":", "\n") for c in shown.columns]
-    con.print(_rich_table(shown, title="Strategy ranking"))
+    # On screen: the score, satisficing and each outcome's maximum regret; --out has every column.
+    keep = ["rank", "strategy", "score"] + (["satisficing"] if thresholds else [])
+    keep += [c for c in table.columns if c.startswith("max_regret:")]
+    shown = table[keep].copy()
+    shown.columns = [c.replace("max_regret:", "max regret\n").replace("_", " ") for c in shown.columns]
+    con.print(_rich_table(shown, title=f"Strategy ranking (score: {crit})"))
+    if out is None:
+        con.print("percentile regret and worst values per outcome: add --out FILE.csv")
     best = table.iloc[0]
     if thresholds:
         con.print(f"{best['strategy']} meets every threshold in {best['satisficing']:.0%} of the futures.")
