@@ -949,27 +949,40 @@ class Prim:
         cand = cand.sort_values(["res_dim", "score", "id"], ascending=[True, False, True], kind="stable")
         tid = int(cand["id"].iloc[0])
         lim = lims[tid].copy()
-        y = self._data.y
+        d = self._data
+        rows = np.flatnonzero(remaining)
+        y = d.y[rows]
         while True:
             res = np.flatnonzero(self._restricted(lim))
             if res.size == 0:
                 break
-            inside = self._members(lim, remaining)
+            # how many limits each case breaks; without limit j, the box is the cases that break
+            # no other limit
+            outside = []
+            for j in res:
+                if j < d.p_num:
+                    col = d.num[rows, j]
+                    outside.append((col < lim.lo[j]) | (col > lim.hi[j]))
+                else:
+                    c = j - d.p_num
+                    outside.append(~lim.allowed[c][d.codes[rows, c]])
+            viol = np.sum(outside, axis=0, dtype=np.int16)
+            inside = viol == 0
             n_box = int(inside.sum())
             density = y[inside].sum() / n_box if n_box else 0.0
             losses = []
-            for j in res:
-                wider = self._members(lim, remaining, skip=j)
+            for o in outside:
+                wider = (viol - o) == 0
                 nw = int(wider.sum())
                 losses.append(density - (y[wider].sum() / nw if nw else 0.0))
             i = int(np.argmin(losses))
             if losses[i] >= self.drop_tol:
                 break
             j = int(res[i])
-            if j < self._data.p_num:
-                lim.lo[j], lim.hi[j] = self._data.init_lo[j], self._data.init_hi[j]
+            if j < d.p_num:
+                lim.lo[j], lim.hi[j] = d.init_lo[j], d.init_hi[j]
             else:
-                lim.allowed[j - self._data.p_num][:] = True
+                lim.allowed[j - d.p_num][:] = True
         return lim, tid
 
     def _make_box(self, lim: _Limits, remaining: np.ndarray, tid: int | None) -> Box:
