@@ -6,7 +6,8 @@ A box becomes one sentence a reader can check against the table::
     and 88% of the futures in it fail.
 
 Names come from the data's columns, or from ``labels``; ``units`` adds a unit after each value
-(a unit of ``"share"`` or ``"fraction"`` is written as a percentage).
+(a unit that starts with ``share`` or ``fraction``, such as ``"share of the US gap"``, is
+written as a percentage).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ def format_value(value: Any, unit: str | None = None, *, integer: bool = False) 
     """A number as a reader expects it: 3 significant digits, integers whole, shares in %."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    if unit in _PERCENT_UNITS:
-        return f"{value * 100:.3g}%" if unit != "%" else f"{value:.3g}%"
+    if unit == "%":
+        return f"{value:.3g}%"
+    if unit is not None and unit.split(" ")[0] in _PERCENT_UNITS:  # "share", "share of the US gap"
+        return f"{value * 100:.3g}%"
     if integer or float(value).is_integer() and abs(value) >= 1:
         text = f"{int(round(value))}"
     elif abs(value) >= 1000:

@@ -130,8 +130,10 @@ def discover_command(
     units = {}
     if case is not None:
         for p in case.uncertainties:
-            if getattr(p, "unit", None):
-                units[p.name] = p.unit
+            unit = getattr(p, "unit", None)
+            # shares read as percentages; other units only when short enough for a sentence
+            if unit and (unit.split(" ")[0] in ("share", "fraction") or len(unit) <= 16):
+                units[p.name] = unit
     con = _console()
     con.print(
         f"{int(mask.sum()):,} of {len(df):,} experiments meet [bold]{escape(where)}[/]"
