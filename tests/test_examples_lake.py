@@ -92,6 +92,40 @@ def test_vectorised_agrees_with_ema_reference():
     np.testing.assert_allclose(vec, ref, rtol=1e-12, atol=0)
 
 
+def _legacy_normals(seed: int, count: int) -> np.ndarray:
+    return np.random.RandomState(lake.legacy_seed(seed)).standard_normal(count)
+
+
+@pytest.mark.parametrize("pairs", [None, 5_000, 6_000])
+def test_vectorised_normals_are_the_legacy_ones(pairs):
+    # Bit for bit, for both seed forms; with 5,000 or 6,000 uniform pairs for 5,000 normal
+    # pairs most or all experiments run short and take the fallback (the legacy generator).
+    seeds = [0, 1, 2**32 - 1, 2**32, 2**64 - 1, 123456789, 2**40 + 9]
+    draws = lake._LegacyNormals(5_000, len(seeds), pairs=pairs)
+    even, odd = draws.draw(seeds)
+    for i, seed in enumerate(seeds):
+        ref = _legacy_normals(seed, 10_000)
+        np.testing.assert_array_equal(even[i], ref[0::2])
+        np.testing.assert_array_equal(odd[i], ref[1::2])
+    # A second call on the same buffers gives the same draws.
+    even2, odd2 = draws.draw(seeds[::-1])
+    np.testing.assert_array_equal(even2[0], _legacy_normals(seeds[-1], 10_000)[0::2])
+
+
+def test_enough_uniforms_are_drawn():
+    # 7 standard deviations above the mean number of pairs the polar method needs.
+    k = lake._pairs_to_draw(5_000)
+    assert 5_000 / (np.pi / 4) + 6 * 42 < k < 5_000 / (np.pi / 4) + 8 * 42
+
+
+def test_lognormal_inflows_are_the_legacy_ones():
+    # The model builds inflows as exp(mu + sigma * normal): the legacy lognormal exactly.
+    rs = np.random.RandomState(42)
+    g = rs.standard_normal(10_000)
+    rs.seed(42)
+    np.testing.assert_array_equal(rs.lognormal(-4.1, 0.3, 10_000), np.exp(-4.1 + 0.3 * g))
+
+
 def test_both_lever_names_give_the_same_result():
     a = lake.lake_model(_inputs(4, seed=3))
     b = lake.lake_model(_inputs(4, seed=3, ema_names=True))
@@ -99,10 +133,12 @@ def test_both_lever_names_give_the_same_result():
 
 
 def test_results_do_not_depend_on_the_chunk():
-    # 300 rows span two internal blocks; each row must equal the row run on its own.
-    inputs = _inputs(300, seed=4, nsamples=10)
+    # Rows spanning internal blocks (the last one of a single row); each row must equal the row
+    # run on its own, bit for bit.
+    n = 2 * lake._BLOCK + 1
+    inputs = _inputs(n, seed=4, nsamples=10)
     whole = _stack(lake.lake_model(inputs))
-    for i in (0, 255, 256, 299):
+    for i in (0, lake._BLOCK - 1, lake._BLOCK, n - 2, n - 1):
         alone = _stack(lake.lake_model({k: v[i : i + 1] for k, v in inputs.items()}))
         np.testing.assert_array_equal(whole[i], alone[0])
 

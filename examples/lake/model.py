@@ -76,9 +76,14 @@ OUTCOMES = ("max_P", "utility", "inertia", "reliability")
 # Bracket of the critical phosphorus level, as in the reference's brentq call.
 _PCRIT_LOW, _PCRIT_HIGH = 0.01, 1.5
 
-# Experiments simulated together: bounds the memory of the inflow buffer
-# (block × nsamples × 100 float64, 20 MB at the defaults) whatever the runner's chunk size.
-_BLOCK = 256
+# Experiments simulated together: (nsamples × block) arrays, one year at a time, over inflows
+# of (99 years × nsamples × block) float64 (10 MB at the defaults), reused from block to block.
+_BLOCK = 128
+# Experiments whose inflows are drawn together: ~13,400 uniforms each (105 kB).
+_DRAW_BLOCK = 16
+
+# Share of the polar method's uniform pairs that it accepts (the unit disc in its square).
+_ACCEPT = math.pi / 4
 
 
 def legacy_seed(seed: int | np.integer) -> int | np.ndarray:
@@ -101,6 +106,110 @@ def legacy_seed(seed: int | np.integer) -> int | np.ndarray:
     if s < 2**32:
         return s
     return np.array([s & 0xFFFFFFFF, s >> 32], dtype=np.uint32)
+
+
+def _pairs_to_draw(npairs: int) -> int:
+    """Uniform pairs to draw per experiment so that ``npairs`` are accepted, but for odds ~1e-12."""
+    sd = math.sqrt(npairs * (1 - _ACCEPT)) / _ACCEPT
+    return int(math.ceil(npairs / _ACCEPT + 7.0 * sd)) + 8
+
+
+class _LegacyNormals:
+    """numpy's legacy standard normal draws, vectorised over a block of experiments.
+
+    ``RandomState.standard_normal`` is Marsaglia's polar method on the Mersenne Twister's
+    doubles: it draws pairs ``x1, x2 = 2u - 1`` until ``0 < r2 = x1*x1 + x2*x2 < 1``, then
+    returns ``f*x2`` and keeps ``f*x1`` for the next call, with ``f = sqrt(-2 log(r2) / r2)``.
+    Here each experiment's doubles come from one call on its reseeded generator (the same
+    stream), and the method runs over the whole block with numpy, with the same operations in
+    the same order: the draws are the legacy ones bit for bit (the tests check it). Generating
+    the doubles is then the only per-experiment work. An experiment whose doubles run short
+    (odds about 1e-12) is redrawn by the legacy generator itself.
+
+    Parameters
+    ----------
+    npairs : int
+        Pairs of normals per experiment (``2 * npairs`` draws).
+    block : int
+        Most experiments per call.
+    pairs : int, optional
+        Uniform pairs drawn per experiment (default: enough but for odds ~1e-12); the tests lower
+        it to exercise the fallback.
+    """
+
+    def __init__(self, npairs: int, block: int, pairs: int | None = None):
+        self.npairs = npairs
+        k = _pairs_to_draw(npairs) if pairs is None else int(pairs)
+        self.k = k
+        bitgen = np.random.MT19937(0)
+        # Both share one bit generator: the legacy object seeds it as RandomState(seed) would,
+        # and the Generator writes the same doubles as its random_sample into a buffer.
+        self.legacy = np.random.RandomState(bitgen)
+        self.uniform = np.random.Generator(bitgen)
+        # Work buffers, reused: fresh large arrays cost page faults on every call.
+        self.u = np.empty((block, 2 * k))
+        self.sq = np.empty((block, 2 * k))
+        self.r2 = np.empty((block, k))
+        self.ok = np.empty((block, k), dtype=bool)
+        self.nonzero = np.empty((block, k), dtype=bool)
+        self.offsets = np.arange(npairs)
+        self.pos = np.empty((block, npairs), dtype=np.intp)
+        self.idx = np.empty((block, npairs), dtype=np.intp)
+        self.f = np.empty((block, npairs))
+        self.rr = np.empty((block, npairs))
+        self.even = np.empty((block, npairs))
+        self.odd = np.empty((block, npairs))
+
+    def draw(self, seeds) -> tuple[np.ndarray, np.ndarray]:
+        """Normals of each seed: ``(even, odd)``, draws 0, 2, 4, … and 1, 3, 5, … (one row each).
+
+        The arrays are views of buffers that the next call overwrites.
+        """
+        m, p = len(seeds), self.npairs
+        u = self.u[:m]
+        for i in range(m):
+            self.legacy.seed(legacy_seed(seeds[i]))
+            self.uniform.random(out=u[i])
+        np.multiply(u, 2.0, out=u)
+        np.subtract(u, 1.0, out=u)  # x1, x2 interleaved; no fused multiply-add, as in numpy's C
+        sq = self.sq[:m]
+        np.multiply(u, u, out=sq)
+        r2 = self.r2[:m]
+        np.add(sq[:, 0::2], sq[:, 1::2], out=r2)
+        ok, nonzero = self.ok[:m], self.nonzero[:m]
+        np.less(r2, 1.0, out=ok)
+        np.not_equal(r2, 0.0, out=nonzero)
+        np.logical_and(ok, nonzero, out=ok)
+        accepted = np.count_nonzero(ok, axis=1)
+        short = np.flatnonzero(accepted < p)
+        for i in short:  # placeholders, so that every row has p pairs; redrawn below
+            ok[i] = False
+            ok[i, :p] = True
+            accepted[i] = p
+        # Flat (pair) index of each row's first p accepted pairs.
+        pos, idx = self.pos[:m], self.idx[:m]
+        np.add((np.cumsum(accepted) - accepted)[:, None], self.offsets, out=pos)
+        np.take(np.flatnonzero(ok), pos, out=idx, mode="clip")
+        rr, f = self.rr[:m], self.f[:m]
+        np.take(r2.reshape(-1), idx, out=rr, mode="clip")
+        np.log(rr, out=f)
+        np.multiply(f, -2.0, out=f)
+        np.divide(f, rr, out=f)
+        with np.errstate(invalid="ignore"):  # the placeholder pairs of short rows only
+            np.sqrt(f, out=f)
+        even, odd = self.even[:m], self.odd[:m]
+        np.multiply(idx, 2, out=pos)  # x1 of pair j sits at 2j in u, x2 at 2j + 1
+        flat_u = u.reshape(-1)
+        np.take(flat_u, pos, out=odd, mode="clip")
+        np.add(pos, 1, out=pos)
+        np.take(flat_u, pos, out=even, mode="clip")
+        np.multiply(f, even, out=even)
+        np.multiply(f, odd, out=odd)
+        for i in short:
+            self.legacy.seed(legacy_seed(seeds[i]))
+            g = self.legacy.standard_normal(2 * p)
+            even[i], odd[i] = g[0::2], g[1::2]
+        return even, odd
 
 
 def _inflow_params(mean, stdev):
@@ -237,47 +346,75 @@ def lake_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     pcrit = critical_p(b, q)
     mu, sigma = _inflow_params(mean, stdev)
 
-    # One legacy generator, reseeded per experiment: as cheap as seeding gets (creating a
-    # RandomState costs ~60× more than reseeding one), and each experiment's draws still depend
-    # on its own seed only.
-    rs = np.random.RandomState(0)
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        sl = slice(start, stop)
+    if n == 1:  # see the block loop: simulate the experiment twice
+        inputs = {key: np.repeat(np.asarray(inputs[key]), 2) for key in inputs}
+        return {key: value[:1] for key, value in lake_model(inputs).items()}
+
+    # inflows[t, s, i]: year t, sample s, experiment i, so that each year of the loop works on
+    # one contiguous (nsamples × block) array. The last year's inflows are in the random stream
+    # but, as in the reference, never used: they are drawn, not kept.
+    block = min(_BLOCK, n)
+    draws = _LegacyNormals(nsamples * NVARS // 2, min(_DRAW_BLOCK, block))
+    buffer = np.empty((NVARS - 1) * nsamples * block)
+    half = NVARS // 2  # NVARS is even: a sample's draws are whole pairs (even years, odd years)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        if stop - start == 1 and n > 1:
+            # Never a block of one: numpy sums a single column pairwise, not one sample after
+            # the other; recomputing the previous experiment gives the same numbers.
+            start -= 1
         m = stop - start
-        # inflows[t, i, s]: year t, experiment i, sample s (contiguous per year for the loop).
-        inflows = np.empty((NVARS, m, nsamples))
-        for i in range(m):
-            rs.seed(legacy_seed(seeds[start + i]))
-            inflows[:, i, :] = rs.standard_normal((nsamples, NVARS)).T
-        # The legacy lognormal is exp(mu + sigma * gauss), computed here for the whole block.
-        inflows *= sigma[sl][None, :, None]
-        inflows += mu[sl][None, :, None]
+        sl = slice(start, stop)
+        inflows = buffer[: (NVARS - 1) * nsamples * m].reshape(NVARS - 1, nsamples, m)
+        for d0 in range(0, m, draws.u.shape[0]):
+            d1 = min(d0 + draws.u.shape[0], m)
+            even, odd = draws.draw(seeds[start + d0 : start + d1])
+            view = inflows[:, :, d0:d1].transpose(2, 1, 0)  # [i, s, t]
+            view[:, :, 0::2] = even.reshape(d1 - d0, nsamples, half)
+            view[:, :, 1::2] = odd.reshape(d1 - d0, nsamples, half)[:, :, : half - 1]
+        # The legacy lognormal is exp(mu + sigma * gauss): the same operations.
+        inflows *= sigma[sl]
+        inflows += mu[sl]
         np.exp(inflows, out=inflows)
 
-        bb = b[sl][:, None]
-        qq = q[sl][:, None]
-        keep = 1 - bb
-        pc = pcrit[sl][:, None]
-        dec = decisions[sl]
-        x = np.zeros((m, nsamples))
+        qq = q[sl]
+        square = bool(np.all(qq == 2.0))  # x**2.0 is x*x exactly, and cheaper
+        keep = 1 - b[sl]
+        pc = pcrit[sl]
+        dec = np.ascontiguousarray(decisions[sl].T)  # dec[t, i]
+        # Year 1 starts from x = 0: (1 - b)*0 + 0/(1 + 0) + decision + inflow, exactly.
+        x = np.add(dec[0], inflows[0])
         xq = np.empty_like(x)
         tmp = np.empty_like(x)
-        max_p = np.zeros(m)  # year 0: every sample starts at zero
+        low = np.empty(x.shape, dtype=bool)
+        # Years below the critical level per sample, in bytes (flushed before they overflow).
+        below8 = np.zeros(x.shape, dtype=np.uint8)
         below = np.full(m, nsamples, dtype=np.int64)  # year 0: zero is below any critical level
+        sums = np.zeros((NVARS, m))  # year 0: every sample starts at zero
         for t in range(1, NVARS):
-            # Same operations in the same order as the reference, so results agree to the ulp:
-            # (1 - b) * x + x**q / (1 + x**q) + decision + inflow
-            np.power(x, qq, out=xq)
-            np.add(xq, 1, out=tmp)
-            np.divide(xq, tmp, out=xq)
-            np.multiply(keep, x, out=x)
-            x += xq
-            x += dec[:, t - 1 : t]
-            x += inflows[t - 1]
-            np.maximum(max_p, x.mean(axis=1), out=max_p)
-            below += np.count_nonzero(x < pc, axis=1)
-        out["max_P"][sl] = max_p
+            if t > 1:
+                # The reference's operations in its order, so results agree to the ulp:
+                # (1 - b) * x + x**q / (1 + x**q) + decision + inflow
+                if square:
+                    np.multiply(x, x, out=xq)
+                else:
+                    np.power(x, qq, out=xq)
+                np.add(xq, 1.0, out=tmp)
+                np.divide(xq, tmp, out=xq)
+                np.multiply(keep, x, out=x)
+                x += xq
+                x += dec[t - 1]
+                x += inflows[t - 1]
+            # The samples summed one after the other, as numpy's mean over axis 0 does.
+            np.add.reduce(x, axis=0, out=sums[t])
+            np.less(x, pc, out=low)
+            below8 += low.view(np.uint8)
+            if t % 250 == 0:
+                below += below8.sum(axis=0, dtype=np.int64)
+                below8[...] = 0
+        below += below8.sum(axis=0, dtype=np.int64)
+        sums /= float(nsamples)
+        out["max_P"][sl] = sums.max(axis=0)
         out["reliability"][sl] = below / float(nsamples * NVARS)
     return out
 
