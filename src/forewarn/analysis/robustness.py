@@ -133,34 +133,55 @@ def regret(
     return pd.concat(frames, ignore_index=True)
 
 
-def _sorted_mean(values: pd.Series, by: pd.Series | list[pd.Series]) -> pd.Series:
-    """Group means that do not depend on the order of the rows (sum sorted values)."""
-    frame = pd.DataFrame({"v": values.to_numpy()})
-    keys = by if isinstance(by, list) else [by]
-    names = []
-    for i, k in enumerate(keys):
-        frame[f"k{i}"] = k.to_numpy()
-        names.append(f"k{i}")
-    frame = frame.sort_values([*names, "v"], kind="stable")
-    out = frame.groupby(names, sort=True)["v"].mean()
-    out.index.names = [getattr(k, "name", None) for k in keys]
-    return out
+def _best_per_future(v: np.ndarray, futures: np.ndarray, direction: str) -> np.ndarray:
+    """The best value in each row's future (max or min over the strategies run in it)."""
+    how = "max" if direction == "maximize" else "min"
+    return pd.Series(v).groupby(futures, sort=False).transform(how).to_numpy()
 
 
 def regret_table(df: pd.DataFrame, directions: Mapping[str, str], *, percentile: float = 90,
                  future: str = "future", strategy: str = "strategy") -> pd.DataFrame:
-    """Per strategy and outcome: max, percentile and mean regret, and max relative regret."""
-    r = regret(df, directions, future=future, strategy=strategy)
-    g = r.groupby(["strategy", "outcome"], sort=True)
-    out = pd.DataFrame(
-        {
-            "max_regret": g["regret"].max(),
-            "percentile_regret": g["regret"].quantile(percentile / 100),
-            "mean_regret": _sorted_mean(r["regret"], [r["strategy"], r["outcome"]]),
-            "max_relative_regret": g["relative_regret"].max(),
-        }
-    )
-    return out.reset_index()
+    """Per strategy and outcome: max, percentile and mean regret, and max relative regret.
+
+    Each statistic is computed on the strategy's regrets sorted by value, so the table does not
+    depend on the order of the rows.
+    """
+    _check(df, directions, future, strategy)
+    ranked = _ranked(directions)
+    if not ranked:
+        raise InputError("no outcome to maximize or minimize: regret needs a direction")
+    futures = pd.factorize(df[future])[0]
+    codes, names = pd.factorize(df[strategy].astype(str), sort=True)
+    counts = np.bincount(codes, minlength=len(names))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rows = []
+    for name in ranked:
+        v = df[name].to_numpy(dtype=float)
+        best = _best_per_future(v, futures, directions[name])
+        r = best - v if directions[name] == "maximize" else v - best
+        absbest = np.abs(best)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(absbest > 0, r / absbest, np.nan)
+        order = np.lexsort((r, codes))
+        rs = r[order]
+        sums = np.add.reduceat(rs, starts)
+        rel_by = rel[order]
+        for g, label in enumerate(names):
+            a, c = starts[g], counts[g]
+            part = rs[a : a + c]
+            relp = rel_by[a : a + c]
+            rows.append(
+                {
+                    "strategy": label,
+                    "outcome": name,
+                    "max_regret": float(part[-1]),
+                    "percentile_regret": float(np.percentile(part, percentile)),
+                    "mean_regret": float(sums[g] / c),
+                    "max_relative_regret": float(np.nanmax(relp)) if np.isfinite(relp).any() else float("nan"),
+                }
+            )
+    out = pd.DataFrame(rows)
+    return out.sort_values(["strategy", "outcome"], kind="stable").reset_index(drop=True)
 
 
 def parse_threshold(text: str) -> tuple[str, tuple[str, float]]:
