@@ -40,6 +40,18 @@ def test_discover_prim_prints_boxes_and_writes_them(run_dir, tmp_path, capsys):
     assert set(boxes["name"]) <= {"a", "k", "mode", "shock"}
 
 
+def test_discover_covering_finds_boxes_in_order(run_dir, tmp_path, capsys):
+    out = tmp_path / "boxes.csv"
+    code, text, err = cli(capsys, "discover", run_dir, "--where", "peak > 9", "--strategy", "cheap",
+                          "--n-boxes", "3", "--peel-alpha", "0.1", "--out", out)
+    assert code == 0, err
+    boxes = pd.read_csv(out)
+    assert boxes["box"].min() == 1
+    per_box = boxes.groupby("box")[["coverage", "density"]].first()
+    assert per_box["coverage"].sum() <= 1 + 1e-9
+    assert (per_box["density"] > 0).all()
+
+
 def test_discover_all_strategies_and_cart(run_dir, tmp_path, capsys):
     code, text, err = cli(capsys, "discover", run_dir, "--where", "peak > 9", "--method", "cart",
                           "--out", tmp_path / "b.parquet")
