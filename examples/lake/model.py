@@ -369,52 +369,52 @@ def lake_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         for d0 in range(0, m, draws.u.shape[0]):
             d1 = min(d0 + draws.u.shape[0], m)
             even, odd = draws.draw(seeds[start + d0 : start + d1])
+            # The legacy lognormal is exp(mu + sigma * gauss): the same operations, done here
+            # while the draws are in cache.
+            for g in (even, odd):
+                np.multiply(g, sigma[start + d0 : start + d1, None], out=g)
+                np.add(g, mu[start + d0 : start + d1, None], out=g)
+                np.exp(g, out=g)
             view = inflows[:, :, d0:d1].transpose(2, 1, 0)  # [i, s, t]
             view[:, :, 0::2] = even.reshape(d1 - d0, nsamples, half)
             view[:, :, 1::2] = odd.reshape(d1 - d0, nsamples, half)[:, :, : half - 1]
-        # The legacy lognormal is exp(mu + sigma * gauss): the same operations.
-        inflows *= sigma[sl]
-        inflows += mu[sl]
-        np.exp(inflows, out=inflows)
 
         qq = q[sl]
         square = bool(np.all(qq == 2.0))  # x**2.0 is x*x exactly, and cheaper
         keep = 1 - b[sl]
         pc = pcrit[sl]
         dec = np.ascontiguousarray(decisions[sl].T)  # dec[t, i]
-        # Year 1 starts from x = 0: (1 - b)*0 + 0/(1 + 0) + decision + inflow, exactly.
-        x = np.add(dec[0], inflows[0])
-        xq = np.empty_like(x)
-        tmp = np.empty_like(x)
-        low = np.empty(x.shape, dtype=bool)
-        # Years below the critical level per sample, in bytes (flushed before they overflow).
-        below8 = np.zeros(x.shape, dtype=np.uint8)
-        below = np.full(m, nsamples, dtype=np.int64)  # year 0: zero is below any critical level
-        sums = np.zeros((NVARS, m))  # year 0: every sample starts at zero
-        for t in range(1, NVARS):
-            if t > 1:
-                # The reference's operations in its order, so results agree to the ulp:
-                # (1 - b) * x + x**q / (1 + x**q) + decision + inflow
-                if square:
-                    np.multiply(x, x, out=xq)
-                else:
-                    np.power(x, qq, out=xq)
-                np.add(xq, 1.0, out=tmp)
-                np.divide(xq, tmp, out=xq)
-                np.multiply(keep, x, out=x)
-                x += xq
-                x += dec[t - 1]
-                x += inflows[t - 1]
-            # The samples summed one after the other, as numpy's mean over axis 0 does.
-            np.add.reduce(x, axis=0, out=sums[t])
-            np.less(x, pc, out=low)
-            below8 += low.view(np.uint8)
-            if t % 250 == 0:
-                below += below8.sum(axis=0, dtype=np.int64)
-                below8[...] = 0
-        below += below8.sum(axis=0, dtype=np.int64)
+        # The years overwrite the inflows they have used: x[t - 1] is the phosphorus of year t
+        # (year 0 is zero everywhere). Year 1 starts from zero: (1 - b)*0 + 0/(1 + 0) +
+        # decision + inflow is decision + inflow, exactly.
+        x = inflows
+        np.add(dec[0], x[0], out=x[0])
+        xq = np.empty((nsamples, m))
+        tmp = np.empty_like(xq)
+        for t in range(2, NVARS):
+            prev = x[t - 2]
+            # The reference's operations in its order, so results agree to the ulp:
+            # (1 - b) * x + x**q / (1 + x**q) + decision + inflow
+            if square:
+                np.multiply(prev, prev, out=xq)
+            else:
+                np.power(prev, qq, out=xq)
+            np.add(xq, 1.0, out=tmp)
+            np.divide(xq, tmp, out=xq)
+            np.multiply(keep, prev, out=tmp)
+            tmp += xq
+            tmp += dec[t - 1]
+            np.add(tmp, x[t - 1], out=x[t - 1])
+        # Means over the samples, summed one after the other as numpy's mean over axis 0 does;
+        # year 0's mean is zero.
+        sums = np.add.reduce(x, axis=1)
         sums /= float(nsamples)
-        out["max_P"][sl] = sums.max(axis=0)
+        out["max_P"][sl] = np.maximum(sums.max(axis=0), 0.0)
+        # Years × samples below the critical level, counted in bytes over the (fewer than 256)
+        # years first; year 0 (zero) is below any critical level.
+        low = np.less(x, pc)
+        per_sample = np.add.reduce(low.view(np.uint8), axis=0, dtype=np.uint8)
+        below = per_sample.sum(axis=0, dtype=np.int64) + nsamples
         out["reliability"][sl] = below / float(nsamples * NVARS)
     return out
 
