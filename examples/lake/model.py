@@ -154,7 +154,6 @@ class _LegacyNormals:
         self.nonzero = np.empty((block, k), dtype=bool)
         self.offsets = np.arange(npairs)
         self.h = np.empty((block, npairs), dtype=np.complex128)
-        self.pos = np.empty((block, npairs), dtype=np.intp)
         self.idx = np.empty((block, npairs), dtype=np.intp)
         self.f = np.empty((block, npairs))
         self.rr = np.empty((block, npairs))
@@ -167,6 +166,7 @@ class _LegacyNormals:
         The arrays are views of buffers that the next call overwrites.
         """
         m, p = len(seeds), self.npairs
+        short = []
         u = self.u[:m]
         for i in range(m):
             self.legacy.seed(legacy_seed(seeds[i]))
@@ -183,23 +183,23 @@ class _LegacyNormals:
         np.less(quarter, 0.25, out=ok)
         np.not_equal(quarter, 0.0, out=nonzero)
         np.logical_and(ok, nonzero, out=ok)
-        accepted = np.count_nonzero(ok, axis=1)
-        short = np.flatnonzero(accepted < p)
-        for i in short:  # placeholders, so that every row has p pairs; redrawn below
-            ok[i] = False
-            ok[i, :p] = True
-            accepted[i] = p
-        # Flat (pair) index of each row's first p accepted pairs.
-        pos, idx = self.pos[:m], self.idx[:m]
-        np.add((np.cumsum(accepted) - accepted)[:, None], self.offsets, out=pos)
-        np.take(np.flatnonzero(ok), pos, out=idx, mode="clip")
+        # Pair indices (flat over the rows) of the accepted pairs, and where each row starts.
+        flat = np.flatnonzero(ok)
+        first = np.searchsorted(flat, np.arange(m + 1) * self.k)
+        idx = self.idx[:m]
+        for i in range(m):
+            if first[i + 1] - first[i] >= p:
+                idx[i] = flat[first[i] : first[i] + p]
+            else:  # placeholders (pairs of the row, accepted or not); redrawn below
+                short.append(i)
+                idx[i] = self.offsets + i * self.k
         rr, f = self.rr[:m], self.f[:m]
         np.take(quarter.reshape(-1), idx, out=rr, mode="clip")
         np.multiply(rr, 4.0, out=rr)
-        np.log(rr, out=f)
-        np.multiply(f, -2.0, out=f)
-        np.divide(f, rr, out=f)
-        with np.errstate(invalid="ignore"):  # the placeholder pairs of short rows only
+        with np.errstate(divide="ignore", invalid="ignore"):  # placeholder pairs only
+            np.log(rr, out=f)
+            np.multiply(f, -2.0, out=f)
+            np.divide(f, rr, out=f)
             np.sqrt(f, out=f)
         np.multiply(f, 2.0, out=f)
         # Each pair (h1, h2) as one complex number: one gather brings both.
@@ -342,16 +342,14 @@ def lake_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     if np.any(ns != ns[0]) or ns[0] != int(ns[0]) or int(ns[0]) < 1:
         raise ValueError("lake_model: 'nsamples' must be one positive integer, the same in every row")
     nsamples = int(ns[0])
+    if n == 1:  # see the block loop below: simulate the experiment twice
+        return {key: value[:1] for key, value in lake_model({k: np.repeat(v, 2) for k, v in inputs.items()}).items()}
 
     # Outcomes that do not depend on the inflows: whole chunk at once.
     out["utility"] = np.sum(alpha[:, None] * decisions * delta[:, None] ** np.arange(NVARS), axis=1)
     out["inertia"] = np.sum(np.abs(np.diff(decisions, axis=1)) > 0.02, axis=1) / float(NVARS - 1)
     pcrit = critical_p(b, q)
     mu, sigma = _inflow_params(mean, stdev)
-
-    if n == 1:  # see the block loop: simulate the experiment twice
-        inputs = {key: np.repeat(np.asarray(inputs[key]), 2) for key in inputs}
-        return {key: value[:1] for key, value in lake_model(inputs).items()}
 
     # inflows[t, s, i]: year t, sample s, experiment i, so that each year of the loop works on
     # one contiguous (nsamples × block) array. The last year's inflows are in the random stream
