@@ -10,8 +10,11 @@ Carlo sequences of random natural inflows.
 Two versions compute the same numbers:
 
 * :func:`lake_model` follows forewarn's model contract: every input is a 1-D array with one row
-  per experiment, and the model evaluates a whole chunk at once (numpy over experiments × Monte
-  Carlo samples; only the 100 time steps are a loop).
+  per experiment, and the model evaluates a whole chunk in blocks of experiments (numpy over
+  Monte Carlo samples × experiments; only the 100 time steps are a loop). It draws the legacy
+  inflows for a block at once (:class:`_LegacyNormals`) and repeats the reference's
+  floating-point operations in the reference's order, so its outcomes are the reference's bit
+  for bit in practice (README.md, "Performance").
 * :func:`lake_problem_scalar` is one experiment in plain Python, written like the reference, for
   :func:`forewarn.model.scalar_model` and as an independent check of the vectorised version.
 
@@ -121,8 +124,8 @@ class _LegacyNormals:
     doubles: it draws pairs ``x1, x2 = 2u - 1`` until ``0 < r2 = x1*x1 + x2*x2 < 1``, then
     returns ``f*x2`` and keeps ``f*x1`` for the next call, with ``f = sqrt(-2 log(r2) / r2)``.
     Here each experiment's doubles come from one call on its reseeded generator (the same
-    stream), and the method runs over the whole block with numpy, with the same operations in
-    the same order: the draws are the legacy ones bit for bit (the tests check it). Generating
+    stream), and the method runs over the whole block with numpy, in operations that round
+    exactly as the legacy ones: the draws are the legacy ones bit for bit (the tests check it). Generating
     the doubles is then the only per-experiment work. An experiment whose doubles run short
     (odds about 3e-5) is redrawn by the legacy generator itself.
 
