@@ -160,6 +160,7 @@ class _LegacyNormals:
         self.idx = np.empty((block, npairs), dtype=np.intp)
         self.f = np.empty((block, npairs))
         self.rr = np.empty((block, npairs))
+        self.qg = np.empty((block, npairs))
         self.even = np.empty((block, npairs))
         self.odd = np.empty((block, npairs))
 
@@ -196,15 +197,16 @@ class _LegacyNormals:
             else:  # placeholders (pairs of the row, accepted or not); redrawn below
                 short.append(i)
                 idx[i] = self.offsets + i * self.k
-        rr, f = self.rr[:m], self.f[:m]
-        np.take(quarter.reshape(-1), idx, out=rr, mode="clip")
-        np.multiply(rr, 4.0, out=rr)
+        # 2f = 2 sqrt(-2 log(r2) / r2) = sqrt(-2 log(r2) / (r2 / 4)), exactly: the division
+        # by r2 / 4 saves the doubling.
+        qg, rr, f = self.qg[:m], self.rr[:m], self.f[:m]
+        np.take(quarter.reshape(-1), idx, out=qg, mode="clip")
+        np.multiply(qg, 4.0, out=rr)
         with np.errstate(divide="ignore", invalid="ignore"):  # placeholder pairs only
             np.log(rr, out=f)
             np.multiply(f, -2.0, out=f)
-            np.divide(f, rr, out=f)
+            np.divide(f, qg, out=f)
             np.sqrt(f, out=f)
-        np.multiply(f, 2.0, out=f)
         # Each pair (h1, h2) as one complex number: one gather brings both.
         h = self.h[:m]
         np.take(u.view(np.complex128).reshape(-1), idx, out=h, mode="clip")
