@@ -130,21 +130,12 @@ def _child_memory(futures: int, chunk_size: int) -> dict:
 def _child_model(futures: int, chunk: int = 100_000) -> dict:
     import numpy as np
 
-    from forewarn.kosovo import default_inputs, load_kosovo_case
+    from forewarn.kosovo import load_kosovo_case, random_inputs
     from forewarn.kosovo.model import kosovo_model
 
     case = load_kosovo_case()
     n = futures * len(case.strategy_names)
-    rng = np.random.default_rng(1)
-    inputs = default_inputs(chunk, case=case)
-    for p in (*case.uncertainties, *case.levers):
-        if p.kind == "real":
-            inputs[p.name] = rng.uniform(p.low, p.high, chunk)
-        elif p.kind == "integer":
-            inputs[p.name] = rng.integers(p.low, p.high + 1, chunk)
-        elif p.kind == "boolean":
-            inputs[p.name] = rng.random(chunk) < 0.5
-    inputs["seed"] = rng.integers(0, 2**63, chunk, dtype=np.uint64)
+    inputs = random_inputs(chunk, 1, case=case)
     kosovo_model(inputs)  # warm up
     done = 0
     start = time.perf_counter()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+from forewarn.kosovo import random_inputs as kosovo_random_inputs
 from forewarn.kosovo import default_inputs, load_kosovo_case
 from forewarn.kosovo.model import OUTCOMES, SCALAR_OUTCOMES, SERIES_OUTCOMES, kosovo_model, seed_uniform
 from forewarn.kosovo.scalar_reference import kosovo_model_scalar, seed_uniform_scalar
@@ -35,17 +36,7 @@ STILL = dict(
 
 def random_inputs(n: int, seed: int) -> dict[str, np.ndarray]:
     """n futures x random levers, uniform over the case's ranges."""
-    rng = np.random.default_rng(seed)
-    values = default_inputs(n, case=CASE)
-    for p in (*CASE.uncertainties, *CASE.levers):
-        if p.kind == "real":
-            values[p.name] = rng.uniform(p.low, p.high, n)
-        elif p.kind == "integer":
-            values[p.name] = rng.integers(p.low, p.high + 1, n)
-        elif p.kind == "boolean":
-            values[p.name] = rng.random(n) < 0.5
-    values["seed"] = rng.integers(0, 2**63, n, dtype=np.uint64)
-    return values
+    return kosovo_random_inputs(n, seed, case=CASE)
 
 
 def test_outcomes_match_the_case():

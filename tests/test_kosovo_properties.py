@@ -11,6 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forewarn.kosovo import random_inputs as kosovo_random_inputs
 from forewarn.kosovo import default_inputs, load_kosovo_case
 from forewarn.kosovo.model import OUTCOMES, kosovo_model
 
@@ -21,17 +22,7 @@ EXAMPLES = settings(max_examples=25, deadline=None)
 
 
 def random_inputs(seed: int, n: int = N) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    values = default_inputs(n, case=CASE)
-    for p in (*CASE.uncertainties, *CASE.levers):
-        if p.kind == "real":
-            values[p.name] = rng.uniform(p.low, p.high, n)
-        elif p.kind == "integer":
-            values[p.name] = rng.integers(p.low, p.high + 1, n)
-        elif p.kind == "boolean":
-            values[p.name] = rng.random(n) < 0.5
-    values["seed"] = rng.integers(0, 2**63, n, dtype=np.uint64)
-    return values
+    return kosovo_random_inputs(n, seed, case=CASE)
 
 
 def never_lower(better: dict, worse: dict, rtol: float = 1e-12) -> None:

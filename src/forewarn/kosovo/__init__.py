@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from forewarn.space import Case
 
-__all__ = ["case_path", "load_kosovo_case", "default_inputs"]
+__all__ = ["case_path", "load_kosovo_case", "default_inputs", "random_inputs"]
 
 
 def case_path() -> Path:
@@ -71,3 +71,34 @@ def default_inputs(
     out = {k: np.broadcast_to(np.asarray(v), (n,)).copy() for k, v in values.items()}
     out["seed"] = np.full(n, seed, dtype=np.uint64)
     return out
+
+
+def random_inputs(n: int, seed: int = 0, *, case: Case | None = None) -> dict[str, np.ndarray]:
+    """Model inputs for ``n`` experiments drawn uniformly over every uncertainty and lever range.
+
+    Constants keep their values; categorical parameters keep their defaults. Meant for property
+    tests, benchmarks and notebooks; runs use :mod:`forewarn.design` instead.
+
+    Parameters
+    ----------
+    n : int
+        Number of rows.
+    seed : int
+        Seed of the draws (``numpy.random.default_rng``); also draws the ``seed`` column.
+    case : Case, optional
+        The case (the built-in one when omitted).
+    """
+    import numpy as np
+
+    case = case if case is not None else load_kosovo_case()
+    rng = np.random.default_rng(seed)
+    values = default_inputs(n, case=case)
+    for p in (*case.uncertainties, *case.levers):
+        if p.kind == "real":
+            values[p.name] = rng.uniform(p.low, p.high, n)
+        elif p.kind == "integer":
+            values[p.name] = rng.integers(p.low, p.high + 1, n)
+        elif p.kind == "boolean":
+            values[p.name] = rng.random(n) < 0.5
+    values["seed"] = rng.integers(0, 2**63, n, dtype=np.uint64)
+    return values
