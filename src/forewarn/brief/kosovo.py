@@ -379,7 +379,7 @@ def build_kosovo_brief(
             f"{best_s.replace('_', ' ').capitalize()} holds up best: deterrence holds every year in "
             f"{_pct(float(best['satisficing']))} of the futures, against "
             f"{_pct(float(rank_now.set_index('strategy').loc['current_plan', 'satisficing']))} for today's plan, "
-            f"at a median cost of {_num(cost_best)} million EUR over {years[0]}–{years[-1]} "
+            f"at a median cost of {_num(cost_best)} million EUR over {years[1]}–{years[-1]} "
             f"(today's plan: {_num(cost_cp)})."
         ),
         details=["Where each strategy fails (PRIM scenario discovery on the futures where deterrence falls below 1; "
