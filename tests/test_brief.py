@@ -157,3 +157,26 @@ def test_corrupt_database_exits_2_and_is_left_untouched(capsys, tmp_path):
     assert "broken.sqlite" in err
     assert db.read_bytes() == before
     assert not (tmp_path / "b").exists()
+
+
+def test_evidence_that_leaves_no_future_is_said_plainly(tmp_path, monkeypatch):
+    # Signposts whose bounds exclude every explored future (the evidence contradicts the case's
+    # ranges): the brief must say so and fall back to all futures, not rank an empty set.
+    from forewarn.brief.kosovo import build_kosovo_brief
+    from forewarn.monitor import signposts as sp
+
+    real = sp.evaluate
+
+    def contradicting(signposts, evidence):
+        out = real(signposts, evidence)
+        first = out[0]
+        bound = sp.Constraint(signpost=first.name, uncertainty="us_withdrawal_year", op="<=", value=1990.0)
+        return [sp.SignpostStatus(name=first.name, description=first.description, fired=True, first_seen="1988",
+                                  evidence=({"sentence": "planted", "date": "1988"},), constraints=(bound,)),
+                *out[1:]]
+
+    monkeypatch.setattr(sp, "evaluate", contradicting)
+    brief = build_kosovo_brief(n=N, seed=11, out=tmp_path / "out", db=str(tmp_path / "s.sqlite"), html=False)
+    assert brief.data["narrowing"].empty
+    assert "leave none of the" in brief.sections[-1].answer
+    assert brief.data["ranking"].equals(brief.data["ranking_before_evidence"])

@@ -409,7 +409,11 @@ def build_kosovo_brief(
         for d in b.get("dims", []):
             drivers[d] = drivers.get(d, 0) + 1
     top = sorted(drivers, key=lambda d: (-drivers[d], d))[:4]
-    if fired:
+    if fired and summary.empty:
+        change = (f"{len(fired)} signpost(s) fired in the stored news, but together they leave none of the "
+                  f"{summary.futures_total:,} futures: the evidence contradicts the case's ranges (see "
+                  f"`forewarn watch`). The answers above therefore use all futures; revisit the ranges.")
+    elif fired:
         change = (f"{len(fired)} signpost(s) fired in the stored news: {summary.futures_left:,} of "
                   f"{summary.futures_total:,} futures remain consistent with the evidence, and the ranking was "
                   f"redone on them.")
