@@ -202,6 +202,7 @@ def _run_on(executor, slots, case, design, pending, chunk_size, total, out, stat
     """Feed chunks to ``executor`` keeping at most ``slots`` in flight; record them as they end."""
     queue = list(reversed(pending))
     running: dict[Future, int] = {}
+    record = _Recorder(state, progress, done_rows, chunk_size, total)
     try:
         while queue or running:
             while queue and len(running) < slots:
@@ -211,20 +212,30 @@ def _run_on(executor, slots, case, design, pending, chunk_size, total, out, stat
                 running[executor.submit(_run_chunk, case, rows, index, start, str(out))] = index
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in sorted(finished, key=running.__getitem__):
-                index = running.pop(fut)
-                try:
-                    record = fut.result()
-                except Exception as exc:  # noqa: BLE001
-                    raise _chunk_error(exc, index, chunk_size, total) from exc
-                state.add(record)
-                done_rows += record["rows"]
-                if progress is not None:
-                    progress(done_rows, total)
+                record(fut, running.pop(fut))
     finally:
         for fut in running:
             fut.cancel()
         # Let chunks already running finish writing (they are atomic); they stay unrecorded.
         wait(list(running))
+
+
+class _Recorder:
+    """Records finished chunks in the manifest and reports progress; names the chunk on failure."""
+
+    def __init__(self, state: Any, progress: Progress | None, done_rows: int, chunk_size: int, total: int) -> None:
+        self.state, self.progress, self.done_rows = state, progress, done_rows
+        self.chunk_size, self.total = chunk_size, total
+
+    def __call__(self, fut: Future, index: int) -> None:
+        try:
+            rec = fut.result()
+        except Exception as exc:  # noqa: BLE001
+            raise _chunk_error(exc, index, self.chunk_size, self.total) from exc
+        self.state.add(rec)
+        self.done_rows += rec["rows"]
+        if self.progress is not None:
+            self.progress(self.done_rows, self.total)
 
 
 def _run_in_process(case, design, pending, chunk_size, total, out, state, progress, done_rows) -> None:
@@ -236,17 +247,7 @@ def _run_in_process(case, design, pending, chunk_size, total, out, state, progre
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    def record(fut: Future, index: int) -> None:
-        nonlocal done_rows
-        try:
-            rec = fut.result()
-        except Exception as exc:  # noqa: BLE001
-            raise _chunk_error(exc, index, chunk_size, total) from exc
-        state.add(rec)
-        done_rows += rec["rows"]
-        if progress is not None:
-            progress(done_rows, total)
-
+    record = _Recorder(state, progress, done_rows, chunk_size, total)
     writing: tuple[Future, int] | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="forewarn-writer") as writer:
         try:
