@@ -90,7 +90,11 @@ def render_terminal(brief: Brief, console: Any = None) -> None:
         for t in s.tables:
             rt = RichTable(title=escape(t.caption), title_justify="left", show_lines=False)
             for i, c in enumerate(t.columns):
-                rt.add_column(escape(c), justify="left" if i == 0 else "right")
+                if i == 0:  # names stay whole; the numbers give way first
+                    width = max([len(str(r[0])) for r in t.rows] + [len(c)])
+                    rt.add_column(escape(c), justify="left", no_wrap=True, min_width=width)
+                else:
+                    rt.add_column(escape(c), justify="right")
             for row in t.rows:
                 rt.add_row(*(escape(str(c)) for c in row))
             console.print(rt)

@@ -174,8 +174,7 @@ def _ranking_table(rank: pd.DataFrame, frame: pd.DataFrame, caption: str) -> Tab
         ])
     return Table(
         caption=caption,
-        columns=["strategy", "deterrence holds (share of futures)", "max regret (deterrence)",
-                 "escalated crises (median)", "min force density /1,000 (median)", "cost, million EUR (median)"],
+        columns=["strategy", "holds", "max regret", "crises", "density", "cost €m"],
         rows=rows,
     )
 
@@ -386,7 +385,9 @@ def build_kosovo_brief(
                  "each box is the simplest one within five points of the densest):",
                  *fail_lines],
         tables=[_ranking_table(rank_now, narrowed, "Strategies ranked by the share of futures in which deterrence "
-                               "holds every year (ties: lower maximum regret)")],
+                               "holds every year (holds; ties: lower maximum regret of the minimum deterrence "
+                               "ratio). Medians over the futures: escalated crises over the horizon, minimum "
+                               "security personnel per 1,000 inhabitants, cost in million EUR.")],
         charts=[_chart_bar(sat_chart)],
         assumptions=[f"{s.name}: {_first_sentence(s.description)}" for s in case.strategies if s.name in chosen],
         fact_ids=_sources(case, "defence_share_gdp", "ksf_active_target", "ksf_reserve_target", "equipment_share",
@@ -431,7 +432,8 @@ def build_kosovo_brief(
             ("The futures in which strategies fail are told apart mostly by: "
              + ", ".join(d.replace("_", " ") for d in top) + ". Watch the news for them.") if top else "",
             "Signposts are matched in every ingested article (`forewarn ingest`, `forewarn watch`); when one fires, "
-            "the adaptive strategy acts and this brief narrows the futures.",
+            "this brief keeps only the futures consistent with it and ranks the strategies again. The adaptive "
+            "strategy's rule (recruit faster and spend more once a US drawdown starts) acts inside every future.",
         ],
         tables=[Table(caption="Signposts", columns=["signpost", "status", "first seen", "narrows", "evidence"],
                       rows=watch_rows)],
