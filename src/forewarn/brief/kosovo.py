@@ -366,7 +366,7 @@ def build_kosovo_brief(
     for s in chosen:
         b = boxes.get(s, {})
         if b.get("text"):
-            fail_lines.append(f"{s} fails in {_pct(b['share'])} of the futures. {b['text']}")
+            fail_lines.append(f"{s} fails in {_pct(b['share'])} of the futures, mostly when {b['text']}")
         elif b:
             fail_lines.append(f"{s} fails in {_pct(b['share'])} of the futures"
                               + (" (too few failures to locate)." if b["failures"] else "."))
