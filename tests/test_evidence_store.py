@@ -8,6 +8,8 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
+import forewarn
+
 from forewarn.errors import ForewarnError, InputError
 from forewarn.evidence import open_store, resolve_url
 from forewarn.evidence import schema as S
@@ -196,5 +198,19 @@ def test_framing_article_is_extracted_again_once_the_extractor_exists(tmp_path, 
         assert s.counts()["quotes"] == 0
     monkeypatch.setattr(ing, "_extractor", real)
     with open_store(tmp_path / "s.db") as s:
-        assert s.get_meta("default_article") == "extracted"
+        assert s.get_meta("default_article") == f"extracted {forewarn.__version__}"
         assert s.counts()["documents"] == 1 and s.counts()["quotes"] > 0
+
+
+def test_framing_article_is_extracted_again_by_a_new_version(tmp_path):
+    pytest.importorskip("forewarn.monitor.extract")
+    with open_store(tmp_path / "s.db") as s:
+        counts = s.counts()
+        # As an older release would have left it: its own version, and one item fewer.
+        s.set_meta("default_article", "extracted 0.0.1")
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM quotes WHERE id = (SELECT MIN(id) FROM quotes)")
+        assert s.counts()["quotes"] == counts["quotes"] - 1
+    with open_store(tmp_path / "s.db") as s:
+        assert s.get_meta("default_article") == f"extracted {forewarn.__version__}"
+        assert s.counts() == counts

@@ -161,19 +161,23 @@ def ensure_defaults(store: "EvidenceStore") -> None:
     The framing article (``data/articles/rfe-kfor-us-troops.txt``) is stored with its
     publication date and URL from its annotation, so the brief and the signposts show its
     evidence out of the box. When the extractor was not available the first time, the article is
-    extracted again as soon as it is.
+    extracted again as soon as it is; and again when forewarn's version changes, so a store
+    never keeps what an older extractor found in it.
     """
+    from .. import __version__
+
     store.ensure_default_facts()
     state = store.get_meta("default_article")
-    if state == "extracted":
+    done = f"extracted {__version__}"
+    if state == done:
         return
     from ..monitor.ingest import extractor_available, ingest_default_article
 
     if state == "stored" and not extractor_available():
         return
-    result = ingest_default_article(store, replace=(state == "stored"))
+    result = ingest_default_article(store, replace=state is not None)
     if result.ok:
-        store.set_meta("default_article", "extracted" if extractor_available() else "stored")
+        store.set_meta("default_article", done if extractor_available() else "stored")
 
 
 class EvidenceStore:
