@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import tempfile
 import time
@@ -40,14 +39,16 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from common import (  # noqa: E402
+    add_common_args,
+    check_common_args,
     emit,
     fmt_int,
     fmt_mb,
     fmt_rate,
     machine,
     markdown_table,
-    median,
-    run_isolated,
+    round_robin,
+    summarise,
 )
 
 LAKE_CASE = ROOT / "examples" / "lake" / "case.toml"
@@ -215,22 +216,14 @@ def child(name: str, n: int, chunk_size: int | None) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="small sizes, to check that everything runs")
+    add_common_args(p)
     p.add_argument("--experiments", type=int, help="experiments of (a), per configuration (full: 100,000; quick: 300)")
     p.add_argument("--vector-experiments", type=int, help="experiments of (b) (full: 100,000; quick: 2,000)")
     p.add_argument("--stream-experiments", type=int, help="experiments of (c) (full: 10,000,000; quick: 500,000)")
     p.add_argument("--stream-chunk", type=int, default=100_000, help="chunk size of (c) (default 100,000)")
-    p.add_argument("--repeats", type=int, default=3, help="runs of each configuration (default 3; medians are shown)")
-    p.add_argument("--only", default="abc", help="which benchmarks to run, e.g. 'a' or 'bc' (default abc)")
-    p.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
-    p.add_argument("--child", help=argparse.SUPPRESS)
-    p.add_argument("--n", type=int, help=argparse.SUPPRESS)
     p.add_argument("--chunk", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.repeats < 1:
-        p.error("--repeats must be at least 1")
-    if set(args.only) - set("abc") or not args.only:
-        p.error("--only takes letters among a, b, c")
+    check_common_args(p, args)
     return args
 
 
@@ -259,31 +252,12 @@ def main(argv=None) -> int:
 
     print(f"# forewarn engine benchmarks ({machine()})")
     print("sizes: " + ", ".join(f"({k}) {fmt_int(v)}" for k, v in sizes.items() if k in args.only) + f"; repeats: {args.repeats}")
-    runs: dict[str, list[dict]] = {name: [] for name in wanted}
-    for r in range(args.repeats):
-        # Round robin, so that a change in the shared machine's load hits every configuration.
-        for name in wanted:
-            cmd = [str(Path(__file__).resolve()), "--child", name, "--n", str(size_of[name])]
-            if name == "fw-stream":
-                cmd += ["--chunk", str(args.stream_chunk)]
-            result = run_isolated(cmd)
-            runs[name].append(result)
-            rate = result["experiments"] / result["wall"]
-            print(
-                f"  run {r + 1}/{args.repeats} {name:12s} {fmt_int(result['experiments']):>12s} exp "
-                f"{result['wall']:8.2f} s {fmt_rate(rate):>12s} exp/s  peak RSS {fmt_mb(result['peak_rss']):>6s} MB",
-                flush=True,
-            )
+    def command(name: str) -> list[str]:
+        cmd = [str(Path(__file__).resolve()), "--child", name, "--n", str(size_of[name])]
+        return cmd + ["--chunk", str(args.stream_chunk)] if name == "fw-stream" else cmd
 
-    summary = {}
-    for name, results in runs.items():
-        summary[name] = {
-            "experiments": results[0]["experiments"],
-            "wall": median([x["wall"] for x in results]),
-            "rate": median([x["experiments"] / x["wall"] for x in results]),
-            "peak_rss": median([x["peak_rss"] for x in results]),
-            "max_peak_rss": max(x["peak_rss"] for x in results),
-        }
+    runs = round_robin(wanted, args.repeats, command)
+    summary = summarise(runs)
     rows = []
     verdicts = []
     for name in wanted:

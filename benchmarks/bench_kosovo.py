@@ -34,6 +34,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from common import (  # noqa: E402
+    add_common_args,
+    check_common_args,
     emit,
     fmt_int,
     fmt_mb,
@@ -41,7 +43,8 @@ from common import (  # noqa: E402
     machine,
     markdown_table,
     median,
-    run_isolated,
+    round_robin,
+    summarise,
 )
 
 SPEEDUP_TARGET = 100.0
@@ -128,8 +131,6 @@ def _child_memory(futures: int, chunk_size: int) -> dict:
 
 
 def _child_model(futures: int, chunk: int = 100_000) -> dict:
-    import numpy as np
-
     from forewarn.kosovo import load_kosovo_case, random_inputs
     from forewarn.kosovo.model import kosovo_model
 
@@ -166,23 +167,15 @@ def child(name: str, futures: int, chunk: int, workers: int) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="small sizes, to check that everything runs")
+    add_common_args(p)
     p.add_argument("--ema-futures", type=int, help="futures of the Workbench run (full: 1,000; quick: 50)")
     p.add_argument("--futures", type=int, help="futures of forewarn's run in (a) and of (b) (full: 100,000; quick: 2,000)")
     p.add_argument("--large-futures", type=int, help="futures of (c) (full: 1,000,000; quick: 20,000)")
     p.add_argument("--chunk", type=int, default=60_000, help="runner chunk size in experiments (default 60,000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes of (c) (default 1)")
-    p.add_argument("--repeats", type=int, default=3, help="runs of each configuration (default 3; medians are shown)")
-    p.add_argument("--only", default="abc", help="which benchmarks to run, e.g. 'a' or 'bc' (default abc)")
-    p.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
-    p.add_argument("--child", help=argparse.SUPPRESS)
-    p.add_argument("--n", type=int, help=argparse.SUPPRESS)
     p.add_argument("--child-workers", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.repeats < 1:
-        p.error("--repeats must be at least 1")
-    if set(args.only) - set("abc") or not args.only:
-        p.error("--only takes letters among a, b, c")
+    check_common_args(p, args)
     return args
 
 
@@ -212,30 +205,13 @@ def main(argv=None) -> int:
     }
     print(f"# forewarn Kosovo model benchmarks ({machine()})")
     print("futures: " + ", ".join(f"{k} {fmt_int(sizes[k])}" for k in wanted) + f" (x 6 strategies); repeats: {args.repeats}")
-    runs: dict[str, list[dict]] = {name: [] for name in wanted}
-    for r in range(args.repeats):
-        for name in wanted:  # round robin: a change in the machine's load hits every configuration
-            cmd = [str(Path(__file__).resolve()), "--child", name, "--n", str(sizes[name]), "--chunk", str(args.chunk)]
-            if name == "fw-large":
-                cmd += ["--child-workers", str(args.workers)]
-            result = run_isolated(cmd)
-            runs[name].append(result)
-            rate = result["experiments"] / result["wall"]
-            print(
-                f"  run {r + 1}/{args.repeats} {name:9s} {fmt_int(result['experiments']):>11s} exp "
-                f"{result['wall']:8.2f} s {fmt_rate(rate):>11s} exp/s  peak RSS {fmt_mb(result['peak_rss']):>6s} MB",
-                flush=True,
-            )
+    def command(name: str) -> list[str]:
+        cmd = [str(Path(__file__).resolve()), "--child", name, "--n", str(sizes[name]), "--chunk", str(args.chunk)]
+        return cmd + ["--child-workers", str(args.workers)] if name == "fw-large" else cmd
 
-    summary = {}
+    runs = round_robin(wanted, args.repeats, command, width=9)
+    summary = summarise(runs)
     for name, results in runs.items():
-        summary[name] = {
-            "experiments": results[0]["experiments"],
-            "wall": median([x["wall"] for x in results]),
-            "rate": median([x["experiments"] / x["wall"] for x in results]),
-            "peak_rss": median([x["peak_rss"] for x in results]),
-            "max_peak_rss": max(x["peak_rss"] for x in results),
-        }
         if name == "fw-model":
             summary[name]["us_per_experiment_year"] = median([x["us_per_experiment_year"] for x in results])
     rows = []

@@ -145,3 +145,58 @@ def machine() -> str:
     if hasattr(os, "getloadavg"):
         load = ", load average {:.1f}".format(os.getloadavg()[0])
     return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs{mem}{load}"
+
+
+def add_common_args(parser) -> None:
+    """The options every benchmark script takes (and the hidden ones of its child processes)."""
+    import argparse
+    from pathlib import Path
+
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check that everything runs")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each configuration (default 3; medians are shown)")
+    parser.add_argument("--only", default="abc", help="which benchmarks to run, e.g. 'a' or 'bc' (default abc)")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+
+
+def check_common_args(parser, args) -> None:
+    """Refuse bad values of the common options with argparse's own message (exit 2)."""
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    if set(args.only) - set("abc") or not args.only:
+        parser.error("--only takes letters among a, b, c")
+
+
+def round_robin(names: Sequence[str], repeats: int, command: Any, width: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """Run each configuration ``repeats`` times in fresh processes, in turns, printing each run.
+
+    Turns (a, b, c, a, b, c, ...) rather than blocks, so that a change in the shared machine's
+    load hits every configuration. ``command(name)`` gives the child's command line.
+    """
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for r in range(repeats):
+        for name in names:
+            result = run_isolated(command(name))
+            runs[name].append(result)
+            rate = result["experiments"] / result["wall"]
+            print(
+                f"  run {r + 1}/{repeats} {name:{width}s} {fmt_int(result['experiments']):>12s} exp "
+                f"{result['wall']:8.2f} s {fmt_rate(rate):>12s} exp/s  peak RSS {fmt_mb(result['peak_rss']):>6s} MB",
+                flush=True,
+            )
+    return runs
+
+
+def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    """Medians per configuration: wall time, rate, peak RSS (and the largest peak RSS seen)."""
+    return {
+        name: {
+            "experiments": results[0]["experiments"],
+            "wall": median([x["wall"] for x in results]),
+            "rate": median([x["experiments"] / x["wall"] for x in results]),
+            "peak_rss": median([x["peak_rss"] for x in results]),
+            "max_peak_rss": max(x["peak_rss"] for x in results),
+        }
+        for name, results in runs.items()
+    }
