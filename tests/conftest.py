@@ -36,3 +36,23 @@ def _isolated_store(tmp_path_factory):
         os.environ.pop("FOREWARN_DB", None)
     else:
         os.environ["FOREWARN_DB"] = old
+
+
+@pytest.fixture(scope="session")
+def default_store_file(tmp_path_factory):
+    """An SQLite evidence store with the shipped defaults, built once per test session."""
+    from forewarn.evidence import open_store
+
+    path = tmp_path_factory.mktemp("default-store") / "store.db"
+    open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def store_file(default_store_file, tmp_path):
+    """A fresh copy of :func:`default_store_file` for one test to change."""
+    import shutil
+
+    path = tmp_path / "store.db"
+    shutil.copy(default_store_file, path)
+    return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,18 +23,9 @@ def run(argv, capsys, monkeypatch):
     return info.value.code, out, err
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tpl") / "store.db"
-    open_store(path).close()
-    return path
-
-
 @pytest.fixture
-def db(template, tmp_path):
-    path = tmp_path / "store.db"
-    shutil.copy(template, path)
-    return path
+def db(store_file):
+    return store_file
 
 
 def count_facts(db: Path) -> int:

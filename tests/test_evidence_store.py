@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
@@ -16,19 +15,9 @@ from forewarn.evidence import schema as S
 from forewarn.evidence.store import DuplicateDocument
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """A store with the shipped defaults, built once and copied for each test."""
-    path = tmp_path_factory.mktemp("tpl") / "store.db"
-    open_store(path).close()
-    return path
-
-
 @pytest.fixture
-def store(template, tmp_path):
-    path = tmp_path / "store.db"
-    shutil.copy(template, path)
-    s = open_store(path)
+def store(store_file):
+    s = open_store(store_file)
     yield s
     s.close()
 
@@ -46,12 +35,10 @@ def test_defaults_load_727_facts_with_quotes_and_the_framing_article(store):
     assert rfe["story_id"] == rfe["id"]
 
 
-def test_defaults_are_loaded_once(template, tmp_path):
-    path = tmp_path / "s.db"
-    shutil.copy(template, path)
-    with open_store(path) as s:
+def test_defaults_are_loaded_once(store_file):
+    with open_store(store_file) as s:
         before = s.counts()
-    with open_store(path) as s:
+    with open_store(store_file) as s:
         assert s.counts() == before
 
 
