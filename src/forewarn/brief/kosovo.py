@@ -83,11 +83,8 @@ def _assumption(case: Any, name: str) -> str | None:
 
 def _quotes_about(store: Any, pattern: str, limit: int = 2) -> list[dict[str, str]]:
     """Quotes from the evidence store whose words match ``pattern`` (a regex), oldest first."""
-    try:
-        q = store.quotes()
-    except Exception:  # an empty or older store: the brief goes on without quotes
-        return []
-    if q is None or q.empty:
+    q = store.quotes()
+    if q.empty:
         return []
     rx = re.compile(pattern, re.I)
     hits = q[q["text"].astype(str).map(lambda t: bool(rx.search(t)))]
@@ -474,7 +471,7 @@ def build_kosovo_brief(
 
 def _facts_table(store: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
     df = store.facts(ids=list(ids))
-    if df is None or df.empty:
+    if df.empty:
         return []
     order = {f: i for i, f in enumerate(sorted(ids))}
     rows = []
