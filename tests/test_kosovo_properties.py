@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forewarn.kosovo import random_inputs as kosovo_random_inputs
-from forewarn.kosovo import default_inputs, load_kosovo_case
+from forewarn.kosovo import load_kosovo_case
 from forewarn.kosovo.model import OUTCOMES, kosovo_model
 
 CASE = load_kosovo_case()

@@ -180,7 +180,6 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
                 continue
             gd = m.groupdict()
             raw = text[core_start:m.end()]
-            ctx = text[max(0, core_start - 80):min(len(text), m.end() + 40)]
             date: str | None = None
             gran = "day"
             relative = False
