@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 from scipy.optimize import brentq
 
-from forewarn.model import scalar_model
+from forewarn.engine.model import scalar_model
 
 
 # fmt: off

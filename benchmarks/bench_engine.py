@@ -2,7 +2,7 @@
 
 (a) scalar: the Workbench's ``lake_problem`` (plain Python, one call per experiment; a verbatim
     copy in ``_models.py``, checked against the original, run by both sides) run by
-    forewarn's scalar adapter (``forewarn.model.scalar_model`` + ``forewarn.runner.run``) in one
+    forewarn's scalar adapter (``forewarn.engine.model.scalar_model`` + ``forewarn.engine.runner.run``) in one
     process and with 2 worker processes, and by the Workbench's ``SequentialEvaluator`` and
     ``MultiprocessingEvaluator(n_processes=2)``. Target: forewarn no slower than the Workbench.
 (b) vectorised: forewarn running the vectorised lake model (``examples/lake/model.py``), against
@@ -145,11 +145,11 @@ def _child_forewarn(n: int, workers: int, kind: str, tmp: Path, chunk_size: int 
     import pyarrow.parquet  # noqa: F401
     import scipy.stats  # noqa: F401
 
-    import forewarn.design  # noqa: F401
-    import forewarn.model  # noqa: F401
-    import forewarn.results  # noqa: F401
-    from forewarn.runner import run
-    from forewarn.space import load_case
+    import forewarn.engine.design  # noqa: F401
+    import forewarn.engine.model  # noqa: F401
+    import forewarn.engine.results  # noqa: F401
+    from forewarn.engine.runner import run
+    from forewarn.engine.space import load_case
 
     if kind == "scalar":
         import scipy.optimize  # noqa: F401  (the model's own import)

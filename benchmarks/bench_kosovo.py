@@ -8,7 +8,7 @@
     per second.
 (b) the model alone: ``kosovo_model`` called on chunks of 100,000 experiments, no runner, to
     show what the model costs per experiment-year.
-(c) a large run: 1,000,000 futures x 6 strategies through ``forewarn.runner.run``: wall time
+(c) a large run: 1,000,000 futures x 6 strategies through ``forewarn.engine.runner.run``: wall time
     and peak resident memory. Targets: under 60 s and under 2 GB.
 
 Every configuration runs ``--repeats`` times (3 by default), each time in a fresh Python process
@@ -87,7 +87,7 @@ def _child_ema(futures: int) -> dict:
 
 def _child_forewarn(futures: int, tmp: Path, chunk_size: int, workers: int) -> dict:
     from forewarn.kosovo import load_kosovo_case
-    from forewarn.runner import run
+    from forewarn.engine.runner import run
 
     case = load_kosovo_case()
     # Imports (scipy for the design, pyarrow) are paid before the clock starts, as the
@@ -112,9 +112,9 @@ def _child_memory(futures: int, chunk_size: int) -> dict:
     This is what the Workbench's evaluator does (it keeps results in memory), so it is the
     like-for-like comparison; the runner adds Parquet files on top.
     """
-    from forewarn.design import experiments
+    from forewarn.engine.design import experiments
     from forewarn.kosovo import load_kosovo_case
-    from forewarn.model import call_model, load_model, model_inputs
+    from forewarn.engine.model import call_model, load_model, model_inputs
 
     case = load_kosovo_case()
     model = load_model(case)

@@ -19,7 +19,7 @@ def cases_dir() -> Path:
 @pytest.fixture
 def toy_case():
     """The toy case: four uncertainties of every kind, two levers, two strategies, a series."""
-    from forewarn.space import load_case
+    from forewarn.engine.space import load_case
 
     return load_case(CASES / "toy.toml")
 

@@ -17,9 +17,9 @@ from forewarn.analysis.sensitivity import (
     numeric_design,
     sobol_indices,
 )
-from forewarn.design import salib_problem, sample
+from forewarn.engine.design import salib_problem, sample
 from forewarn.errors import InputError
-from forewarn.space import Parameter, load_case
+from forewarn.engine.space import Parameter, load_case
 
 TOY = Path(__file__).parent / "fixtures" / "cases" / "toy.toml"
 

@@ -21,7 +21,7 @@ def invoke(capsys, *args):
 
 @pytest.fixture(scope="module")
 def brief_run(tmp_path_factory):
-    from forewarn.brief.kosovo import build_kosovo_brief
+    from forewarn.kosovo.brief import build_kosovo_brief
 
     root = tmp_path_factory.mktemp("brief")
     db = root / "store.sqlite"
@@ -78,7 +78,7 @@ def test_html_is_well_formed_and_self_contained(brief_run):
 
 
 def test_same_seed_same_brief(brief_run, tmp_path):
-    from forewarn.brief.kosovo import build_kosovo_brief
+    from forewarn.kosovo.brief import build_kosovo_brief
 
     brief, _, db = brief_run
     again = build_kosovo_brief(n=N, seed=11, out=tmp_path / "again", db=str(db), html=False)
@@ -87,7 +87,7 @@ def test_same_seed_same_brief(brief_run, tmp_path):
 
 
 def test_fired_signpost_narrows_the_futures_and_the_brief_says_so(tmp_path):
-    from forewarn.brief.kosovo import build_kosovo_brief
+    from forewarn.kosovo.brief import build_kosovo_brief
     from forewarn.evidence import open_store
     from forewarn.monitor.ingest import ingest
 
@@ -114,7 +114,7 @@ def test_fired_signpost_narrows_the_futures_and_the_brief_says_so(tmp_path):
 
 
 def test_article_text_is_escaped_in_the_html(tmp_path):
-    from forewarn.brief.kosovo import build_kosovo_brief
+    from forewarn.kosovo.brief import build_kosovo_brief
     from forewarn.evidence import open_store
     from forewarn.monitor.ingest import ingest
 
@@ -162,8 +162,8 @@ def test_corrupt_database_exits_2_and_is_left_untouched(capsys, tmp_path):
 def test_evidence_that_leaves_no_future_is_said_plainly(tmp_path, monkeypatch):
     # Signposts whose bounds exclude every explored future (the evidence contradicts the case's
     # ranges): the brief must say so and fall back to all futures, not rank an empty set.
-    from forewarn.brief.kosovo import build_kosovo_brief
-    from forewarn.monitor import signposts as sp
+    from forewarn.kosovo.brief import build_kosovo_brief
+    from forewarn import signposts as sp
 
     real = sp.evaluate
 

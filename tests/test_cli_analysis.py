@@ -14,7 +14,7 @@ TOY = Path(__file__).parent / "fixtures" / "cases" / "toy.toml"
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
-    from forewarn.runner import run
+    from forewarn.engine.runner import run
 
     out = tmp_path_factory.mktemp("runs") / "toy"
     run(TOY, n=400, method="lhs", seed=3, out=out, chunk_size=300)

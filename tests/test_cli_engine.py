@@ -14,8 +14,8 @@ import pytest
 
 import forewarn
 from forewarn.cli import main
-from forewarn.results import open_results
-from forewarn.runner import run
+from forewarn.engine.results import open_results
+from forewarn.engine.runner import run
 from models_for_tests import write_case
 
 

@@ -231,7 +231,7 @@ def toy_run(tmp_path, cases_dir):
     """A small run of the toy case, with a signpost declared in its case file."""
     import shutil
 
-    from forewarn.runner import run
+    from forewarn.engine.runner import run
 
     folder = tmp_path / "toy"
     folder.mkdir()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forewarn.design import (
+from forewarn.engine.design import (
     ExperimentDesign,
     SampleDesign,
     StreamingDesign,
@@ -20,7 +20,7 @@ from forewarn.design import (
     sample,
 )
 from forewarn.errors import InputError
-from forewarn.space import Parameter, parse_case
+from forewarn.engine.space import Parameter, parse_case
 
 PARAMS = [
     Parameter(name="r", kind="real", low=-2.0, high=3.0),

@@ -237,7 +237,7 @@ def test_empty_chunk():
 
 
 def test_case_file():
-    from forewarn.space import load_case
+    from forewarn.engine.space import load_case
 
     case = load_case(CASE)
     assert case.uncertainty_names == ["b", "q", "mean", "stdev", "delta"]
@@ -263,8 +263,8 @@ def test_case_check_cli():
 
 
 def test_runs_end_to_end(tmp_path):
-    runner = pytest.importorskip("forewarn.runner")
-    from forewarn.space import load_case
+    runner = pytest.importorskip("forewarn.engine.runner")
+    from forewarn.engine.space import load_case
 
     case = load_case(CASE)
     res = runner.run(case, n=6, method="lhs", seed=11, out=tmp_path / "run", chunk_size=8)
@@ -284,10 +284,10 @@ def test_runs_end_to_end(tmp_path):
 
 
 def test_scalar_adapter_runs_end_to_end(tmp_path):
-    # The plain scalar version through forewarn.model.scalar_model and the runner gives the
+    # The plain scalar version through forewarn.engine.model.scalar_model and the runner gives the
     # vectorised model's outcomes, bit for bit.
-    runner = pytest.importorskip("forewarn.runner")
-    from forewarn.space import load_case
+    runner = pytest.importorskip("forewarn.engine.runner")
+    from forewarn.engine.space import load_case
 
     text = CASE.read_text(encoding="utf-8")
     assert 'model = "model.py:lake_model"' in text
@@ -306,6 +306,6 @@ def test_run_cli(tmp_path):
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    from forewarn.results import open_results
+    from forewarn.engine.results import open_results
 
     assert open_results(tmp_path / "lake").n == 4 * 4

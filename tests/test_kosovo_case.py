@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 from forewarn.kosovo import case_path, default_inputs, load_kosovo_case
 from forewarn.kosovo.facts import fact, fact_ids, fact_value
 from forewarn.kosovo.model import kosovo_model
-from forewarn.space import load_case, parse_case
+from forewarn.engine.space import load_case, parse_case
 
 CASE = load_kosovo_case()
 STRATEGIES = ["current_plan", "self_reliance", "transatlantic_anchor", "regional_joint_force", "adaptive", "all_combined"]
@@ -185,7 +185,7 @@ def test_signposts_are_declared_and_narrow_real_uncertainties():
 
 
 def test_signposts_pass_the_monitor_checks():
-    signposts = pytest.importorskip("forewarn.monitor.signposts")
+    signposts = pytest.importorskip("forewarn.signposts")
     parsed = signposts.parse_signposts(CASE)
     assert {s.name for s in parsed} >= SIGNPOSTS
 

@@ -60,7 +60,7 @@ def test_shapes_and_dtypes(n):
 
 
 def test_contract_checked_by_the_engine():
-    model_mod = pytest.importorskip("forewarn.model")
+    model_mod = pytest.importorskip("forewarn.engine.model")
     inputs = random_inputs(50, 4)
     out = model_mod.call_model(kosovo_model, inputs, CASE)
     assert set(out) == set(CASE.outcome_names)

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forewarn.design import experiments
+from forewarn.engine.design import experiments
 from forewarn.errors import CaseError, ModelOutputError
-from forewarn.model import call_model, load_model, model_inputs, model_version, scalar_model
-from forewarn.space import load_case, parse_case
+from forewarn.engine.model import call_model, load_model, model_inputs, model_version, scalar_model
+from forewarn.engine.space import load_case, parse_case
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 
@@ -218,7 +218,7 @@ def test_scalar_adapter_errors():
 def test_scalar_model_pickles():
     import pickle
 
-    from forewarn import model as model_mod
+    from forewarn.engine import model as model_mod
 
     wrapped = scalar_model(model_mod.model_version)
     assert pickle.loads(pickle.dumps(wrapped)).fn is model_mod.model_version

@@ -12,8 +12,8 @@ import pytest
 
 import forewarn
 from forewarn.errors import ForewarnError, InputError
-from forewarn.results import Results, open_results
-from forewarn.runner import run
+from forewarn.engine.results import Results, open_results
+from forewarn.engine.runner import run
 from models_for_tests import write_case
 
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import forewarn
-from forewarn.design import experiments
+from forewarn.engine.design import experiments
 from forewarn.errors import InputError, ModelOutputError
-from forewarn.results import open_results
-from forewarn.runner import run
+from forewarn.engine.results import open_results
+from forewarn.engine.runner import run
 from models_for_tests import write_case
 
 N_FUTURES = 30  # x 2 strategies = 60 experiments

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forewarn.errors import CaseError, ForewarnError
-from forewarn.monitor.signposts import (
+from forewarn.signposts import (
     NoFutureLeftError,
     Signpost,
     canonical_actor,
@@ -335,7 +335,7 @@ def experiments(n_futures=10, strategies=("a", "b", "c")):
 
 
 def fired(name, uncertainty, op, value):
-    from forewarn.monitor.signposts import Constraint, SignpostStatus
+    from forewarn.signposts import Constraint, SignpostStatus
 
     return SignpostStatus(name=name, description="", fired=True, first_seen="2025", evidence=({},),
                           constraints=(Constraint(name, uncertainty, op, value),))
@@ -435,7 +435,7 @@ def test_narrow_property(years, n_strategies, bound, op):
 
 
 def test_frames():
-    from forewarn.monitor.signposts import evidence_frame, statuses_frame
+    from forewarn.signposts import evidence_frame, statuses_frame
 
     statuses = evaluate([DRAWDOWN, PHRASES], ev(claims()))
     frame = statuses_frame(statuses)
@@ -501,7 +501,7 @@ def test_document_fields_from_rows_without_documents_table():
 
 def test_narrow_a_real_run(tmp_path, toy_case):
     """A run of the toy case: constraints on a real, a categorical and a boolean uncertainty."""
-    from forewarn.runner import run
+    from forewarn.engine.runner import run
 
     res = run(toy_case, n=40, seed=3, out=tmp_path / "run")
     x = res.to_dataframe()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from forewarn.errors import CaseError, InputError
-from forewarn.space import Case, Constant, Parameter, TimeAxis, load_case, parse_case
+from forewarn.engine.space import Case, Constant, Parameter, TimeAxis, load_case, parse_case
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 

@@ -16,7 +16,7 @@ Two versions compute the same numbers:
   floating-point operations in the reference's order, so its outcomes are the reference's bit
   for bit in practice (README.md, "Performance").
 * :func:`lake_problem_scalar` is one experiment in plain Python, written like the reference, for
-  :func:`forewarn.model.scalar_model` and as an independent check of the vectorised version.
+  :func:`forewarn.engine.model.scalar_model` and as an independent check of the vectorised version.
 
 Parameters (uncertainties): ``b`` (decay rate of phosphorus in the lake; 0.42 is irreversible),
 ``q`` (recycling exponent), ``mean`` and ``stdev`` (mean and standard deviation of the lognormal
@@ -493,6 +493,6 @@ def lake_model_scalar(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]
     The same contract and the same numbers as :func:`lake_model`, slower; a case file selects it
     with ``model = "model.py:lake_model_scalar"``.
     """
-    from forewarn.model import scalar_model
+    from forewarn.engine.model import scalar_model
 
     return scalar_model(lake_problem_scalar)(inputs)

@@ -1,7 +1,7 @@
 """forewarn: exploratory modelling for Kosovo's security under deep uncertainty.
 
-The engine (:mod:`forewarn.space`, :mod:`forewarn.design`, :mod:`forewarn.model`,
-:mod:`forewarn.runner`, :mod:`forewarn.results`, :mod:`forewarn.analysis`) knows nothing about
+The engine (:mod:`forewarn.engine.space`, :mod:`forewarn.engine.design`, :mod:`forewarn.engine.model`,
+:mod:`forewarn.engine.runner`, :mod:`forewarn.engine.results`, :mod:`forewarn.analysis`) knows nothing about
 Kosovo; :mod:`forewarn.kosovo` is the built-in case. Importing this package does no work: the
 names below are resolved on first use.
 """
@@ -16,11 +16,11 @@ from .errors import CaseError, ForewarnError, ForewarnWarning, InputError, Model
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_case": "forewarn.space",
-    "Case": "forewarn.space",
-    "run": "forewarn.runner",
-    "open_results": "forewarn.results",
-    "Results": "forewarn.results",
+    "load_case": "forewarn.engine.space",
+    "Case": "forewarn.engine.space",
+    "run": "forewarn.engine.runner",
+    "open_results": "forewarn.engine.results",
+    "Results": "forewarn.engine.results",
 }
 
 __all__ = [

@@ -54,7 +54,7 @@ CRITERIA = {
 
 
 def directions_from_case(case: Any) -> dict[str, str]:
-    """``{outcome: direction}`` for the scalar outcomes of a :class:`forewarn.space.Case`."""
+    """``{outcome: direction}`` for the scalar outcomes of a :class:`forewarn.engine.space.Case`."""
     return {o.name: o.direction for o in case.outcomes if getattr(o, "kind", "scalar") == "scalar"}
 
 

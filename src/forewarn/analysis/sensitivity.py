@@ -10,7 +10,7 @@ the design and one scalar outcome, and returns a tidy DataFrame with one row per
 * :func:`delta_indices` (Borgonovo, 2007; Plischke et al., 2013): parameter, delta, delta_conf,
   S1, S1_conf (any design).
 
-:func:`analyze_case` samples a case's uncertainties with :func:`forewarn.design.sample`, runs its
+:func:`analyze_case` samples a case's uncertainties with :func:`forewarn.engine.design.sample`, runs its
 model once, vectorised, in process, with one strategy's levers, and returns the indices of every
 scalar outcome (or one).
 
@@ -226,7 +226,7 @@ def analyze_case(
 
     Parameters
     ----------
-    case : forewarn.space.Case
+    case : forewarn.engine.space.Case
     method : {"sobol", "morris", "delta"}
         "sobol" runs a Saltelli design of ``n (D + 2)`` rows; "morris" ``n`` trajectories
         (``n (D + 1)`` rows); "delta" a Latin hypercube of ``n`` rows.
@@ -243,8 +243,8 @@ def analyze_case(
     DataFrame
         outcome, then the method's columns; ``attrs["rows"]`` holds the number of model runs.
     """
-    from .. import design as fdesign
-    from .. import model as fmodel
+    from ..engine import design as fdesign
+    from ..engine import model as fmodel
 
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")

@@ -70,7 +70,7 @@ def _rich_table(df: Any, title: str | None = None) -> Any:
 
 
 def _open(run: Path) -> tuple[Any, Any, Any]:
-    from ..results import open_results
+    from ..engine.results import open_results
 
     res = open_results(run)
     return res, res.to_dataframe(), res.case
@@ -249,7 +249,7 @@ def sensitivity_command(
     """Global sensitivity of the outcomes to the uncertainties (runs the model in process)."""
     from ..analysis.sensitivity import METHODS, analyze_case
     from ..errors import InputError
-    from ..space import load_case
+    from ..engine.space import load_case
 
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")

@@ -25,8 +25,8 @@ def brief_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ..brief import render_terminal
-    from ..brief.kosovo import build_kosovo_brief
+    from ..report.brief import render_terminal
+    from ..kosovo.brief import build_kosovo_brief
 
     if n < 100:
         raise InputError("must be at least 100", field="-n")

@@ -44,14 +44,14 @@ def check(case_file: Path = CASE_ARG) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..model import load_model, model_version
-    from ..space import load_case
+    from ..engine.model import load_model, model_version
+    from ..engine.space import load_case
 
     case = load_case(case_file)
     model = load_model(case)
     signposts = []
     if case.signposts:
-        from ..monitor.signposts import check_against_case, parse_signposts
+        from ..signposts import check_against_case, parse_signposts
 
         signposts = parse_signposts(case)
         check_against_case(signposts, case)

@@ -36,8 +36,8 @@ def run_command(
     from rich.console import Console
 
     from ..errors import InputError
-    from ..runner import run
-    from ..space import load_case
+    from ..engine.runner import run
+    from ..engine.space import load_case
 
     if design not in _DESIGNS:
         raise InputError(f"unknown design {design!r} (known: {', '.join(_DESIGNS)})", field="--design")
@@ -81,7 +81,7 @@ def run_command(
 def _resumed_chunk_size(out: Path) -> int | None:
     """The chunk size recorded in a run being resumed, so ``--resume`` need not repeat it."""
     try:
-        from ..results import read_manifest
+        from ..engine.results import read_manifest
 
         value = read_manifest(out).get("chunk_size")
     except Exception:  # noqa: BLE001 - no run there: run() decides what to do
@@ -95,7 +95,7 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Describe a run: case, model, design, seed, sizes, chunks, and outcomes by strategy."""
-    from ..results import open_results
+    from ..engine.results import open_results
 
     results = open_results(run_folder, allow_incomplete=True)
     info = _describe(results)

@@ -67,12 +67,12 @@ def watch(
 ) -> None:
     """Check the case's signposts against the evidence store: which fired, on what evidence."""
     from ..errors import InputError
-    from ..monitor.signposts import evaluate, narrowing_summary, parse_signposts
-    from ..space import load_case
+    from ..signposts import evaluate, narrowing_summary, parse_signposts
+    from ..engine.space import load_case
 
     results = None
     if run is not None:
-        from ..results import open_results
+        from ..engine.results import open_results
 
         results = open_results(run)
     if case is not None:

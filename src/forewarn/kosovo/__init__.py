@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from forewarn.space import Case
+    from forewarn.engine.space import Case
 
 __all__ = ["case_path", "load_kosovo_case", "default_inputs", "random_inputs"]
 
@@ -29,8 +29,8 @@ def case_path() -> Path:
 
 
 def load_kosovo_case() -> Case:
-    """Load and validate the built-in Kosovo case (:func:`forewarn.space.load_case`)."""
-    from forewarn.space import load_case
+    """Load and validate the built-in Kosovo case (:func:`forewarn.engine.space.load_case`)."""
+    from forewarn.engine.space import load_case
 
     return load_case(case_path())
 
@@ -77,7 +77,7 @@ def random_inputs(n: int, seed: int = 0, *, case: Case | None = None) -> dict[st
     """Model inputs for ``n`` experiments drawn uniformly over every uncertainty and lever range.
 
     Constants keep their values; categorical parameters keep their defaults. Meant for property
-    tests, benchmarks and notebooks; runs use :mod:`forewarn.design` instead.
+    tests, benchmarks and notebooks; runs use :mod:`forewarn.engine.design` instead.
 
     Parameters
     ----------

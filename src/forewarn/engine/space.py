@@ -37,7 +37,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import CaseError, InputError
+from ..errors import CaseError, InputError
 
 __all__ = [
     "Parameter",

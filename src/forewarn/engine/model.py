@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import CaseError, ModelOutputError
+from ..errors import CaseError, ModelOutputError
 from .space import Case, _find_line
 
 __all__ = ["Model", "load_model", "model_inputs", "call_model", "scalar_model", "ScalarModel", "model_version"]
@@ -116,7 +116,7 @@ def model_inputs(case: Case, rows: pd.DataFrame) -> dict[str, np.ndarray]:
     ----------
     case : Case
     rows : DataFrame
-        Rows of an experiments table (see :class:`forewarn.design.ExperimentDesign`): a column
+        Rows of an experiments table (see :class:`forewarn.engine.design.ExperimentDesign`): a column
         per uncertainty and lever, and ``seed``.
 
     Returns

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import ForewarnError, InputError
+from ..errors import ForewarnError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -79,7 +79,7 @@ def open_results(path: str | Path, *, allow_incomplete: bool = False) -> Results
     Parameters
     ----------
     path
-        The run folder (the ``out`` given to :func:`forewarn.runner.run`).
+        The run folder (the ``out`` given to :func:`forewarn.engine.runner.run`).
     allow_incomplete
         Open a run that was stopped before its last chunk; only the chunks recorded as done are
         read.
@@ -112,7 +112,7 @@ def open_results(path: str | Path, *, allow_incomplete: bool = False) -> Results
 class Results:
     """One run on disk: its manifest, design and outcomes.
 
-    Build it with :func:`open_results` (or get it from :func:`forewarn.runner.run`). Data are read
+    Build it with :func:`open_results` (or get it from :func:`forewarn.engine.runner.run`). Data are read
     lazily from the chunk files recorded in the manifest, sorted by experiment.
 
     Attributes

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from . import Brief, Section, Table, render_html
+from ..report.brief import Brief, Section, Table, render_html
 
 __all__ = ["build_kosovo_brief", "FAILURE", "SATISFICE"]
 
@@ -213,9 +213,9 @@ def build_kosovo_brief(
     Brief
     """
     from ..evidence import open_store
-    from ..kosovo import load_kosovo_case
-    from ..monitor.signposts import evaluate, narrow, narrowing_summary
-    from ..runner import run
+    from . import load_kosovo_case
+    from ..signposts import evaluate, narrow, narrowing_summary
+    from ..engine.runner import run
 
     if n < 100:
         raise InputError("the brief needs at least 100 futures to say anything robust", field="-n")

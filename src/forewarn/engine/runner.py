@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ForewarnError, InputError
+from ..errors import ForewarnError, InputError
 from .results import (
     CASE_COPY,
     CHUNKS,
@@ -69,10 +69,10 @@ def run(
 
     Parameters
     ----------
-    case : forewarn.space.Case or path
-        The case (a path is read with :func:`forewarn.space.load_case`).
+    case : forewarn.engine.space.Case or path
+        The case (a path is read with :func:`forewarn.engine.space.load_case`).
     design : Design, str or None
-        A ready design (``forewarn.design.experiments(...)``); or a method name (``"lhs"``...),
+        A ready design (``forewarn.engine.design.experiments(...)``); or a method name (``"lhs"``...),
         a shorthand for ``method``; or ``None`` to build one from ``n``, ``method``, ``seed`` and
         ``strategies``.
     n : int, optional
@@ -104,7 +104,7 @@ def run(
 
     Returns
     -------
-    forewarn.results.Results
+    forewarn.engine.results.Results
 
     Raises
     ------
@@ -459,7 +459,7 @@ class _Manifest:
 
 
 def _new_manifest(case, design, seed: Any, total: int, chunk_size: int, version: str) -> dict[str, Any]:
-    from . import __version__
+    from .. import __version__
 
     spec = _jsonable(design.spec()) if hasattr(design, "spec") else {"type": type(design).__name__}
     strategies = _design_strategies(design, case)

@@ -2,7 +2,7 @@
 
 A :class:`Brief` is data (sections of answers, tables, charts, evidence, fact ids); it renders to
 the terminal (:func:`render_terminal`) and to one self-contained HTML file (:func:`render_html`,
-charts inline, nothing fetched). :mod:`forewarn.brief.kosovo` builds the built-in case's brief.
+charts inline, nothing fetched). :mod:`forewarn.kosovo.brief` builds the built-in case's brief.
 """
 
 from __future__ import annotations

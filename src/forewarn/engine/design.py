@@ -45,7 +45,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 from .space import Case, Parameter
 
 __all__ = [
@@ -167,7 +167,7 @@ def _parameters(parameters: Case | Sequence[Parameter]) -> list[Parameter]:
     params = list(parameters)
     for p in params:
         if not isinstance(p, Parameter):
-            raise TypeError(f"expected forewarn.space.Parameter objects, got {type(p).__name__}")
+            raise TypeError(f"expected forewarn.engine.space.Parameter objects, got {type(p).__name__}")
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise InputError(f"parameter names repeat: {names}", field="parameters")
@@ -333,7 +333,7 @@ def sample(
 
     Examples
     --------
-    >>> from forewarn.space import Parameter
+    >>> from forewarn.engine.space import Parameter
     >>> p = [Parameter(name="x", kind="real", low=0, high=1),
     ...      Parameter(name="k", kind="integer", low=1, high=3)]
     >>> sample(p, 4, "lhs", seed=1).shape

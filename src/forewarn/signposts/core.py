@@ -298,7 +298,7 @@ def parse_signposts(case_or_list: Any, *, source: str | Path | None = None) -> l
     Parameters
     ----------
     case_or_list : Case, mapping or sequence
-        A :class:`~forewarn.space.Case` (its ``signposts``; constraints are then checked against
+        A :class:`~forewarn.engine.space.Case` (its ``signposts``; constraints are then checked against
         its uncertainties), a mapping with a ``signposts`` key (a parsed TOML file), or a
         sequence of signpost tables (dicts) or :class:`Signpost` objects.
     source : str or Path, optional
@@ -353,7 +353,7 @@ def _line(source: Any, loc: tuple[Any, ...]) -> int | None:
     if source is None:
         return None
     try:
-        from ..space import _find_line
+        from ..engine.space import _find_line
 
         return _find_line(Path(source).read_text(encoding="utf-8"), loc)
     except Exception:  # a missing file or a changed helper only costs the line number
