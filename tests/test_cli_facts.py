@@ -10,7 +10,7 @@ from forewarn.cli import main
 from forewarn.evidence import open_store
 from forewarn.evidence.facts import default_facts_path
 
-HEADER = "id,topic,entity,quantity,value,unit,as_of,source_url,quote\n"
+HEADER = "id,topic,entity,quantity,value,unit,as_of,source_url,statement\n"
 GOOD = "F9001,kfor,KFOR,total_strength,4500,troops,2023-12,https://example.org/a,About 4500.\n"
 
 
@@ -43,7 +43,7 @@ def test_load_the_shipped_csv_gives_727_facts_with_quotes(tmp_path, capsys, monk
     assert "loaded 727 facts" in out and "; 727 in" in out
     with open_store(db, defaults=False) as s:
         df = s.facts()
-    assert len(df) == 727 and df["quote"].str.len().gt(0).all()
+    assert len(df) == 727 and df["statement"].str.len().gt(0).all()
     # loading again updates in place
     code, out, _ = run(["facts", "load", str(csv), "--db", str(db)], capsys, monkeypatch)
     assert code == 0 and "0 new, 727 updated" in out and count_facts(db) == 727

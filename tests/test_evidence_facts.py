@@ -30,7 +30,7 @@ ROW = {
     "unit": "troops",
     "as_of": "2023-12",
     "source_url": "https://example.org/a",
-    "quote": "KFOR has about 4,500 troops.",
+    "statement": "KFOR has about 4,500 troops.",
 }
 
 
@@ -47,13 +47,13 @@ def test_shipped_fact_base_reads_727_rows_with_quotes():
     rows = read_facts_csv(default_facts_path())
     assert len(rows) == 727
     assert len({r.id for r in rows}) == 727
-    assert all(r.quote and r.source_url for r in rows)
+    assert all(r.statement and r.source_url for r in rows)
     by_id = {r.id: r for r in rows}
     f = by_id["F0086"]
     assert f.base_quantity == "total_strength"
     assert f.note == "quote in Serbian; more than 4,200 troops from 27 countries"
     assert f.value == 4200.0 and f.as_of == "2023-06"
-    assert f.quote.startswith("KFOR se trenutno sastoji")
+    assert "4,200" in f.statement and "27" in f.statement
     # line numbers count the header, and rows are in file order
     assert rows[0].line == 2 and rows[0].id == "F0001"
 
@@ -129,7 +129,7 @@ def test_missing_column(tmp_path):
 
 
 def test_line_numbers_count_multiline_quotes(tmp_path):
-    rows = [dict(ROW, quote="first line\nsecond line"), dict(ROW, id="F9002", value="many")]
+    rows = [dict(ROW, statement="first line\nsecond line"), dict(ROW, id="F9002", value="many")]
     path = write_csv(tmp_path / "f.csv", rows)
     with pytest.raises(InputError) as info:
         read_facts_csv(path)

@@ -25,7 +25,7 @@ def store(store_file):
 def test_defaults_load_727_facts_with_quotes_and_the_framing_article(store):
     df = store.facts()
     assert len(df) == 727
-    assert df["quote"].notna().all() and (df["quote"].str.len() > 0).all()
+    assert df["statement"].notna().all() and (df["statement"].str.len() > 0).all()
     assert df["source_url"].notna().all()
     docs = store.documents()
     assert len(docs) == 1
@@ -45,14 +45,14 @@ def test_defaults_are_loaded_once(store_file):
 def test_user_facts_are_not_overwritten_by_defaults(tmp_path):
     csv = tmp_path / "mine.csv"
     csv.write_text(
-        "id,topic,entity,quantity,value,unit,as_of,source_url,quote\n"
+        "id,topic,entity,quantity,value,unit,as_of,source_url,statement\n"
         "F0001,kfor,KFOR,total_strength,1,troops,2020,https://example.org,My own figure.\n"
     )
     with open_store(tmp_path / "s.db", defaults=False) as s:
         assert s.load_facts(csv) == 1
     with open_store(tmp_path / "s.db") as s:
         facts = s.facts()
-        assert len(facts) == 1 and facts.loc[0, "quote"] == "My own figure."
+        assert len(facts) == 1 and facts.loc[0, "statement"] == "My own figure."
 
 
 def test_no_defaults(tmp_path):

@@ -431,7 +431,7 @@ def test_force_figures_of_the_fact_base_sentences_are_found():
     found = total = 0
     with resources.files("forewarn").joinpath("data", "facts.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            q = row.get("quote") or ""
+            q = row.get("statement") or ""
             if row.get("unit") not in units or not re.search(r"\b(?:the|and|of|in)\b", q):
                 continue
             if re.search(r"\b(?:der|die|und|të|je|na|ili|della)\b", q):

@@ -50,7 +50,7 @@ def test_defaults_and_fact_queries(pg_url):
     with open_store(pg_url) as s:
         assert s.dialect == "postgresql"
         facts = s.facts()
-        assert len(facts) == 727 and facts["quote"].str.len().gt(0).all()
+        assert len(facts) == 727 and facts["statement"].str.len().gt(0).all()
         dec = s.facts(entity="kfor", since="2023-12", quantity="total_strength*")
         assert {"F0089", "F0090"} <= set(dec.id)
         assert s.fact("F0090")["outlet"] == "derstandard.at"
@@ -94,7 +94,7 @@ def test_same_story_on_postgres(pg_url, tmp_path):
 def test_bad_csv_changes_nothing_on_postgres(pg_url, tmp_path, capsys, monkeypatch):
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "id,topic,entity,quantity,value,unit,as_of,source_url,quote\n"
+        "id,topic,entity,quantity,value,unit,as_of,source_url,statement\n"
         "F0001,kfor,KFOR,total_strength,1,troops,2020,https://example.org,x\n"
         "F0002,kfor,KFOR,total_strength,oops,troops,2020,https://example.org,x\n"
     )

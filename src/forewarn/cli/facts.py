@@ -44,7 +44,7 @@ def _fmt_value(v: float) -> str:
 
 @facts_app.command("load")
 def load_command(
-    csv: Path = typer.Argument(..., help="A fact CSV (id, topic, entity, quantity, value, unit, as_of, source_url, quote).", show_default=False),
+    csv: Path = typer.Argument(..., help="A fact CSV (id, topic, entity, quantity, value, unit, as_of, source_url, statement).", show_default=False),
     db: str | None = DB_OPTION,
 ) -> None:
     """Load a fact CSV into the evidence store: all rows or none; existing ids are updated."""

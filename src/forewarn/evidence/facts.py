@@ -1,7 +1,7 @@
 """The fact base: reading and validating fact CSV files, parsing annotations, finding conflicts.
 
 A fact CSV has the columns ``id, topic, entity, quantity, value, unit, as_of, source_url,
-quote`` (see the package's ``data/facts.csv``). Every row is checked before anything is stored;
+statement`` (see the package's ``data/facts.csv``). Every row is checked before anything is stored;
 the first bad row raises :class:`~forewarn.errors.InputError` naming the file, the line and the
 column.
 """
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: Columns a fact CSV must have (extra columns are ignored).
-FACT_COLUMNS = ("id", "topic", "entity", "quantity", "value", "unit", "as_of", "source_url", "quote")
+FACT_COLUMNS = ("id", "topic", "entity", "quantity", "value", "unit", "as_of", "source_url", "statement")
 #: Columns that may not be blank.
 REQUIRED_VALUES = ("id", "entity", "quantity", "value", "source_url")
 
@@ -59,7 +59,7 @@ class FactRow:
     unit: str
     as_of: str | None
     source_url: str
-    quote: str
+    statement: str
     line: int
 
 
@@ -229,7 +229,7 @@ def read_facts_csv(path: str | Path | object) -> list[FactRow]:
                 unit=cell["unit"],
                 as_of=as_of,
                 source_url=cell["source_url"],
-                quote=record[col["quote"]],  # verbatim: no stripping of the source's text
+                statement=record[col["statement"]],
                 line=start,
             )
         )

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a table changes; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -79,7 +79,7 @@ facts = Table(
     Column("value", Float, nullable=False),
     Column("unit", Text),
     Column("as_of", String(10)),
-    Column("quote", Text),
+    Column("statement", Text),
     Column("source_id", Integer, ForeignKey("sources.id")),
     Column("loaded_at", String(32)),
     Index("ix_facts_entity", "entity"),

@@ -314,7 +314,7 @@ class EvidenceStore:
                             "value": r.value,
                             "unit": r.unit or None,
                             "as_of": r.as_of,
-                            "quote": r.quote or None,
+                            "statement": r.statement or None,
                             "source_id": src.get(r.source_url),
                             "loaded_at": now,
                         }
@@ -372,7 +372,7 @@ class EvidenceStore:
         -------
         DataFrame
             Columns: id, topic, entity, quantity, base_quantity, annotation, note, value, unit,
-            as_of, quote, source_id, source_url, outlet, loaded_at.
+            as_of, statement, source_id, source_url, outlet, loaded_at.
         """
         f, s = S.facts, S.sources
         stmt = select(

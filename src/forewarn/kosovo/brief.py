@@ -479,7 +479,7 @@ def _facts_table(store: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
         rows.append({
             "id": r["id"], "entity": r.get("entity", ""), "quantity": r.get("quantity", ""),
             "value": f"{r['value']:g}" if isinstance(r.get("value"), (int, float)) else r.get("value"),
-            "unit": r.get("unit", "") or "", "as_of": r.get("as_of") or "", "quote": r.get("quote", ""),
+            "unit": r.get("unit", "") or "", "as_of": r.get("as_of") or "", "statement": r.get("statement", ""),
             "source_url": r.get("source_url") or r.get("url") or "",
         })
     rows.sort(key=lambda x: order.get(x["id"], len(order)))

@@ -26,7 +26,7 @@ class Fact(NamedTuple):
     unit: str
     as_of: str
     source_url: str
-    quote: str
+    statement: str
 
 
 @functools.cache
@@ -44,7 +44,7 @@ def facts() -> dict[str, Fact]:
             unit=row["unit"],
             as_of=row["as_of"],
             source_url=row["source_url"],
-            quote=row["quote"],
+            statement=row["statement"],
         )
     return out
 

@@ -225,7 +225,7 @@ def diacritic_map() -> dict[str, str]:
         path = resources.files("forewarn") / "data" / "facts.csv"
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
-                blob = " ".join(row.get(k) or "" for k in ("entity", "quote", "quantity"))
+                blob = " ".join(row.get(k) or "" for k in ("entity", "statement", "quantity"))
                 for w in re.findall(r"\b[A-ZÀ-Ž][\wÀ-ž]+", blob):
                     if not w.isascii():
                         out.setdefault(fold(w), w)
