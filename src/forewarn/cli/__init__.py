@@ -9,7 +9,7 @@ from ..errors import ForewarnError
 from .app import app
 
 # Each module registers its commands on `app` when imported.
-from . import engine, case, facts, analysis, monitor, extract, watch, brief  # noqa: E402,F401
+from . import engine, case, facts, analysis, monitor, extract, watch, brief, serve  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 
