@@ -664,7 +664,7 @@ def fact_series(
     same date are drawn side by side."""
     dates = pd.to_datetime([str(d)[:10] for d, _ in points], errors="coerce", format="mixed")
     keep = ~pd.isna(dates)
-    t = np.array([d.year + (d.dayofyear - 1) / 366 for d in dates[keep]], float)
+    t = np.array([d.year + (d.day_of_year - 1) / 366 for d in dates[keep]], float)
     v = np.array([float(x) for (_, x), k in zip(points, keep) if k], float)
     lo, hi = (float(t.min()), float(t.max())) if t.size else (0.0, 1.0)
     if hi - lo < 1:

@@ -344,7 +344,7 @@ def _timeline(items: list[dict[str, Any]]) -> Any:
     dated = [(t, i) for t, i in dated if not pd.isna(t)]
     if not dated:
         return None
-    frame = pd.DataFrame({"year": [t.year + (t.dayofyear - 1) / 366 for t, _ in dated],
+    frame = pd.DataFrame({"year": [t.year + (t.day_of_year - 1) / 366 for t, _ in dated],
                           "items": [len(i["quotes"]) + len(i["claims"]) + len(i["events"]) for _, i in dated]})
     return plot.timeline(frame["year"], frame["items"], labels=[str(i["title"] or "") for _, i in dated],
                          title="Documents ingested, by publication date (height: quotes, claims and events found)")

@@ -1,0 +1,352 @@
+"""The dashboard through Starlette's test client: the JSON twin of every page, the numbers it
+shows against the run itself, escaping, the security guards and bad input."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("starlette")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from web_support import JS_URL, PAYLOADS, make_hostile_store, make_run  # noqa: E402
+
+PAGES = ["overview", "futures", "discovery", "strategies", "pathways", "evidence", "facts", "runs"]
+OBJECTIVE = ("min_deterrence", ">=", 1.0)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, default_store_file):
+    folder = tmp_path_factory.mktemp("web")
+    run = make_run(folder)
+    store = make_hostile_store(default_store_file, folder)
+    return folder, run, store
+
+
+@pytest.fixture(scope="module")
+def client(site):
+    from forewarn.web import create_app
+
+    folder, run, store = site
+    app = create_app(run, root=folder, db=str(store), objective=OBJECTIVE)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def frame(site):
+    from forewarn.engine.results import open_results
+
+    return open_results(site[1]).to_dataframe()
+
+
+# -- the JSON twins ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_and_its_json_twin(client, page):
+    html = client.get(f"/{page}")
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    data = client.get(f"/{page}.json")
+    assert data.status_code == 200
+    body = data.json()
+    assert body["page"] == page
+    assert f'href="/{page}.json"' in html.text
+
+
+def test_overview_ranking_matches_the_run(client, frame):
+    body = client.get("/overview.json").json()
+    by = {r["strategy"]: r for r in body["ranking"]}
+    for s, g in frame.groupby("strategy"):
+        assert by[s]["robustness"] == pytest.approx(float((g["min_deterrence"] >= 1.0).mean()), abs=1e-12)
+        assert by[s]["cost"] == pytest.approx(float(g["total_cost"].median()), rel=1e-9)
+    shares = [r["robustness"] for r in body["ranking"]]
+    assert shares == sorted(shares, reverse=True)
+    assert body["bottom_line"] and body["ranking"][0]["strategy"] in body["bottom_line"][0]
+
+
+def test_futures_counts_and_filters(client, frame):
+    lo = float(frame["threat_base"].quantile(0.3))
+    hi = float(frame["backfill_share"].quantile(0.8))
+    params = {"strategy": "adaptive", "lo_threat_base": lo, "hi_backfill_share": hi}
+    body = client.get("/futures.json", params=params).json()
+    sub = frame[(frame.strategy == "adaptive") & (frame.threat_base >= lo) & (frame.backfill_share <= hi)]
+    assert body["selected"] == len(sub)
+    assert body["holds"] == int((sub["min_deterrence"] >= 1.0).sum())
+    assert body["total"] == frame["future"].nunique()
+    table = body["table"]
+    assert [r["future"] for r in table] == sorted(sub["future"])[: len(table)]
+    assert all(r["threat_base"] >= lo and r["backfill_share"] <= hi for r in table)
+    everything = client.get("/futures.json", params={"strategy": "adaptive"}).json()
+    assert everything["selected"] > body["selected"]
+
+
+def test_futures_csv_holds_every_selected_future(client, frame):
+    import io
+
+    import pandas as pd
+
+    lo = float(frame["threat_base"].median())
+    r = client.get("/futures.csv", params={"strategy": "current_plan", "lo_threat_base": lo})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    got = pd.read_csv(io.StringIO(r.text))
+    sub = frame[(frame.strategy == "current_plan") & (frame.threat_base >= lo)]
+    assert len(got) == len(sub)
+    assert list(got["future"]) == sorted(sub["future"])
+    assert got["objective_holds"].sum() == int((sub["min_deterrence"] >= 1).sum())
+
+
+def test_discovery_box_members_match_the_box(client, frame):
+    from forewarn.analysis.prim import Box, Restriction
+
+    first = client.get("/discovery.json", params={"strategy": "current_plan"}).json()
+    assert first["trajectory"], "the toy run has failures to discover"
+    assert first["box"]["id"] == first["marked"]
+    other = next(t["id"] for t in first["trajectory"] if t["id"] != first["marked"])
+    body = client.get("/discovery.json", params={"strategy": "current_plan", "box": other}).json()
+    assert body["box"]["id"] == other
+    point = next(t for t in body["trajectory"] if t["id"] == other)
+    assert body["box"]["coverage"] == pytest.approx(point["coverage"])
+    assert body["box"]["density"] == pytest.approx(point["density"])
+    rs = tuple(Restriction(r["name"], r["kind"], r["low"], r["high"]) for r in body["box"]["restrictions"])
+    box = Box(rs, 0, 0, 0, 0, 0)
+    sub = frame[frame.strategy == "current_plan"]
+    inside = box.contains(sub)
+    assert body["box"]["in_run"]["futures"] == int(inside.sum())
+    assert body["box"]["in_run"]["failures"] == int((sub["min_deterrence"][inside] < 1).sum())
+    assert body["cart"] and all(0 <= leaf["density"] <= 1 for leaf in body["cart"])
+    # the page marks the chosen point
+    page = client.get("/discovery", params={"strategy": "current_plan", "box": other}).text
+    assert re.search(rf'<g class="pt sel[^"]*" data-id="{other}"', page)
+
+
+def test_strategies_bands_and_front(client, frame):
+    from forewarn.engine.results import open_results
+
+    body = client.get("/strategies.json", params={"series": "deterrence"}).json()
+    res = open_results(client.app.state.dashboard.run)
+    det = res.outcomes(["deterrence"])["deterrence"]
+    strat = res.experiments["strategy"].to_numpy()
+    for s, band in body["bands"]["bands"].items():
+        rows = det[strat == s]
+        np.testing.assert_allclose(band["median"], np.quantile(rows, 0.5, axis=0), rtol=1e-9)
+        np.testing.assert_allclose(band["low"], np.quantile(rows, 0.1, axis=0), rtol=1e-9)
+    # colours follow the run's strategy order, whatever the ranking
+    assert list(body["colours"]) == res.strategies
+    rows = body["ranking"]
+    for r in rows:
+        beaten = any(o["robustness"] >= r["robustness"] and o["total_cost"] <= r["total_cost"]
+                     and (o["robustness"] > r["robustness"] or o["total_cost"] < r["total_cost"]) for o in rows)
+        assert r["non_dominated"] == (not beaten)
+
+
+def test_pathways_say_when_the_case_declares_none(client):
+    body = client.get("/pathways.json").json()
+    assert body["declared"] is False
+    assert "declares no adaptation pathways" in client.get("/pathways").text
+
+
+def test_pathways_map_when_declared(site):
+    from forewarn.web import create_app
+
+    folder, run, store = site
+    declared = {"years": [2025, 2035],
+                "actions": [{"name": "current_plan", "tipping_point": 2029}, {"name": "self_reliance"}],
+                "pathways": [{"name": "switch", "steps": [{"action": "current_plan", "from": 2025, "to": 2029},
+                                                          {"action": "self_reliance", "from": 2029,
+                                                           "trigger": "us_drawdown_announced"}]}]}
+    with TestClient(create_app(run, root=folder, db=str(store), pathways=declared)) as c:
+        body = c.get("/pathways.json").json()
+        assert body["declared"] and body["charts"]["map"]["actions"] == ["current_plan", "self_reliance"]
+        assert "us_drawdown_announced" in c.get("/pathways").text
+
+
+def test_evidence_signposts_and_futures_left(client):
+    body = client.get("/evidence.json").json()
+    assert any(PAYLOADS[0] in (d["title"] or "") for d in body["documents"])
+    names = [s["name"] for s in body["signposts"]]
+    assert "us_drawdown_announced" in names
+    left = body["futures_left"]
+    assert 0 <= left["futures_left"] <= left["futures_total"]
+    # a javascript: address is never offered as a link
+    assert all(d["url"] is None or d["url"].startswith("http") for d in body["documents"])
+
+
+def test_facts_search_and_conflicts(client):
+    body = client.get("/facts.json", params={"q": "xss_test"}).json()
+    assert body["matches"] == 2
+    (group,) = body["groups"]
+    assert group["conflicts"] == ["2024"]
+    assert {f["id"] for f in group["facts"]} == {"F9901", "F9902"}
+    everything = client.get("/facts.json").json()
+    assert everything["matches"] > 100
+
+
+def test_runs_lists_the_run(client, site):
+    body = client.get("/runs.json").json()
+    assert [r["id"] for r in body["runs"]] == ["run"]
+    assert body["runs"][0]["case"] == "kosovo"
+    assert client.get("/overview.json", params={"run": "run"}).status_code == 200
+
+
+# -- escaping and the Content-Security-Policy ---------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("path", ["/evidence", "/facts?q=xss", "/overview", "/discovery", "/futures"])
+def test_no_inline_script_handler_or_unsafe_link(client, path):
+    r = client.get(path)
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    parser = _Tags()
+    parser.feed(r.text)
+    for tag, attrs in parser.tags:
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+        assert "style" not in attrs, (tag, attrs)
+        if tag == "script":
+            assert attrs.get("src", "").startswith("/static/"), attrs
+        for k in ("href", "src", "action", "xlink:href"):
+            if k in attrs:
+                assert not attrs[k].strip().lower().startswith(("javascript:", "data:", "vbscript:")), attrs
+        assert tag not in ("iframe", "img", "object", "embed")
+    for p in PAYLOADS:
+        assert p not in r.text
+
+
+def test_payloads_are_shown_as_text(client):
+    page = client.get("/evidence").text
+    assert "&lt;script&gt;window.__xss=&#39;script&#39;&lt;/script&gt;" in page
+    assert JS_URL not in page
+
+
+# -- access, CSRF, paths -------------------------------------------------------------------------
+
+
+def test_token_is_required_when_set(site):
+    from forewarn.web import create_app
+
+    folder, run, store = site
+    token = "a-long-enough-access-token"
+    with TestClient(create_app(run, root=folder, db=str(store), token=token)) as c:
+        assert c.get("/runs.json").status_code == 403
+        assert c.get("/static/app.css").status_code == 403
+        assert c.get("/runs.json", headers={"authorization": "Bearer wrong-token-of-some-length"}).status_code == 403
+        assert c.get("/runs.json", headers={"authorization": f"Bearer {token}"}).status_code == 200
+        first = c.get("/runs.json", params={"token": token})
+        assert first.status_code == 200 and "HttpOnly" in first.headers["set-cookie"]
+        assert c.get("/runs.json").status_code == 200  # the cookie now carries it
+
+
+class _ReviewingStore:
+    """A store that records reviews (the interface the Evidence page offers buttons for)."""
+
+    def __init__(self, store):
+        self._store, self.reviews = store, []
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def review(self, kind, item, decision, *, reason="", by=""):
+        self.reviews.append((kind, item, decision))
+
+
+def test_review_needs_post_and_csrf(site):
+    from forewarn.evidence import open_store
+    from forewarn.web import create_app
+
+    folder, run, path = site
+    store = _ReviewingStore(open_store(path))
+    app = create_app(run, root=folder, store=store)
+    with TestClient(app) as c:
+        page = c.get("/evidence").text
+        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        form = {"kind": "quote", "item": "1", "decision": "reject"}
+        assert c.get("/evidence/review", params=form).status_code == 405
+        assert c.post("/evidence/review", data=form).status_code == 403
+        assert c.post("/evidence/review", data={**form, "csrf": "x" * 43}).status_code == 403
+        assert c.post("/evidence/review", data={**form, "csrf": token},
+                      headers={"origin": "http://evil.example"}).status_code == 403
+        assert store.reviews == []
+        ok = c.post("/evidence/review", data={**form, "csrf": token}, follow_redirects=False)
+        assert ok.status_code == 303 and store.reviews == [("quote", 1, "reject")]
+        bad = c.post("/evidence/review", data={**form, "decision": "delete", "csrf": token})
+        assert bad.status_code == 400
+
+
+def test_review_refused_when_the_store_cannot(client):
+    page = client.get("/evidence").text
+    assert 'action="/evidence/review"' not in page  # no buttons
+    token = client.app.state.dashboard.csrf
+    r = client.post("/evidence/review", data={"kind": "quote", "item": "1", "decision": "accept", "csrf": token})
+    assert r.status_code == 501
+
+
+@pytest.mark.parametrize("path", [
+    "/static/../manifest.json", "/static/%2e%2e/%2e%2e/run/manifest.json", "/static/..%2f..%2fapp.py",
+    "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/run/manifest.json", "/run/chunks/", "/static/",
+    "/../../etc/passwd",
+])
+def test_no_path_traversal_or_listing(client, path):
+    r = client.get(path)
+    assert r.status_code in (404, 400, 405)
+    assert "root:" not in r.text and '"format"' not in r.text
+
+
+@pytest.mark.parametrize("run_id", ["../", "..", "/etc", "/", "../../etc/passwd", "run/../..", "run/chunks"])
+def test_unknown_run_ids_are_refused(client, run_id):
+    r = client.get("/overview.json", params={"run": run_id})
+    assert r.status_code == 404 and "no run" in r.json()["error"]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"threshold": "abc"}, "threshold"), ({"threshold": "nan"}, "threshold"), ({"strategy": "nope"}, "strategy"),
+    ({"outcome": "deterrence"}, "outcome"), ({"lo_threat_base": "2", "hi_threat_base": "1"}, "lo_threat_base"),
+    ({"x": "'; drop table results; --"}, "x"), ({"lo_seed": "1"}, None),
+])
+def test_bad_parameters_get_one_clear_message(client, params, field):
+    r = client.get("/futures.json", params=params)
+    if field is None:  # unknown filters are ignored, not passed to SQL
+        assert r.status_code == 200
+        return
+    assert r.status_code == 400, r.text
+    assert field in r.json()["error"]
+    html = client.get("/futures", params=params)
+    assert html.status_code == 400 and "Traceback" not in html.text
+
+
+@pytest.mark.parametrize("argv, field", [
+    (["--host", "0.0.0.0"], "--token"), (["--host", "192.168.1.5", "--token", "short"], "--token"),
+    (["--port", "70000"], "--port"), (["--case", "lake"], "--case"),
+])
+def test_serve_refuses_bad_options(argv, field, capsys):
+    from forewarn.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", *argv])
+    assert exc.value.code == 2
+    assert field in capsys.readouterr().err
+
+
+def test_find_runs_stays_under_the_root(tmp_path, site):
+    import os
+
+    from forewarn.web.data import find_runs
+
+    (tmp_path / "inside").mkdir()
+    os.symlink(site[1], tmp_path / "inside" / "link-to-run")
+    assert find_runs(tmp_path) == []
