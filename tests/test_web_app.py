@@ -83,6 +83,9 @@ def test_futures_counts_and_filters(client, frame):
     table = body["table"]
     assert [r["future"] for r in table] == sorted(sub["future"])[: len(table)]
     assert all(r["threat_base"] >= lo and r["backfill_share"] <= hi for r in table)
+    page = client.get("/futures", params=params)
+    assert page.status_code == 200 and f'<b id="selected-count">{len(sub):,}</b>' in page.text
+    assert "/futures.csv?strategy=adaptive&amp;lo_threat_base=" in page.text
     everything = client.get("/futures.json", params={"strategy": "adaptive"}).json()
     assert everything["selected"] > body["selected"]
 

@@ -329,9 +329,9 @@ def scatter(
     ys = np.asarray(frame[y], float)[:max_points]
     ok = np.asarray(holds, bool)[:max_points]
     pad = lambda v: (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)  # noqa: E731
-    f = _Frame(width, height, pad(xs), pad(ys))
+    f = _Frame(width, height, pad(xs), pad(ys), mt=44)
     out = f.open(title or f"{x} against {y}", "scatter") + f.axes(x, y)
-    out += _holds_legend(f.ml + f.pw - 200, 18)
+    out += _holds_legend(f.ml, 34)
     for flag, colour in ((True, HOLDS), (False, FAILS)):
         sel = ok == flag
         out.append(f'<g fill="{colour}" fill-opacity="0.55" class="dots">')
@@ -404,7 +404,7 @@ def parallel(
     frame = _frame_of(data, columns).head(max_lines)
     ok = np.asarray(holds, bool)[: len(frame)]
     k = len(columns)
-    ml, mr, mt, mb = 20, 20, 30, 60
+    ml, mr, mt, mb = 20, 20, 44, 60
     pw, ph = width - ml - mr, height - mt - mb
     xs = [ml + (pw * j / max(k - 1, 1)) for j in range(k)]
     ys = []
@@ -419,7 +419,7 @@ def parallel(
         f"<title>{escape(title)}</title>",
         f'<text x="{ml}" y="18" class="chart-title">{escape(title)}</text>',
     ]
-    out += _holds_legend(width - 240, 18)
+    out += _holds_legend(ml, 34)
     for flag, colour in ((True, HOLDS), (False, FAILS)):
         out.append(f'<g fill="none" stroke="{colour}" stroke-opacity="0.25" stroke-width="1">')
         for row in ys[ok == flag]:

@@ -232,7 +232,7 @@ class _Handlers:
         template = self.env.get_template(f"{name}.html.j2")
         html = template.render(
             page=name, pages=PAGES, title=dict(PAGES).get(name, name), d=data, x=extra, partial=partial,
-            q=request.query_params, run=request.query_params.get("run"), csrf=self.dash.csrf,
+            q=request.query_params, query=request.url.query, run=request.query_params.get("run"), csrf=self.dash.csrf,
             json_url=f"/{name}.json" + (f"?{request.url.query}" if request.url.query else ""),
         )
         return HTMLResponse(html, status_code=status)

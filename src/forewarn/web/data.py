@@ -25,7 +25,7 @@ __all__ = ["Objective", "RunView", "find_runs"]
 #: Futures drawn for scatter plots and parallel coordinates.
 SAMPLE = 1500
 #: Rows of the table of selected futures shown on the page (the CSV holds all of them).
-TABLE_ROWS = 100
+TABLE_ROWS = 25
 #: Futures PRIM and CART are fitted on (a hash-chosen sample of larger runs).
 DISCOVERY_ROWS = 20_000
 #: The brief's PRIM settings: restrictions adding under three points of density are dropped.

@@ -176,9 +176,9 @@ def futures(view: RunView, p: Params) -> tuple[dict, dict]:
     holds = sample["holds"].to_numpy(bool)
     ranges = view.ranges()
     charts = {
-        "scatter": plot.scatter(sample, x, y, holds, title=f"{strategy}: {x} against {y} ({len(sample):,} futures drawn)"),
+        "scatter": plot.scatter(sample, x, y, holds, title=f"{strategy}: {x} against {y}"),
         "parallel": plot.parallel(sample, unc, holds, ranges=ranges, max_lines=300,
-                                  title="Parallel coordinates (300 futures drawn)"),
+                                  title="Parallel coordinates of the uncertainties"),
     }
     data = {
         **_controls(view, obj, strategy),
@@ -222,7 +222,7 @@ def discovery(view: RunView, p: Params) -> tuple[dict, dict]:
         from urllib.parse import urlencode
 
         url = "?" + urlencode({**base, "box": i})
-        return {"hx-get": url, "hx-target": "#box-panel", "hx-select": "#box-panel", "hx-swap": "outerHTML",
+        return {"hx-get": url, "hx-target": "#discovery-panel", "hx-select": "#discovery-panel", "hx-swap": "outerHTML",
                 "hx-push-url": "true", "tabindex": "0", "role": "button", "aria-label": f"box {i}"}
 
     charts["trajectory"] = plot.prim_tradeoff(traj, selected=chosen, marked=marked, point_attrs=attrs)
