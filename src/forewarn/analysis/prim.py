@@ -159,6 +159,11 @@ class Box:
         cols = ["name", "kind", "low", "high", "categories", "qp_low", "qp_high"]
         return pd.DataFrame(rows, columns=cols)
 
+    def _repr_html_(self) -> str:
+        """The box's statistics and limits as HTML tables for Jupyter (values escaped)."""
+        head = f"<p>coverage {self.coverage:.1%}, density {self.density:.1%}, mass {self.mass:.1%}, n {self.n}</p>"
+        return head + self.to_frame().to_html(index=False, na_rep="", escape=True)
+
     def contains(self, X: pd.DataFrame) -> np.ndarray:
         """Boolean mask of the rows of ``X`` inside the box."""
         mask = np.ones(len(X), dtype=bool)
@@ -601,6 +606,14 @@ class Prim:
         self.peeling_trajectory_ = self.trajectories_[0]
         self.box_ = self.boxes_[0]
         return self
+
+    def _repr_html_(self) -> str:
+        """The trajectory and the default box as HTML tables for Jupyter (values escaped)."""
+        if not hasattr(self, "box_"):
+            return f"<p>{type(self).__name__} (not fitted)</p>"
+        traj = self.peeling_trajectory_[["id", "phase", "coverage", "density", "res_dim"]]
+        return (f"<p>PRIM: {self.k_} cases of interest among {self.n_}; default box {self.box_.trajectory_id}</p>"
+                + self.box_._repr_html_() + traj.to_html(index=False, escape=True, max_rows=12))
 
     def box_at(self, i: int, *, box: int = 0) -> Box:
         """The box of trajectory entry ``i`` (``id`` column) of covering box ``box``, unpruned."""

@@ -134,6 +134,16 @@ class Results:
             f"{len(self.outcome_names)} outcomes, {state}, at {str(self.path)!r}>"
         )
 
+    def _repr_html_(self) -> str:
+        """A summary table for Jupyter (every value escaped)."""
+        from html import escape
+
+        rows = [("case", self.manifest["case"]["name"]), ("experiments", f"{self.n:,}"),
+                ("strategies", ", ".join(self.strategies)), ("uncertainties", len(self.uncertainties)),
+                ("outcomes", ", ".join(self.outcome_names)), ("complete", self.complete), ("folder", self.path)]
+        body = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+        return f"<table><caption>forewarn run</caption>{body}</table>"
+
     # -- what the manifest says ---------------------------------------------------------------
 
     @property

@@ -109,8 +109,10 @@ def _ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
 def _fmt(v: float) -> str:
     if not np.isfinite(v):
         return ""
-    if abs(v) >= 1000:
+    if abs(v) >= 10_000:
         return f"{v:,.0f}"
+    if abs(v) >= 1000:  # years read better without a separator
+        return f"{v:.0f}"
     if abs(v) >= 10 or float(v).is_integer():
         return f"{v:.0f}"
     return f"{v:.2g}"
@@ -522,6 +524,16 @@ def non_dominated(robustness: Sequence[float], cost: Sequence[float]) -> np.ndar
     return keep
 
 
+def _spread(y: np.ndarray, gap: float) -> np.ndarray:
+    """Label positions near ``y`` but at least ``gap`` apart (labels of close points stack)."""
+    y = np.asarray(y, float)
+    order = np.argsort(y, kind="stable")
+    out = y.copy()
+    for a, b in zip(order[:-1], order[1:]):
+        out[b] = max(out[b], out[a] + gap)
+    return out
+
+
 def tradeoff(
     table: pd.DataFrame,
     *,
@@ -543,8 +555,10 @@ def tradeoff(
     r, c = t[robustness].to_numpy(float), t[cost].to_numpy(float)
     nd = non_dominated(r, c)
     colours = colours or strategy_colours(t["strategy"].tolist())
-    f = _Frame(width, height, (float(c.min()), float(c.max())), (0.0, 1.0), mr=20)
+    ylo, yhi = max(0.0, float(r.min()) - 0.05), min(1.0, float(r.max()) + 0.05)
+    f = _Frame(width, height, (float(c.min()), float(c.max())), (ylo, yhi), mr=20)
     out = f.open(title, "tradeoff") + f.axes(x_label, y_label)
+    label_y = _spread(f.sy(r), 13.0)
     front = np.argsort(c[nd])
     pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(f.sx(c[nd][front]), f.sy(r[nd][front])))
     out.append(f'<polyline points="{pts}" fill="none" class="front"/>')
@@ -555,7 +569,10 @@ def tradeoff(
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{7 if nd[i] else 4}" fill="{colour}" class="{cls}"/>')
         anchor = "end" if x > f.ml + f.pw * 0.7 else "start"
         dx = -10 if anchor == "end" else 10
-        out.append(f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="tick">'
+        ly = float(label_y[i])
+        if abs(ly - y) > 3:
+            out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + dx * 0.8:.1f}" y2="{ly:.1f}" class="grid"/>')
+        out.append(f'<text x="{x + dx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" class="tick">'
                    f'{escape(str(row["strategy"]))}</text>')
     out.append("</svg>")
     data = [{"strategy": str(s), "robustness": float(a), "cost": float(b), "non_dominated": bool(d)}
