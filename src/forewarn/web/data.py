@@ -1,10 +1,13 @@
-"""What the dashboard shows, computed on the server from a run's Parquet chunks with DuckDB.
+"""What the dashboard shows, computed on the server from a run's Parquet chunks.
 
-Nothing here loads a whole run into pandas: every page asks DuckDB for counts, quantiles, a
-bounded sample of futures (chosen by a hash of the future's index, so the same filter gives the
-same sample) or a bounded table, so a run of a million futures stays within a small memory.
-Column names reach SQL only after they are checked against the run's own columns; values reach
-it as numbers or bound parameters.
+A run of a million futures × six strategies is 6 million rows and several gigabytes of Parquet, so
+nothing loads it whole. Every strategy faces the same futures, so the uncertainties are read once,
+for one strategy's rows, into an in-memory index of futures (a million futures × 19 uncertainties is
+150 MB); an outcome is read for one strategy at a time (8 MB per million futures) and cached. A
+filter is then a few vectorised comparisons, not a scan of the Parquet files. Statistics over all
+rows (medians, bands) read one strategy at a time and are exact. The CSV download streams through
+DuckDB. Samples for charts and for PRIM are the first selected futures in a fixed order (a hash of
+the future's number), so the same filter always draws the same futures.
 """
 
 from __future__ import annotations
@@ -45,10 +48,31 @@ class Objective:
     def text(self) -> str:
         return f"{self.outcome} {self.op} {self.threshold:g}"
 
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        return values >= self.threshold if self.op == ">=" else values <= self.threshold
+
+
+def _release() -> None:
+    """Hand memory pyarrow freed back to the system (its allocator keeps it otherwise)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
 
 def quote(name: str) -> str:
     """A SQL identifier (the name is checked against the run's columns before it gets here)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def hash_order(future: np.ndarray) -> np.ndarray:
+    """Positions of ``future`` ordered by a 64-bit mix of the future's number (splitmix64), a
+    fixed pseudo-random order that does not depend on how the run was chunked."""
+    z = future.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return np.argsort(z, kind="stable")
 
 
 class _Cache:
@@ -70,6 +94,15 @@ class _Cache:
         return value
 
 
+@dataclass
+class _Index:
+    """The futures of a run: their numbers (sorted), uncertainties, and the hash order."""
+
+    future: np.ndarray
+    columns: dict[str, np.ndarray]
+    order: np.ndarray
+
+
 class RunView:
     """One run as the dashboard sees it.
 
@@ -81,25 +114,25 @@ class RunView:
         The default objective (the Kosovo brief's "deterrence holds every year"); without it, the
         first maximised scalar outcome must reach its median.
     memory_limit : str
-        DuckDB's memory limit for this run's queries.
+        DuckDB's memory limit (the CSV download and the default threshold).
     """
 
     def __init__(self, results: Any, objective: tuple[str, str, float] | None = None, *,
-                 memory_limit: str = "512MB") -> None:
-        import duckdb
-
+                 memory_limit: str = "256MB") -> None:
         self.results = results
         self.con = results.connect()
         self.con.execute(f"set memory_limit='{memory_limit}'")
         self.con.execute("set preserve_insertion_order=false")
         self.cache = _Cache()
+        self.outcome_cache = _Cache(16)
         self.uncertainties = list(results.uncertainties)
         self.strategies = list(results.strategies)
         self.outcomes = {o["name"]: o for o in results.manifest["outcomes"]}
         self.scalars = list(results.scalar_outcomes)
         self.series = list(results.series_outcomes)
-        self._duckdb = duckdb
         self._default = objective
+        self._lock = threading.Lock()
+        self._index: _Index | None = None
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -111,14 +144,61 @@ class RunView:
         finally:
             cur.close()
 
+    def table(self, columns: Sequence[str], strategy: str | None = None) -> Any:
+        """Columns (and ``future``) of one strategy's rows, or of every row, read with pyarrow."""
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        files = [str(f) for f in self.results.files]
+        wanted = list(dict.fromkeys(["future", *columns]))
+        if not files:
+            raise LookupError("this run has no finished chunk yet")
+        flt = pc.field("strategy") == strategy if strategy is not None else None
+        t = ds.dataset(files, format="parquet").to_table(columns=wanted, filter=flt)
+        fut = t.column("future").to_numpy()
+        if fut.size > 1 and not np.all(fut[1:] >= fut[:-1]):
+            t = t.sort_by("future")
+        return t
+
     def check(self, name: str, allowed: Sequence[str], field: str) -> str:
         if name not in allowed:
             raise InputError(f"unknown {field} {name!r}; choose one of: {', '.join(allowed)}", field=field)
         return name
 
     @property
+    def index(self) -> _Index:
+        """The futures and their uncertainties (read once, from the first strategy's rows)."""
+        with self._lock:
+            if self._index is None:
+                t = self.table(self.uncertainties, self.strategies[0])
+                future = t.column("future").to_numpy().astype(np.int64)
+                cols = {u: t.column(u).to_numpy(zero_copy_only=False) for u in self.uncertainties}
+                self._index = _Index(future, cols, hash_order(future))
+                del t
+                _release()
+            return self._index
+
+    def outcome(self, strategy: str, name: str) -> np.ndarray:
+        """One scalar outcome of one strategy, aligned with :attr:`index` (cached)."""
+        def make():
+            t = self.table([name], strategy)
+            if not np.array_equal(t.column("future").to_numpy(), self.index.future):
+                raise InputError(f"strategy {strategy!r} was not run on the same futures as {self.strategies[0]!r}",
+                                 source=self.results.path)
+            values = np.array(t.column(name).to_numpy(), dtype=np.float64)  # a copy: the table can go
+            del t
+            _release()
+            return values
+        return self.outcome_cache.get((strategy, name), make)
+
+    @property
     def futures(self) -> int:
-        return self.results.n // max(len(self.strategies), 1)
+        return int(self.index.future.size)
+
+    @property
+    def numeric(self) -> list[str]:
+        """Uncertainties with numbers (the ones range filters apply to)."""
+        return [u for u in self.uncertainties if np.issubdtype(self.index.columns[u].dtype, np.number)]
 
     def default_objective(self) -> Objective:
         if self._default and self._default[0] in self.scalars:
@@ -138,7 +218,7 @@ class RunView:
             if self._default and self._default[0] == outcome:
                 return Objective(*self._default)
             threshold = self.cache.get(("median", outcome), lambda: float(
-                self.sql(f"select median({quote(outcome)}) from results").iloc[0, 0]))
+                self.sql(f"select quantile_cont({quote(outcome)}, 0.5) from results").iloc[0, 0]))
         if not np.isfinite(threshold):
             raise InputError("must be a finite number", field="threshold")
         return Objective(outcome, op, float(threshold))
@@ -148,21 +228,57 @@ class RunView:
         return f"({quote(obj.outcome)} {obj.op} {float(obj.threshold)!r})"
 
     def ranges(self) -> dict[str, tuple[float, float]]:
-        """Observed low and high of every uncertainty."""
+        """Observed low and high of every numeric uncertainty."""
         def make():
-            if not self.uncertainties:
-                return {}
-            parts = ", ".join(f"min({quote(u)}), max({quote(u)})" for u in self.uncertainties)
-            row = self.sql(f"select {parts} from results").iloc[0].to_numpy(float)
-            return {u: (float(row[2 * i]), float(row[2 * i + 1])) for i, u in enumerate(self.uncertainties)}
+            cols = self.index.columns
+            return {u: (float(cols[u].min()), float(cols[u].max())) if cols[u].size else (0.0, 1.0)
+                    for u in self.numeric}
         return self.cache.get("ranges", make)
 
+    def mask(self, filters: Mapping[str, tuple[float | None, float | None]]) -> np.ndarray:
+        """Which futures pass every range filter."""
+        cols = self.index.columns
+        keep = np.ones(self.futures, dtype=bool)
+        for name, (lo, hi) in filters.items():
+            self.check(name, self.numeric, "filter")
+            if lo is not None:
+                keep &= cols[name] >= float(lo)
+            if hi is not None:
+                keep &= cols[name] <= float(hi)
+        return keep
+
+    def rows(self, positions: np.ndarray, extra: Mapping[str, np.ndarray], columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """A frame of the futures at ``positions``: number, uncertainties, then ``extra`` columns."""
+        idx = self.index
+        data = {"future": idx.future[positions]}
+        for u in self.uncertainties if columns is None else columns:
+            data[u] = idx.columns[u][positions]
+        for k, v in extra.items():
+            data[k] = v[positions]
+        return pd.DataFrame(data)
+
+    # -- futures -----------------------------------------------------------------------------------
+
+    def futures_page(self, strategy: str, obj: Objective, filters: Mapping[str, tuple], *,
+                     sample: int = SAMPLE, rows: int = TABLE_ROWS) -> dict[str, Any]:
+        """Counts, a sample for the charts and the first rows of the table of selected futures."""
+        self.check(strategy, self.strategies, "strategy")
+        keep = self.mask(filters)
+        value = self.outcome(strategy, obj.outcome)
+        holds = obj.holds(value)
+        order = self.index.order
+        drawn = order[keep[order]][:sample]
+        first = np.flatnonzero(keep)[:rows]
+        extra = {"value": value, "holds": holds}
+        return {"selected": int(keep.sum()), "holds": int((holds & keep).sum()), "total": self.futures,
+                "sample": self.rows(drawn, extra), "table": self.rows(first, extra)}
+
     def where(self, strategy: str, filters: Mapping[str, tuple[float | None, float | None]]) -> tuple[str, list]:
-        """The WHERE clause of a strategy and range filters, with its parameters."""
+        """The SQL WHERE clause of a strategy and range filters, with its parameters."""
         self.check(strategy, self.strategies, "strategy")
         clauses, params = ["strategy = ?"], [strategy]
         for name, (lo, hi) in filters.items():
-            self.check(name, self.uncertainties, "filter")
+            self.check(name, self.numeric, "filter")
             if lo is not None:
                 clauses.append(f"{quote(name)} >= ?")
                 params.append(float(lo))
@@ -170,24 +286,6 @@ class RunView:
                 clauses.append(f"{quote(name)} <= ?")
                 params.append(float(hi))
         return " and ".join(clauses), params
-
-    # -- futures -----------------------------------------------------------------------------------
-
-    def futures_page(self, strategy: str, obj: Objective, filters: Mapping[str, tuple], *,
-                     sample: int = SAMPLE, rows: int = TABLE_ROWS) -> dict[str, Any]:
-        """Counts, a sample for the charts and the first rows of the table of selected futures."""
-        where, params = self.where(strategy, filters)
-        holds = self.holds_sql(obj)
-        cols = ", ".join(quote(u) for u in self.uncertainties)
-        counts = self.sql(f"select count(*) as n, coalesce(sum({holds}::int), 0) as k from results where {where}", params)
-        n, k = int(counts.iloc[0, 0]), int(counts.iloc[0, 1])
-        pts = self.sql(
-            f"select future, {cols}, {quote(obj.outcome)} as value, {holds} as holds from results "
-            f"where {where} order by hash(future), future limit {int(sample)}", params)
-        table = self.sql(
-            f"select future, {cols}, {quote(obj.outcome)} as value, {holds} as holds from results "
-            f"where {where} order by future limit {int(rows)}", params)
-        return {"selected": n, "holds": k, "total": self.futures, "sample": pts, "table": table}
 
     def futures_csv(self, strategy: str, obj: Objective, filters: Mapping[str, tuple]) -> Iterator[bytes]:
         """Every selected future as CSV, streamed in record batches."""
@@ -206,8 +304,7 @@ class RunView:
         try:
             for batch in reader:
                 buf = io.BytesIO()
-                pacsv.write_csv(pa.Table.from_batches([batch]), buf,
-                                pacsv.WriteOptions(include_header=first))
+                pacsv.write_csv(pa.Table.from_batches([batch]), buf, pacsv.WriteOptions(include_header=first))
                 first = False
                 yield buf.getvalue()
         finally:
@@ -223,12 +320,10 @@ class RunView:
             from ..analysis.cart import Cart
             from ..analysis.prim import Prim
 
-            cols = ", ".join(quote(u) for u in self.uncertainties)
-            frame = self.sql(
-                f"select future, {cols}, not {self.holds_sql(obj)} as fails from results where strategy = ? "
-                f"order by hash(future), future limit {DISCOVERY_ROWS}", [strategy])
+            drawn = self.index.order[:DISCOVERY_ROWS]
+            frame = self.rows(drawn, {})
             X = frame[self.uncertainties].reset_index(drop=True)
-            y = frame["fails"].to_numpy(bool)
+            y = ~obj.holds(self.outcome(strategy, obj.outcome)[drawn])
             out: dict[str, Any] = {"rows": len(frame), "failures": int(y.sum()), "prim": None, "cart": None}
             if 0 < y.sum() < len(y):
                 out["prim"] = Prim(**PRIM_PARAMS).fit(X, y)
@@ -239,30 +334,19 @@ class RunView:
 
     def box_members(self, strategy: str, obj: Objective, box: Any, *, rows: int = 20) -> dict[str, Any]:
         """The futures of the whole run inside a box: how many, how many fail, the first few."""
-        where, params = self.where(strategy, {})
+        cols = self.index.columns
+        inside = np.ones(self.futures, dtype=bool)
         for r in box.restrictions:
             self.check(r.name, self.uncertainties, "box")
-            if r.categories is not None:
-                where += f" and {quote(r.name)} in ({', '.join('?' for _ in r.categories)})"
-                params += [str(c) for c in r.categories]
-                continue
-            if r.low is not None:
-                where += f" and {quote(r.name)} >= ?"
-                params.append(float(r.low))
-            if r.high is not None:
-                where += f" and {quote(r.name)} <= ?"
-                params.append(float(r.high))
-        fails = f"(not {self.holds_sql(obj)})"
-        counts = self.sql(f"select count(*), coalesce(sum({fails}::int), 0) from results where {where}", params)
-        cols = ", ".join(quote(r.name) for r in box.restrictions)
-        first = self.sql(f"select future{', ' + cols if cols else ''}, {quote(obj.outcome)} as value, {fails} as fails "
-                         f"from results where {where} order by future limit {int(rows)}", params)
-        return {"n": int(counts.iloc[0, 0]), "fails": int(counts.iloc[0, 1]), "first": first}
+            inside &= r.contains(cols[r.name])
+        value = self.outcome(strategy, obj.outcome)
+        fails = ~obj.holds(value)
+        first = np.flatnonzero(inside)[:rows]
+        frame = self.rows(first, {"value": value, "fails": fails}, columns=[r.name for r in box.restrictions])
+        return {"n": int(inside.sum()), "fails": int((fails & inside).sum()), "first": frame}
 
     def failures_total(self, strategy: str, obj: Objective) -> int:
-        where, params = self.where(strategy, {})
-        return self.cache.get(("fails", strategy, obj), lambda: int(self.sql(
-            f"select coalesce(sum((not {self.holds_sql(obj)})::int), 0) from results where {where}", params).iloc[0, 0]))
+        return int((~obj.holds(self.outcome(strategy, obj.outcome))).sum())
 
     # -- strategies --------------------------------------------------------------------------------
 
@@ -270,19 +354,30 @@ class RunView:
         named = [o for o in self.scalars if "cost" in o and self.outcomes[o].get("direction") == "minimize"]
         return named[0] if named else None
 
+    def medians(self) -> pd.DataFrame:
+        """Exact median of every scalar outcome per strategy (read one strategy at a time)."""
+        def make():
+            rows = []
+            for s in self.strategies:
+                t = self.table(self.scalars, s)
+                rows.append({"strategy": s, **{o: float(np.median(t.column(o).to_numpy())) if t.num_rows else np.nan
+                                               for o in self.scalars}})
+                del t
+                _release()
+            return pd.DataFrame(rows)
+        return self.cache.get("medians", make)
+
     def ranking(self, obj: Objective) -> pd.DataFrame:
         """Per strategy: the share of futures where the objective holds, and the median of every
         scalar outcome; ordered by that share (ties: lower cost); non-dominated strategies flagged."""
         def make():
             from ..report.plot import non_dominated
 
-            medians = ", ".join(f"median({quote(o)}) as {quote(o)}" for o in self.scalars)
-            df = self.sql(f"select strategy, avg({self.holds_sql(obj)}::double) as robustness, {medians} "
-                          f"from results group by strategy")
-            order = {s: i for i, s in enumerate(self.strategies)}
+            df = self.medians().copy()
+            df.insert(1, "robustness", [float(obj.holds(self.outcome(s, obj.outcome)).mean()) for s in df["strategy"]])
             cost = self.cost_outcome()
             df["cost"] = df[cost] if cost else 0.0
-            df["order"] = df["strategy"].map(order)
+            df["order"] = np.arange(len(df))
             df = df.sort_values(["robustness", "cost", "order"], ascending=[False, True, True]).reset_index(drop=True)
             df["rank"] = np.arange(1, len(df) + 1)
             df["non_dominated"] = non_dominated(df["robustness"], df["cost"])
@@ -290,35 +385,37 @@ class RunView:
         return self.cache.get(("ranking", obj), make)
 
     def bands(self, outcome: str) -> tuple[np.ndarray, dict[str, tuple]]:
-        """10th, 50th and 90th percentiles of a series outcome per year and strategy."""
+        """Exact 10th, 50th and 90th percentiles of a series outcome per year and strategy."""
         self.check(outcome, self.series, "series")
 
         def make():
             years = np.asarray(self.results.years)
-            exprs = ", ".join(f"quantile_cont({quote(outcome)}[{j + 1}], [0.1, 0.5, 0.9]) as q{j}"
-                              for j in range(len(years)))
-            df = self.sql(f"select strategy, {exprs} from results group by strategy")
             out = {}
-            for _, r in df.iterrows():
-                q = np.array([list(r[f"q{j}"]) for j in range(len(years))], float)
-                out[r["strategy"]] = (q[:, 0], q[:, 1], q[:, 2])
-            return years, {s: out[s] for s in self.strategies if s in out}
+            for s in self.strategies:
+                col = self.table([outcome], s).column(outcome)
+                flat = col.combine_chunks().flatten() if col.num_chunks else col
+                values = np.array(flat.to_numpy(zero_copy_only=False), dtype=float).reshape(-1, len(years))
+                del col, flat
+                _release()
+                if len(values):
+                    # partitions in place: no second copy of a million × years values
+                    q = np.quantile(values, [0.1, 0.5, 0.9], axis=0, overwrite_input=True)
+                    out[s] = (q[0], q[1], q[2])
+                del values
+            return years, out
         return self.cache.get(("bands", outcome), make)
 
     # -- evidence --------------------------------------------------------------------------------
 
     def futures_left(self, statuses: Sequence[Any]) -> dict[str, Any]:
-        """How many futures the fired signposts leave (computed on one strategy's rows: every
-        strategy faces the same futures)."""
+        """How many futures the fired signposts leave (every strategy faces the same futures)."""
         from ..signposts import narrowing_summary
 
         constrained = sorted({c.uncertainty for s in statuses if s.fired for c in s.constraints})
         for name in constrained:
             self.check(name, self.uncertainties, "signpost")
-        cols = "".join(", " + quote(c) for c in constrained)
-        frame = self.sql(f"select future{cols} from results where strategy = ?", [self.strategies[0]])
-        summary = narrowing_summary(frame, statuses, None)
-        return summary.to_dict()
+        frame = self.rows(np.arange(self.futures), {}, columns=constrained)
+        return narrowing_summary(frame, statuses, None).to_dict()
 
 
 def find_runs(root: Any, *, depth: int = 4, limit: int = 200) -> list[dict[str, Any]]:

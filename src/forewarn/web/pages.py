@@ -158,7 +158,7 @@ def _run_info(view: RunView) -> dict[str, Any]:
 
 def filters_of(view: RunView, p: Params) -> dict[str, tuple[float | None, float | None]]:
     out = {}
-    for u in view.uncertainties:
+    for u in view.numeric:
         lo, hi = p.number(f"lo_{u}"), p.number(f"hi_{u}")
         if lo is not None or hi is not None:
             if lo is not None and hi is not None and lo > hi:
@@ -172,7 +172,7 @@ def futures(view: RunView, p: Params) -> tuple[dict, dict]:
     obj = _objective(view, p)
     strategy = _strategy(view, p)
     filters = filters_of(view, p)
-    unc = view.uncertainties
+    unc = view.numeric
     x = view.check(p.text("x", unc[0]), unc, "x")
     y = view.check(p.text("y", unc[1] if len(unc) > 1 else unc[0]), unc, "y")
     page = view.futures_page(strategy, obj, filters)
@@ -186,7 +186,7 @@ def futures(view: RunView, p: Params) -> tuple[dict, dict]:
     }
     data = {
         **_controls(view, obj, strategy),
-        "x": x, "y": y, "uncertainties": unc,
+        "x": x, "y": y, "uncertainties": view.uncertainties, "numeric": unc,
         "ranges": {u: list(r) for u, r in ranges.items()},
         "filters": {u: list(v) for u, v in filters.items()},
         "selected": page["selected"], "holds": page["holds"], "total": page["total"],
