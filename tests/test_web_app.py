@@ -189,6 +189,13 @@ def test_facts_search_and_conflicts(client):
     assert {f["id"] for f in group["facts"]} == {"F9901", "F9902"}
     everything = client.get("/facts.json").json()
     assert everything["matches"] > 100
+    sizes = [len(g["facts"]) for g in everything["groups"]]
+    assert sizes == sorted(sizes, reverse=True)  # the longest series first
+    second = client.get("/facts.json", params={"page": 2}).json()
+    assert second["page_number"] == 2 and {g["key"] for g in second["groups"]}
+    seen = {(g["entity"], g["quantity"]) for g in everything["groups"]}
+    assert not seen & {(g["entity"], g["quantity"]) for g in second["groups"]}
+    assert client.get("/facts.json", params={"page": 10_000}).status_code == 400
 
 
 def test_runs_lists_the_run(client, site):

@@ -262,7 +262,7 @@ def box_limits(
         The full range of each input (default: the box's own limits, padded).
     """
     rows = list(box.restrictions)
-    row_h, ml, mr, mt = 34, 170, 110, 30
+    row_h, ml, mr, mt = 34, 170, 150, 30
     height = mt + row_h * max(len(rows), 1) + 10
     pw = width - ml - mr
     out = [
@@ -462,6 +462,8 @@ def bands(
     reference: float | None = None,
     title: str | None = None,
     y_label: str = "",
+    y_range: tuple[float, float] | None = None,
+    legend: bool = True,
     width: int = 640,
     height: int = 300,
 ) -> Chart:
@@ -475,6 +477,10 @@ def bands(
         Strategy colours (default :func:`strategy_colours` of the run's order).
     shade : sequence of str, optional
         Strategies whose band is shaded (default: all).
+    y_range : (low, high), optional
+        The vertical axis (small multiples share one).
+    legend : bool
+        Name the strategies at the right (a single-strategy panel says it in its title).
     """
     if hasattr(data, "years") and outcome is not None:
         x, bandset = _bands_of(data, outcome, strategies)
@@ -487,7 +493,9 @@ def bands(
     highs = [float(np.max(b[2])) for b in bandset.values()] or [1.0]
     ylo = min(min(lows), 0.0, reference if reference is not None else 0.0)
     yhi = max(max(highs), reference if reference is not None else -np.inf)
-    f = _Frame(width, height, (float(x.min()), float(x.max())), (ylo, yhi), mr=150)
+    if y_range is not None:
+        ylo, yhi = y_range
+    f = _Frame(width, height, (float(x.min()), float(x.max())), (ylo, yhi), mr=150 if legend else 16)
     f.xt = np.unique(np.round(x[:: max(1, int(np.ceil(len(x) / 8)))]))
     f.x0, f.x1 = float(x.min()), float(x.max()) if x.max() > x.min() else float(x.min()) + 1
     name = title or (f"{outcome} over time" if outcome else "Outcome over time")
@@ -505,9 +513,10 @@ def bands(
             out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.14" stroke="none"/>')
         line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, f.sy(med)))
         out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        ly = f.mt + 10 + i * 16
-        out.append(f'<rect x="{f.ml + f.pw + 10}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{f.ml + f.pw + 24}" y="{ly}" class="tick">{escape(str(s))}</text>')
+        if legend:
+            ly = f.mt + 10 + i * 16
+            out.append(f'<rect x="{f.ml + f.pw + 10}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+            out.append(f'<text x="{f.ml + f.pw + 24}" y="{ly}" class="tick">{escape(str(s))}</text>')
         data_out[str(s)] = {"low": np.asarray(lo, float).tolist(), "median": np.asarray(med, float).tolist(),
                             "high": np.asarray(hi, float).tolist()}
     out.append("</svg>")
@@ -660,7 +669,9 @@ def timeline(
     base = f.mt + f.ph
     out.append(f'<line x1="{f.ml}" x2="{f.ml + f.pw}" y1="{base}" y2="{base}" class="axis"/>')
     for v in f.xt:
-        out.append(f'<text x="{float(f.sx(v)):.1f}" y="{base + 15}" text-anchor="middle" class="tick">{_fmt(v)}</text>')
+        year, month = int(np.floor(v)), int(round((v - np.floor(v)) * 12)) + 1
+        label = f"{year}" if month == 1 else f"{year}-{min(month, 12):02d}"
+        out.append(f'<text x="{float(f.sx(v)):.1f}" y="{base + 15}" text-anchor="middle" class="tick">{label}</text>')
     for i, (a, b) in enumerate(zip(f.sx(t), f.sy(h))):
         tip = escape(str(labels[i])) if labels is not None else ""
         out.append(f'<g class="item"><title>{tip}</title><line x1="{a:.1f}" x2="{a:.1f}" y1="{base}" y2="{b:.1f}" '

@@ -172,11 +172,13 @@ def _num(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int):
-        return f"{v:,}"
+        return f"{v:,}" if abs(v) >= 10_000 else str(v)
     if isinstance(v, float):
         if v != v:
             return ""
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+        if abs(v) >= 10_000:
+            return f"{v:,.0f}"
+        return f"{v:.0f}" if abs(v) >= 1000 else f"{v:.3g}"
     return str(v)
 
 

@@ -24,6 +24,8 @@ __all__ = ["Params", "overview", "futures", "discovery", "strategies", "pathways
 
 #: Time series drawn on the Facts page (the rest are tables: a page of hundreds of charts is slow).
 MAX_FACT_CHARTS = 40
+#: Series of facts per page.
+FACT_GROUPS = 40
 
 
 class Params:
@@ -277,8 +279,15 @@ def strategies(view: RunView, p: Params) -> tuple[dict, dict]:
         view.check(series, view.series, "series")
         years, bandset = view.bands(series)
         unit = view.outcomes[series].get("unit") or ""
-        charts["bands"] = plot.bands(bandset, years=years, colours=colours, title=f"{series} over time", y_label=unit)
-        bands_data = charts["bands"].data
+        # small multiples on one scale: overlapping bands of six strategies hide each other
+        lo = min([0.0, *(float(np.min(b[0])) for b in bandset.values())])
+        hi = max([1e-9, *(float(np.max(b[2])) for b in bandset.values())])
+        bands_data = {"years": [int(y) for y in years], "bands": {}}
+        for s, b in bandset.items():
+            chart = plot.bands({s: b}, years=years, colours=colours, title=f"{s}: {series}", y_label=unit,
+                               y_range=(lo, hi), legend=False, width=420, height=240)
+            charts[f"bands-{s}"] = chart
+            bands_data["bands"][s] = chart.data["bands"][s]
     cols = ["rank", "strategy", "robustness", "non_dominated", *view.scalars]
     data = {**_controls(view, obj), "series_outcomes": view.series, "series": series,
             "colours": colours, "ranking": records(rank[cols]), "bands": bands_data,
@@ -314,7 +323,8 @@ def evidence(view: RunView | None, store: Any, case: Any, p: Params) -> tuple[di
     for _, d in docs.iterrows():
         did = d["id"]
         items.append({
-            "id": int(did), "title": d.get("title"), "outlet": d.get("outlet"), "date": d.get("pub_date"),
+            "id": int(did), "title": _text(d.get("title")), "outlet": _text(d.get("outlet")),
+            "date": _text(d.get("pub_date")),
             "url": _link(d),
             "quotes": records(quotes[quotes["document_id"] == did][["id", "speaker", "role", "text"]]),
             "claims": records(claims[claims["document_id"] == did].drop(
@@ -373,7 +383,13 @@ def facts(store: Any, p: Params) -> tuple[dict, dict]:
             "id": r["id"], "value": jsonable(r["value"]), "unit": _text(r.get("unit")), "as_of": _text(r.get("as_of")),
             "statement": _text(r.get("statement")), "source_url": safe_url(r.get("source_url")),
             "outlet": _text(r.get("outlet")), "annotation": _text(r.get("annotation"))})
-    for (entity, quantity), rows in sorted(by_key.items()):
+    # the series with most figures first (they are the ones a chart helps with), then by name
+    ordered = sorted(by_key.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    page = max(1, p.integer("page", 1) or 1)
+    pages = max(1, -(-len(ordered) // FACT_GROUPS))
+    if page > pages:
+        raise InputError(f"there are {pages} pages of facts", field="page")
+    for (entity, quantity), rows in ordered[(page - 1) * FACT_GROUPS: page * FACT_GROUPS]:
         by_date: dict[str, set] = {}
         for r in rows:
             if r["as_of"]:
@@ -384,7 +400,8 @@ def facts(store: Any, p: Params) -> tuple[dict, dict]:
         pts = [(r["as_of"], r["value"]) for r in rows if r["as_of"] and isinstance(r["value"], (int, float))]
         if len(pts) >= 2 and len(charts) < MAX_FACT_CHARTS:
             charts[key] = plot.fact_series(pts, title=f"{entity}: {quantity}")
-    return {"q": q, "matches": int(len(df)), "groups": groups}, {"charts": charts}
+    return ({"q": q, "matches": int(len(df)), "series": len(ordered), "page_number": page, "pages": pages, "groups": groups},
+            {"charts": charts})
 
 
 def _text(v: Any) -> str | None:
