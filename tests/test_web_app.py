@@ -170,13 +170,20 @@ def test_pathways_map_when_declared(site):
         assert "us_drawdown_announced" in c.get("/pathways").text
 
 
-def test_evidence_signposts_and_futures_left(client):
+def test_evidence_signposts_and_futures_left(client, frame):
     body = client.get("/evidence.json").json()
     assert any(PAYLOADS[0] in (d["title"] or "") for d in body["documents"])
-    names = [s["name"] for s in body["signposts"]]
-    assert "us_drawdown_announced" in names
+    fired = {s["name"]: s for s in body["signposts"] if s["fired"]}
+    assert "us_drawdown_announced" in fired
+    evidence = fired["us_drawdown_announced"]["evidence"]
+    assert any(PAYLOADS[2] in (e.get("sentence") or "") for e in evidence)
+    assert all(e.get("url") is None for e in evidence)  # the document's address is javascript:
     left = body["futures_left"]
-    assert 0 <= left["futures_left"] <= left["futures_total"]
+    (constraint,) = fired["us_drawdown_announced"]["constraints"]
+    assert constraint["uncertainty"] == "us_withdrawal_year" and constraint["op"] == "<="
+    futures = frame[frame.strategy == "current_plan"]
+    assert left["futures_left"] == int((futures["us_withdrawal_year"] <= constraint["value"]).sum())
+    assert left["futures_total"] == len(futures)
     # a javascript: address is never offered as a link
     assert all(d["url"] is None or d["url"].startswith("http") for d in body["documents"])
 

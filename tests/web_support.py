@@ -42,8 +42,9 @@ def make_hostile_store(default_store_file: Path, folder: Path) -> Path:
         {
             "quotes": [{"speaker": PAYLOADS[1], "role": PAYLOADS[2], "text": "We said " + PAYLOAD_TEXT,
                         "kind": "direct", "start": 0, "end": 10, "sentence": PAYLOADS[3]}],
-            "force_claims": [{"actor": "US " + PAYLOADS[0], "mission_or_location": "KFOR", "value": 100.0,
-                              "unit": "troops", "kind": "withdrawal", "sentence": "The US announced a drawdown "
+            # a claim that fires the us_drawdown_announced signpost, with a payload in its sentence
+            "force_claims": [{"actor": "United States", "mission_or_location": "KFOR", "value": 100.0,
+                              "unit": "troops", "kind": "reduction", "sentence": "The US announced a drawdown "
                               "of KFOR troops " + PAYLOADS[2], "start": 0, "end": 10, "as_of": "2025-03-01"}],
             "events": [{"date": "2025-03-01", "granularity": "day", "what": PAYLOADS[3],
                         "sentence": PAYLOADS[0], "start": 0, "end": 5}],
