@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from optional import requires_ema
 
 ROOT = Path(__file__).resolve().parents[1]
 LAKE = ROOT / "examples" / "lake"
@@ -80,9 +81,8 @@ def test_scalar_agrees_with_vectorised():
     assert np.all(np.ptp(vec, axis=0) > 0)
 
 
-@pytest.mark.bench
+@requires_ema
 def test_vectorised_agrees_with_ema_reference():
-    pytest.importorskip("ema_workbench")
     from ema_workbench.examples.example_lake_model import lake_problem
 
     inputs = _inputs(20, seed=2, ema_names=True)
