@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -25,15 +26,43 @@ def cases_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("command", ["check", "show"])
-def test_check_good_case(cases_copy, cli, command):
+@pytest.mark.parametrize("command", [["check", "--full"], ["show"]])
+def test_check_good_case_in_full(cases_copy, cli, command):
     before = snapshot(cases_copy)
-    code, out, err = cli("case", command, str(cases_copy / "toy.toml"))
+    code, out, err = cli("case", *command, str(cases_copy / "toy.toml"))
     assert code == 0, err
     for word in ("toy", "uncertainties (4)", "levers (2)", "strategies (2)", "outcomes (3)", "F0001", "calm", "cheap", "ok"):
         assert word in out
     assert "assumption:" in out
     assert snapshot(cases_copy) == before
+
+
+def test_check_prints_a_summary_by_default(cases_copy, cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, err = cli("case", "check", cases_copy / "toy.toml")
+    assert code == 0, err
+    assert "uncertainties (4): a, k, mode, shock" in out and "strategies (2): cheap" in out
+    assert "F0001" not in out  # the sources are in the full tables only
+    assert "--full" in out
+    full = cli("case", "check", "--full", cases_copy / "toy.toml").stdout
+    assert len(out.splitlines()) < len(full.splitlines()) / 2
+
+
+def test_check_accepts_the_built_in_case_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no file called "kosovo" here
+    code, out, err = cli("case", "check", "kosovo")
+    assert code == 0, err
+    assert out.startswith("kosovo") and "case.toml" in out and "ok  case hash" in out
+    assert len(out.splitlines()) < 40
+
+
+def test_years_have_no_thousands_separator(cli):
+    code, out, err = cli("case", "check", "--full", "kosovo", env={"COLUMNS": "250"})
+    assert code == 0, err
+    assert "2026 … 2040" in out  # us_withdrawal_year, unit "year"
+    # Years of the time axis and year-valued constants and uncertainties (2025 to 2040).
+    assert not re.search(r"\b2,0[234]\d\b", out), re.search(r".*\b2,0[234]\d\b.*", out).group(0)
+    assert "2025" in out and "2035" in out
 
 
 @pytest.mark.parametrize("stem", BAD)

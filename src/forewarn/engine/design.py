@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import SAMPLING_METHODS
 from .space import Case, Parameter
 
 __all__ = [
@@ -61,7 +62,7 @@ __all__ = [
     "to_seed_sequence",
 ]
 
-METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+METHODS = SAMPLING_METHODS
 STREAMING_METHODS = ("mc", "sobol")
 
 #: Rows per block of a streaming "mc" design; part of the design's definition (changing it
