@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from ..dates import PartialDate
 from ..errors import CaseError, ForewarnError
 
 __all__ = [
@@ -538,15 +539,14 @@ def _iso(value: Any) -> str | None:
     match = _DATE_RE.match(str(value).strip())
     if not match:
         return None
-    year, month, day = match.groups()
-    return "-".join(p for p in (year, month, day) if p)
+    try:
+        return PartialDate.parse(match.group(0)).iso()
+    except ValueError:
+        return None
 
 
 def _to_date(iso: str | None) -> _dt.date | None:
-    if not iso:
-        return None
-    year, month, day = (iso.split("-") + ["01", "01"])[:3]
-    return _dt.date(int(year), int(month), int(day))
+    return PartialDate.parse(iso).first_day() if iso else None
 
 
 def _table(evidence: Any, name: str) -> pd.DataFrame:
