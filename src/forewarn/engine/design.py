@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .jsonable import to_jsonable
 from .seeds import GOLDEN_GAMMA, mix64
 from .space import Case, Parameter
 
@@ -438,7 +439,7 @@ class SampleDesign:
             "n": self.base_n,
             "rows": self.n,
             "seed": _seed_spec(self.seed_sequence),
-            "options": _jsonable(self.options),
+            "options": to_jsonable(self.options),
             "parameters": self.columns,
         }
 
@@ -525,16 +526,6 @@ class StreamingDesign:
 
     def __repr__(self) -> str:
         return f"StreamingDesign(method={self.method!r}, rows={self._n}, parameters={self.columns})"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 class ExperimentDesign:

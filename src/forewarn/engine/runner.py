@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ForewarnError, InputError
+from .jsonable import to_jsonable
 from .results import (
     CASE_COPY,
     CHUNKS,
@@ -461,7 +462,7 @@ class _Manifest:
 def _new_manifest(case, design, seed: Any, total: int, chunk_size: int, version: str) -> dict[str, Any]:
     from .. import __version__
 
-    spec = _jsonable(design.spec()) if hasattr(design, "spec") else {"type": type(design).__name__}
+    spec = to_jsonable(design.spec()) if hasattr(design, "spec") else {"type": type(design).__name__}
     strategies = _design_strategies(design, case)
     years = [int(y) for y in case.time.years] if case.time is not None else []
     return {
@@ -549,7 +550,7 @@ def _prepare_folder(
         diffs = [
             f"{label}: {_describe(_get(manifest, keys))} now, {_describe(_get(old, keys))} in the run"
             for keys, label in _MUST_MATCH
-            if _jsonable(_get(manifest, keys)) != _jsonable(_get(old, keys))
+            if to_jsonable(_get(manifest, keys)) != to_jsonable(_get(old, keys))
         ]
         if diffs:
             raise InputError("cannot resume, the run differs: " + "; ".join(diffs), source=out / MANIFEST)
@@ -637,20 +638,6 @@ def _n_futures(design: Any, total: int, n_strategies: int) -> int:
     if isinstance(value, (int, np.integer)):
         return int(value)
     return total // max(n_strategies, 1)
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=_json_default))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return str(value)
 
 
 def _package_versions() -> dict[str, str]:
