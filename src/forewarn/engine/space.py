@@ -50,6 +50,7 @@ __all__ = [
     "parse_case",
     "RESERVED_NAMES",
     "DEFAULT_STRATEGY",
+    "find_line",
 ]
 
 #: Columns of the experiments table that no parameter, constant or outcome may shadow.
@@ -594,7 +595,7 @@ def parse_case(data: Mapping[str, Any], *, source: str | Path | None = None, tex
     payload = dict(data)
     if source is not None:
         if "path" in payload:
-            raise CaseError("unknown key 'path'", source=source, line=_find_line(text, ("path",)), field="path")
+            raise CaseError("unknown key 'path'", source=source, line=find_line(text, ("path",)), field="path")
         payload["path"] = Path(source)
     try:
         return Case.model_validate(payload)
@@ -634,7 +635,7 @@ def _case_error(exc: ValidationError, data: Mapping[str, Any], source: Any, text
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     field = _render_loc(loc, data)
-    return CaseError(message, source=source, line=_find_line(text, loc), field=field or None)
+    return CaseError(message, source=source, line=find_line(text, loc), field=field or None)
 
 
 def _trim_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
@@ -711,8 +712,21 @@ def _headers(text: str) -> list[tuple[int, tuple[Any, ...]]]:
     return out
 
 
-def _find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line of ``loc`` in a TOML text: the key's own line, else its table's header."""
+def find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of ``loc`` in a TOML text: the key's own line, else its table's header.
+
+    Parameters
+    ----------
+    text : str or None
+        The TOML text of a case file.
+    loc : tuple
+        Keys (and list indices) down to the field, e.g. ``("uncertainties", "b", "low")``.
+
+    Returns
+    -------
+    int or None
+        1-based line number, or None when the text or the location gives none.
+    """
     if not text or not loc:
         return None
     headers = _headers(text)

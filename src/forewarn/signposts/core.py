@@ -354,9 +354,9 @@ def _line(source: Any, loc: tuple[Any, ...]) -> int | None:
     if source is None:
         return None
     try:
-        from ..engine.space import _find_line
+        from ..engine.space import find_line
 
-        return _find_line(Path(source).read_text(encoding="utf-8"), loc)
+        return find_line(Path(source).read_text(encoding="utf-8"), loc)
     except Exception:  # a missing file or a changed helper only costs the line number
         return None
 
