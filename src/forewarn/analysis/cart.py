@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from .encoding import CATEGORICAL, INTEGER, encode_xy
 from .prim import Box, Restriction
@@ -30,8 +31,8 @@ from .prim import Box, Restriction
 __all__ = ["Cart"]
 
 
-class Cart:
-    """Scenario discovery with a classification tree, in scikit-learn style.
+class Cart(BaseEstimator):
+    """Scenario discovery with a classification tree, a scikit-learn estimator.
 
     Parameters
     ----------

@@ -54,6 +54,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import InputError
 from .encoding import CATEGORICAL, INTEGER, encode_xy
@@ -168,19 +170,39 @@ class Box:
             mask &= r.contains(X[r.name].to_numpy())
         return mask
 
-    def describe(
-        self,
-        labels: Mapping[str, str] | None = None,
-        units: Mapping[str, str] | None = None,
-        *,
-        cases: str = "cases of interest",
-        members: str = "futures",
-        verb: str = "are cases of interest",
-    ) -> str:
-        """Plain-language description; see :func:`forewarn.analysis.describe.describe_box`."""
-        from .describe import describe_box
+    def to_dict(self) -> dict[str, Any]:
+        """The box as plain data: its statistics and one dict per restriction.
 
-        return describe_box(self, labels=labels, units=units, cases=cases, members=members, verb=verb)
+        The words for a reader are the report layer's job
+        (:func:`forewarn.report.describe.describe_box`).
+
+        Examples
+        --------
+        >>> box = Box((Restriction("x", "real", high=0.4),), 0.8, 0.9, 0.2, 200, 180)
+        >>> box.to_dict()["restrictions"][0]["high"], box.to_dict()["density"]
+        (0.4, 0.9)
+        """
+        return {
+            "coverage": self.coverage,
+            "density": self.density,
+            "mass": self.mass,
+            "n": self.n,
+            "k": self.k,
+            "res_dim": self.res_dim,
+            "trajectory_id": self.trajectory_id,
+            "restrictions": [
+                {
+                    "name": r.name,
+                    "kind": r.kind,
+                    "low": r.low,
+                    "high": r.high,
+                    "categories": None if r.categories is None else list(r.categories),
+                    "qp_low": r.qp_low,
+                    "qp_high": r.qp_high,
+                }
+                for r in self.restrictions
+            ],
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,8 +400,13 @@ class _SortedColumn:
 # --------------------------------------------------------------------------------------------
 
 
-class Prim:
-    """Patient rule induction (PRIM) for scenario discovery, in scikit-learn style.
+class Prim(BaseEstimator):
+    """Patient rule induction (PRIM) for scenario discovery, a scikit-learn estimator.
+
+    The parameters are stored unchanged by the constructor (so ``get_params``, ``set_params``,
+    ``clone`` and the repr work as for any scikit-learn estimator) and checked by :meth:`fit`;
+    what ``fit`` learns ends in ``_``. Methods that need a fitted estimator raise
+    :class:`sklearn.exceptions.NotFittedError` before ``fit``.
 
     Parameters
     ----------
@@ -538,7 +565,7 @@ class Prim:
         frame = self._frame()
         for _ in range(n):
             idx = np.sort(rng.choice(self.n_, size=size, replace=False))
-            sub = Prim(**{**self.get_params(), "n_boxes": 1})
+            sub = clone(self).set_params(n_boxes=1)
             try:
                 sub.fit(frame.iloc[idx].reset_index(drop=True), data.y[idx])
             except InputError:
@@ -554,14 +581,6 @@ class Prim:
                 "in_box": [d in in_box for d in names],
             }
         )
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor's parameters."""
-        keys = (
-            "peel_alpha paste_alpha mass_min threshold threshold_type objective paste n_boxes "
-            "min_coverage density_tol drop_tol"
-        ).split()
-        return {k: getattr(self, k) for k in keys}
 
     # ---------------------------------------------------------------- internals
 
@@ -580,8 +599,7 @@ class Prim:
             raise InputError(f"n_boxes must be at least 1, not {self.n_boxes}", field="n_boxes")
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "box_"):
-            raise InputError("this Prim is not fitted yet: call fit(X, y) first")
+        check_is_fitted(self, "box_")
 
     def _frame(self) -> pd.DataFrame:
         d = self._data
@@ -892,7 +910,7 @@ class Prim:
         return lim, tid
 
     def _make_box(self, lim: _Limits, remaining: np.ndarray, tid: int | None) -> Box:
-        from scipy.special import betainc
+        from scipy.stats import binomtest
 
         d = self._data
         y = d.y
@@ -908,11 +926,9 @@ class Prim:
             hj = int(y[mask].sum())
             if tj == 0 or n_box == 0:
                 return float("nan")
-            # one-sided binomial test, P(X >= k_box) for X ~ Binomial(n_box, hj / tj), which is the
-            # regularised incomplete beta function I_p(k, n - k + 1)
-            if k_box == 0:
-                return 1.0
-            return float(betainc(k_box, n_box - k_box + 1, hj / tj))
+            # one-sided binomial test, P(X >= k_box) for X ~ Binomial(n_box, hj / tj), as the
+            # EMA Workbench computes it
+            return float(binomtest(k_box, n_box, hj / tj, alternative="greater").pvalue)
 
         restrictions = []
         by_col = {name: j for j, name in enumerate(d.names)}
