@@ -67,7 +67,7 @@ def test_strategy_option(cli, case_file, tmp_path):
         (["-n", "3", "--chunk-size", "0"], "--chunk-size: must be at least 1, got 0"),
         (["-n", "3", "--workers", "0"], "--workers: must be at least 1, got 0"),
         (["-n", "3", "--seed", "-2"], "--seed: must be 0 or more"),
-        (["-n", "3", "--design", "latin"], "unknown design 'latin'"),
+        (["-n", "3", "--design", "latin"], "unknown sampling method 'latin'"),
         (["-n", "3", "--strategy", "nope"], "no strategy named 'nope' (known: idle, push, default)"),
         pytest.param(["-n", "many"], "valid integer"),
         pytest.param(["--seed", "1"], "Missing option '-n'"),
