@@ -107,6 +107,7 @@ def discover_command(
     from ..analysis.prim import Prim
     from ..analysis.where import select
     from ..errors import InputError
+    from ..report.describe import describe_box
 
     if method not in ("prim", "cart"):
         raise InputError(f"unknown method {method!r}; use prim or cart", field="--method")
@@ -156,7 +157,7 @@ def discover_command(
         con.print(_rich_table(table.drop(columns=["kind"]),
                               title=f"Box {i}: coverage {box.coverage:.0%}, density {box.density:.0%}, "
                                     f"mass {box.mass:.0%}, {box.n:,} {members}"))
-        con.print(box.describe(units=units, **words), soft_wrap=True, markup=False)
+        con.print(describe_box(box, units=units, **words), soft_wrap=True, markup=False)
         con.print()
         table.insert(0, "box", i)
         for k in ("coverage", "density", "mass", "n", "k"):
