@@ -18,6 +18,9 @@ PACKAGE = SRC / "forewarn"
 #: The stages in data-flow order; a module may import its own stage and earlier ones.
 STAGES = ("errors", "engine", "analysis", "evidence", "monitor", "signposts", "report", "web", "kosovo", "cli")
 
+#: Top-level modules that every stage may use, and the stage they count as.
+FOUNDATIONS = {"errors": "errors", "dates": "errors"}
+
 #: Known exceptions, each to be removed by the change that fixes it. Opening the evidence store
 #: runs the extractor, so evidence/store.py imports monitor/ingest.py, which imports the store.
 KNOWN = {("forewarn.evidence.store", "forewarn.monitor.ingest")}
@@ -64,6 +67,7 @@ def _stage(module: str) -> int | None:
     top = parts[1]
     if top == "__main__":
         return STAGES.index("cli")
+    top = FOUNDATIONS.get(top, top)
     return STAGES.index(top) if top in STAGES else None
 
 
