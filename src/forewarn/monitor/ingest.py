@@ -403,7 +403,9 @@ def ingest(
         try:
             docs = read_input(item, max_bytes=max_bytes, timeout=timeout)
         except InputError as exc:
-            results = [IngestResult(origin=str(item), status="error", message=exc.message)]
+            # The input is named in ``origin``; the message keeps the line and field.
+            where = [p for p in (f"line {exc.line}" if exc.line else None, exc.field) if p]
+            results = [IngestResult(origin=str(item), status="error", message=": ".join([*where, exc.message]))]
         else:
             results = ingest_documents(docs, store, extract=extract, matcher=matcher, on_document=on_document)
         report.results.extend(results)
