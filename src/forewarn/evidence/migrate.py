@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ForewarnError
 from . import schema as S
@@ -78,7 +79,14 @@ def upgrade(engine: Engine, *, where: str) -> int | None:
             conn.execute(S.meta.insert().values(key="schema_version", value=str(S.SCHEMA_VERSION)))
             command.stamp(cfg, HEAD)
             return None
-        if not sa.inspect(conn).has_table("alembic_version"):
-            command.stamp(cfg, rev)
-        command.upgrade(cfg, HEAD)
+        try:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                command.stamp(cfg, rev)
+            command.upgrade(cfg, HEAD)
+        except SQLAlchemyError as exc:
+            first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ForewarnError(
+                f"{where}: cannot upgrade the evidence store from schema version {int(rev)} to "
+                f"{S.SCHEMA_VERSION} ({first}); the store was left as it was"
+            ) from None
         return int(rev)
