@@ -188,7 +188,7 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <description><![CDATA[<p>Serbia signed a contract for 12 Rafale fighter jets worth €2.7 billion, President Vučić said.</p><p>It is the largest arms purchase in the country's history.</p>]]></description></item>
 <item><title>KFOR patrols increased</title><link>https://wire.example.org/patrols</link>
 <pubDate>Sat, 31 Jul 2022 08:00:00 GMT</pubDate>
-<description>KFOR said it was prepared to intervene if stability is endangered in the north of Kosovo.</description></item>
+<description>KFOR said it stood ready to step in should stability in northern Kosovo be at risk.</description></item>
 <item><title>No text</title><link>https://wire.example.org/empty</link></item>
 </channel></rss>
 """
