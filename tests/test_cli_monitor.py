@@ -203,3 +203,16 @@ def test_evidence_new_and_conflicts(db, capsys, monkeypatch):
     assert code == 0 and f"Force claims ({len(conf)})" in out
     code, out, _ = run(["evidence", "--new", "--conflicts", "--db", str(db)], capsys, monkeypatch)
     assert f"Force claims ({len(new) + len(conf)})" in out
+
+
+def test_extract_has_the_size_limit_of_ingest(tmp_path, capsys, monkeypatch):
+    from forewarn.monitor.sources import MAX_BYTES
+
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.write(b"KFOR has 4,500 troops. " * (MAX_BYTES // 20))
+    assert big.stat().st_size > MAX_BYTES
+    code, _, err = run(["extract", str(big)], capsys, monkeypatch)
+    assert code == 2 and "big.txt" in err and "too large" in err and "the limit is 5 MB" in err
+    code, out, _ = run(["ingest", str(big), "--db", str(tmp_path / "s.db")], capsys, monkeypatch)
+    assert code == 2 and "too large" in out

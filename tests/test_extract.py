@@ -319,8 +319,8 @@ def test_field_names_match_the_annotation_format():
 
 
 def test_read_article_headers(tmp_path):
-    body, date, url = read_article(DEV / "01.txt")
-    assert date is None and url.startswith("https://") and body.startswith("The U.S. is pulling")
+    body, date, url = read_article(DEV / "03.txt")
+    assert date is None and url.startswith("https://") and body.startswith("Serbian army moves units closer")
     p = tmp_path / "a.txt"
     p.write_text("URL: http://x\nDATE: 2024-01-02\n\nBody text.", encoding="utf-8")
     assert read_article(p) == ("Body text.", "2024-01-02", "http://x")

@@ -34,7 +34,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-__all__ = ["TOLERANCE", "APPROX_TOLERANCE", "Check", "check_claim", "check_claims", "prepare_facts", "STATUSES"]
+__all__ = ["TOLERANCE", "APPROX_TOLERANCE", "Check", "check_claim", "check_claims", "prepare_facts", "facts_about", "STATUSES"]
 
 #: Relative tolerance for an exact claim.
 TOLERANCE = 0.10
@@ -124,6 +124,11 @@ def _meets(claim: Mapping[str, Any], fact: Mapping[str, Any], when: str) -> bool
     return _same_time(when, str(fact["as_of"]))
 
 
+def facts_about(prepared: list[dict[str, Any]], place: str) -> list[dict[str, Any]]:
+    """The prepared facts whose entity names ``place`` (the first test of every comparison)."""
+    return [f for f in prepared if place and _names(f["_ent"], place)]
+
+
 def check_claim(claim: Mapping[str, Any], facts: pd.DataFrame | list, *, pub_date: str | None = None) -> Check:
     """Compare one force claim with the fact base.
 
@@ -186,8 +191,12 @@ def check_claims(claims: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     prepared = prepare_facts(facts)
+    by_place: dict[str, list] = {}
     for c in claims.to_dict("records"):
-        chk = check_claim(c, prepared, pub_date=c.get("pub_date"))
+        place = str(c.get("mission_or_location") or "")
+        if place not in by_place:
+            by_place[place] = facts_about(prepared, place)
+        chk = check_claim(c, by_place[place], pub_date=c.get("pub_date"))
         rows.append({"claim_id": int(c["id"]), "status": chk.status, "fact_ids": ",".join(chk.fact_ids) or None,
                      "fact_value": chk.fact_value, "tolerance": chk.tolerance})
     return pd.DataFrame(rows, columns=["claim_id", "status", "fact_ids", "fact_value", "tolerance"])

@@ -237,7 +237,7 @@ class EvidenceStore:
     def __init__(self, engine: Engine, *, where: str) -> None:
         self.engine = engine
         self.where = where
-        self._facts_cache: list | None = None
+        self._facts_cache: dict[str, list] | None = None
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -664,23 +664,27 @@ class EvidenceStore:
 
     # -- corroboration ------------------------------------------------------------------------
 
-    def _prepared_facts(self, conn: Connection) -> list:
-        from .corroborate import prepare_facts
+    def _facts_about(self, conn: Connection, place: str) -> list:
+        """Prepared facts naming ``place``, computed once per place while the facts do not change."""
+        from .corroborate import facts_about, prepare_facts
 
         if self._facts_cache is None:
             f = S.facts
             result = conn.execute(select(f.c.id, f.c.entity, f.c.base_quantity, f.c.value, f.c.unit, f.c.as_of))
-            self._facts_cache = prepare_facts(pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys())))
-        return self._facts_cache
+            prepared = prepare_facts(pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys())))
+            self._facts_cache = {"": prepared}
+        if place not in self._facts_cache:
+            self._facts_cache[place] = facts_about(self._facts_cache[""], place)
+        return self._facts_cache[place]
 
     def _write_checks(self, conn: Connection, claims: pd.DataFrame) -> None:
         from .corroborate import check_claim
 
-        facts = self._prepared_facts(conn)
         now = utcnow()
         rows = []
         for c in claims.to_dict("records"):
-            chk = check_claim(c, facts, pub_date=c.get("pub_date"))
+            place = "" if pd.isna(c.get("mission_or_location")) else str(c.get("mission_or_location") or "")
+            chk = check_claim(c, self._facts_about(conn, place) if place else [], pub_date=c.get("pub_date"))
             rows.append({"claim_id": int(c["id"]), "status": chk.status, "fact_ids": ",".join(chk.fact_ids) or None,
                          "fact_value": chk.fact_value, "tolerance": chk.tolerance, "checked_at": now})
         ids = [r["claim_id"] for r in rows]
