@@ -262,15 +262,8 @@ def test_urls_from_a_local_server(store, local_server, no_extractor):
     assert capped.status == "error" and "too large" in capped.message
 
 
-def test_unreachable_url_times_out_or_is_refused(store):
-    import socket
-
-    # A port this test holds bound but never listens on: the connection is refused at once,
-    # and no other program can be listening there meanwhile.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
-        held.bind(("127.0.0.1", 0))
-        port = held.getsockname()[1]
-        r = ingest(f"http://127.0.0.1:{port}/x.html", store, timeout=2).results[0]
+def test_unreachable_url_times_out_or_is_refused(store, refused_port):
+    r = ingest(f"http://127.0.0.1:{refused_port}/x.html", store, timeout=2).results[0]
     assert r.status == "error" and "cannot fetch" in r.message
 
 
