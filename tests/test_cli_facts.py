@@ -117,8 +117,8 @@ def test_db_from_environment(db, cli, monkeypatch):
     assert code == 0 and "F0110" in out
 
 
-def test_show_prints_notes_as_readable_qualifiers(db, capsys, monkeypatch):
-    code, out, err = run(["facts", "show", "--db", str(db)], capsys, monkeypatch)
+def test_show_prints_notes_as_readable_qualifiers(db, cli):
+    code, out, err = cli("facts", "show", "--db", str(db))
     assert code == 0, err
     flat = " ".join(out.split())
     assert "[note:" not in out and "(nan)" not in out and " nan " not in flat

@@ -103,25 +103,25 @@ def test_evidence_on_an_empty_match(db, cli):
     assert code == 0 and "no evidence matches" in out
 
 
-def test_ingest_of_one_missing_file_says_nothing_was_stored(tmp_path, capsys, monkeypatch):
+def test_ingest_of_one_missing_file_says_nothing_was_stored(tmp_path, cli):
     db = tmp_path / "s.db"
-    code, _, err = run(["ingest", str(tmp_path / "missing.txt"), "--db", str(db)], capsys, monkeypatch)
+    code, _, err = cli(*["ingest", str(tmp_path / "missing.txt"), "--db", str(db)])
     assert code == 2 and "nothing was stored" in err and "the others" not in err
     with open_store(db) as s:
         assert s.counts()["documents"] == 0
 
 
-def test_ingest_of_a_malformed_address_exits_2_with_a_message(tmp_path, capsys, monkeypatch):
-    code, out, err = run(["ingest", "http://[::1", "--db", str(tmp_path / "s.db")], capsys, monkeypatch)
+def test_ingest_of_a_malformed_address_exits_2_with_a_message(tmp_path, cli):
+    code, out, err = cli(*["ingest", "http://[::1", "--db", str(tmp_path / "s.db")])
     assert code == 2 and "Traceback" not in err
     assert "not a valid web address" in out and "nothing was stored" in err
 
 
-def test_ingest_refuses_a_javascript_url_header_naming_file_line_and_field(tmp_path, capsys, monkeypatch):
+def test_ingest_refuses_a_javascript_url_header_naming_file_line_and_field(tmp_path, cli):
     bad = tmp_path / "bad.txt"
     bad.write_text("URL: javascript:alert(document.cookie)\nDATE: 2024-03-01\n\nKFOR has 4,500 troops in Kosovo.", encoding="utf-8")
     db = tmp_path / "s.db"
-    code, out, err = run(["ingest", str(bad), "--db", str(db)], capsys, monkeypatch)
+    code, out, err = cli(*["ingest", str(bad), "--db", str(db)])
     flat = " ".join(out.replace("│", " ").split())
     assert code == 2 and "bad.txt" in flat and "nothing was stored" in err
     assert "line 1: URL: 'javascript:alert(document.cookie)' is not an http(s) link" in flat
@@ -129,14 +129,14 @@ def test_ingest_refuses_a_javascript_url_header_naming_file_line_and_field(tmp_p
         assert s.counts()["documents"] == 0
 
 
-def test_article_text_cannot_drive_the_terminal(tmp_path, capsys, monkeypatch):
+def test_article_text_cannot_drive_the_terminal(tmp_path, cli):
     art = tmp_path / "evil.txt"
     art.write_text("URL: https://evil.example/a\nDATE: 2024-03-01\n\nTITLE\x1b]0;pwned\x07 here.\n\n"
                    "NATO has about 4,500 troops\x1b[2J in KFOR [bold]today[/bold], the mission said.\n", encoding="utf-8")
     db = tmp_path / "s.db"
-    code, out, err = run(["ingest", str(art), "--db", str(db)], capsys, monkeypatch)
+    code, out, err = cli(*["ingest", str(art), "--db", str(db)])
     assert code == 0, err
-    code, out, err = run(["evidence", "--db", str(db)], capsys, monkeypatch)
+    code, out, err = cli(*["evidence", "--db", str(db)])
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     assert "[bold]today[/bold]" in out  # shown as written, not taken as markup
     with open_store(db) as s:
@@ -144,32 +144,31 @@ def test_article_text_cannot_drive_the_terminal(tmp_path, capsys, monkeypatch):
     assert "\x1b" not in text and "\x07" not in text and "4,500 troops in KFOR" in text
 
 
-def test_reject_accept_undo_and_log(db, capsys, monkeypatch):
+def test_reject_accept_undo_and_log(db, cli):
     with open_store(db) as s:
         claims = s.force_claims()
         before = len(claims)
         target = int(claims.iloc[0]["id"])
-    code, out, err = run(["evidence", "reject", f"C{target}", "--reason", "figure is a target year", "--by", "analyst-1", "--db", str(db)],
-                         capsys, monkeypatch)
+    code, out, err = cli(*["evidence", "reject", f"C{target}", "--reason", "figure is a target year", "--by", "analyst-1", "--db", str(db)])
     assert code == 0, err
     assert f"C{target} rejected by analyst-1" in " ".join(out.split()) and "1 item set aside" in " ".join(out.split())
     with open_store(db) as s:
         assert len(s.force_claims()) == before - 1 and s.set_aside() == {"claim": 1, "quote": 0, "event": 0, "total": 1}
         assert len(s.force_claims(include_rejected=True)) == before
-    code, out, _ = run(["evidence", "--kind", "claims", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "--kind", "claims", "--db", str(db)])
     assert f"Force claims ({before - 1})" in out and "1 item set aside by reviewers" in out
-    code, out, _ = run(["evidence", "--kind", "claims", "--include-rejected", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "--kind", "claims", "--include-rejected", "--db", str(db)])
     assert f"Force claims ({before})" in out and "rejected" in out
-    code, out, _ = run(["evidence", "undo", f"C{target}", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "undo", f"C{target}", "--db", str(db)])
     assert code == 0 and "now no decision" in out
     with open_store(db) as s:
         assert len(s.force_claims()) == before and s.set_aside()["total"] == 0
         log = s.reviews(f"C{target}")
     assert list(log["status"]) == ["rejected", "none"] and list(log["who"])[0] == "analyst-1"
     assert log.iloc[0]["reason"] == "figure is a target year" and int(log.iloc[1]["undoes"]) == int(log.iloc[0]["id"])
-    code, out, _ = run(["evidence", "accept", f"C{target}", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "accept", f"C{target}", "--db", str(db)])
     assert code == 0
-    code, out, _ = run(["evidence", "log", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "log", "--db", str(db)])
     assert code == 0 and "Reviews (3)" in out and "analyst-1" in out
 
 
@@ -182,33 +181,33 @@ def test_reject_accept_undo_and_log(db, capsys, monkeypatch):
         (["evidence", "undo", "Q1"], "no review to undo"),
     ],
 )
-def test_review_errors_exit_2_and_change_nothing(db, capsys, monkeypatch, argv, words):
-    code, _, err = run(argv + ["--db", str(db)], capsys, monkeypatch)
+def test_review_errors_exit_2_and_change_nothing(db, argv, words, cli):
+    code, _, err = cli(*argv + ["--db", str(db)])
     assert code == 2 and words in err
     with open_store(db) as s:
         assert s.counts()["reviews"] == 0
 
 
-def test_evidence_new_and_conflicts(db, capsys, monkeypatch):
+def test_evidence_new_and_conflicts(db, cli):
     with open_store(db) as s:
         new = s.force_claims(check="new")
         conf = s.force_claims(check="conflicts")
-    code, out, _ = run(["evidence", "--new", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "--new", "--db", str(db)])
     assert code == 0 and f"Force claims ({len(new)})" in out and "Quotes" not in out
-    code, out, _ = run(["evidence", "--conflicts", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "--conflicts", "--db", str(db)])
     assert code == 0 and f"Force claims ({len(conf)})" in out
-    code, out, _ = run(["evidence", "--new", "--conflicts", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(*["evidence", "--new", "--conflicts", "--db", str(db)])
     assert f"Force claims ({len(new) + len(conf)})" in out
 
 
-def test_extract_has_the_size_limit_of_ingest(tmp_path, capsys, monkeypatch):
+def test_extract_has_the_size_limit_of_ingest(tmp_path, cli):
     from forewarn.monitor.sources import MAX_BYTES
 
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
         fh.write(b"KFOR has 4,500 troops. " * (MAX_BYTES // 20))
     assert big.stat().st_size > MAX_BYTES
-    code, _, err = run(["extract", str(big)], capsys, monkeypatch)
+    code, _, err = cli(*["extract", str(big)])
     assert code == 2 and "big.txt" in err and "too large" in err and "the limit is 5 MB" in err
-    code, out, _ = run(["ingest", str(big), "--db", str(tmp_path / "s.db")], capsys, monkeypatch)
+    code, out, _ = cli(*["ingest", str(big), "--db", str(tmp_path / "s.db")])
     assert code == 2 and "too large" in out
