@@ -14,7 +14,7 @@ pytest.importorskip("starlette")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from web_support import JS_URL, PAYLOADS, make_hostile_store, make_run  # noqa: E402
+from web_support import HOSTILE_URL, PAYLOADS, make_hostile_store, make_run  # noqa: E402
 
 PAGES = ["overview", "futures", "discovery", "strategies", "pathways", "evidence", "facts", "runs"]
 OBJECTIVE = ("min_deterrence", ">=", 1.0)
@@ -177,14 +177,13 @@ def test_evidence_signposts_and_futures_left(client, frame):
     assert "us_drawdown_announced" in fired
     evidence = fired["us_drawdown_announced"]["evidence"]
     assert any(PAYLOADS[2] in (e.get("sentence") or "") for e in evidence)
-    assert all(e.get("url") is None for e in evidence)  # the document's address is javascript:
+    assert {e.get("url") for e in evidence} >= {HOSTILE_URL}
     left = body["futures_left"]
     (constraint,) = fired["us_drawdown_announced"]["constraints"]
     assert constraint["uncertainty"] == "us_withdrawal_year" and constraint["op"] == "<="
     futures = frame[frame.strategy == "current_plan"]
     assert left["futures_left"] == int((futures["us_withdrawal_year"] <= constraint["value"]).sum())
     assert left["futures_total"] == len(futures)
-    # a javascript: address is never offered as a link
     assert all(d["url"] is None or d["url"].startswith("http") for d in body["documents"])
 
 
@@ -248,7 +247,20 @@ def test_no_inline_script_handler_or_unsafe_link(client, path):
 def test_payloads_are_shown_as_text(client):
     page = client.get("/evidence").text
     assert "&lt;script&gt;window.__xss=&#39;script&#39;&lt;/script&gt;" in page
-    assert JS_URL not in page
+    assert HOSTILE_URL not in page
+    assert 'href="https://example.org/a?q=&#34;&gt;&lt;img src=x onerror=&#34;window.__xss=&#39;url&#39;&#34;&gt;"' in page
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://example.org/a", True), ("http://x.org", True), ("javascript:alert(1)", False),
+    (" JavaScript:alert(1)", False), ("data:text/html,<script>", False), ("/relative", False),
+    ("//evil.example/x", False), ("https://", False), ("https://a.org/\nb", False), ("https://a.org/\x00", False),
+    (None, False), (3, False), ("vbscript:x", False), ("https://a.org/<script>", True),
+])
+def test_only_absolute_http_links(url, ok):
+    from forewarn.web.security import safe_url
+
+    assert (safe_url(url) is not None) == ok
 
 
 # -- access, CSRF, paths -------------------------------------------------------------------------
@@ -269,48 +281,42 @@ def test_token_is_required_when_set(site):
         assert c.get("/runs.json").status_code == 200  # the cookie now carries it
 
 
-class _ReviewingStore:
-    """A store that records reviews (the interface the Evidence page offers buttons for)."""
-
-    def __init__(self, store):
-        self._store, self.reviews = store, []
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def review(self, kind, item, decision, *, reason="", by=""):
-        self.reviews.append((kind, item, decision))
-
-
-def test_review_needs_post_and_csrf(site):
+def test_review_needs_post_csrf_and_a_reason_then_narrows_again(site, default_store_file, tmp_path):
     from forewarn.evidence import open_store
     from forewarn.web import create_app
 
-    folder, run, path = site
-    store = _ReviewingStore(open_store(path))
-    app = create_app(run, root=folder, store=store)
-    with TestClient(app) as c:
+    folder, run, _ = site
+    path = make_hostile_store(default_store_file, tmp_path)
+    with TestClient(create_app(run, root=folder, db=str(path), objective=OBJECTIVE)) as c:
         page = c.get("/evidence").text
         token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        form = {"kind": "quote", "item": "1", "decision": "reject"}
+        before = c.get("/evidence.json").json()
+        claim = next(cl["ref"] for d in before["documents"] for cl in d["claims"] if PAYLOADS[2] in (cl["sentence"] or ""))
+        assert f'name="ref" value="{claim}"' in page
+        form = {"ref": claim, "decision": "reject", "reason": "a test article"}
         assert c.get("/evidence/review", params=form).status_code == 405
         assert c.post("/evidence/review", data=form).status_code == 403
         assert c.post("/evidence/review", data={**form, "csrf": "x" * 43}).status_code == 403
         assert c.post("/evidence/review", data={**form, "csrf": token},
                       headers={"origin": "http://evil.example"}).status_code == 403
-        assert store.reviews == []
+        assert c.post("/evidence/review", data={**form, "reason": "", "csrf": token}).status_code == 400
+        assert c.post("/evidence/review", data={**form, "ref": "Z1", "csrf": token}).status_code == 400
+        assert c.post("/evidence/review", data={**form, "decision": "delete", "csrf": token}).status_code == 400
+        assert open_store(path).reviews().empty  # nothing refused was recorded
         ok = c.post("/evidence/review", data={**form, "csrf": token}, follow_redirects=False)
-        assert ok.status_code == 303 and store.reviews == [("quote", 1, "reject")]
-        bad = c.post("/evidence/review", data={**form, "decision": "delete", "csrf": token})
-        assert bad.status_code == 400
-
-
-def test_review_refused_when_the_store_cannot(client):
-    page = client.get("/evidence").text
-    assert 'action="/evidence/review"' not in page  # no buttons
-    token = client.app.state.dashboard.csrf
-    r = client.post("/evidence/review", data={"kind": "quote", "item": "1", "decision": "accept", "csrf": token})
-    assert r.status_code == 501
+        assert ok.status_code == 303
+        log = open_store(path).reviews()
+        assert list(log["ref"]) == [claim] and list(log["status"]) == ["rejected"] and list(log["who"]) == ["dashboard"]
+        after = c.get("/evidence.json").json()
+        fired = {s["name"] for s in after["signposts"] if s["fired"]}
+        assert "us_drawdown_announced" not in fired  # the rejected claim no longer fires it
+        assert after["futures_left"]["futures_left"] == after["futures_left"]["futures_total"]
+        shown = next(cl for d in after["documents"] for cl in d["claims"] if cl["ref"] == claim)
+        assert shown["review_status"] == "rejected"
+        back = c.post("/evidence/review", data={"ref": claim, "decision": "accept", "csrf": token},
+                      follow_redirects=False)
+        assert back.status_code == 303
+        assert "us_drawdown_announced" in {s["name"] for s in c.get("/evidence.json").json()["signposts"] if s["fired"]}
 
 
 @pytest.mark.parametrize("path", [

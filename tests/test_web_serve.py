@@ -33,7 +33,15 @@ def _serve(args, cwd, env_db):
         if m:
             return proc, f"http://127.0.0.1:{m.group(1)}", lines
     proc.kill()
+    proc.wait(timeout=30)
+    proc.stderr.close()
     raise AssertionError("the server did not announce its address:\n" + "".join(lines))
+
+
+def _stop(proc):
+    proc.terminate()
+    proc.wait(timeout=30)
+    proc.stderr.close()
 
 
 @pytest.mark.timeout(300)
@@ -51,8 +59,7 @@ def test_first_start_creates_the_kosovo_run_and_shows_the_brief(tmp_path, store_
         runs = httpx.get(f"{url}/runs.json", timeout=60).json()["runs"]
         assert [r["id"] for r in runs] == ["runs/brief/run"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        _stop(proc)
 
 
 @pytest.mark.timeout(300)
@@ -67,5 +74,4 @@ def test_serve_a_run_with_a_token(tmp_path, store_file):
         r = httpx.get(f"{url}/futures.json", headers={"authorization": f"Bearer {token}"}, timeout=60)
         assert r.status_code == 200 and r.json()["total"] == 100
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        _stop(proc)

@@ -14,7 +14,8 @@ PAYLOADS = [
     '</style><svg onload="window.__xss=\'svg\'"><circle r="5"/></svg>',
     "\"><iframe srcdoc='<script>parent.__xss=1</script>'></iframe>",
 ]
-JS_URL = "javascript:window.__xss='href'"
+#: The store refuses non-http(s) addresses; this one is http(s) but breaks out of an attribute if unescaped.
+HOSTILE_URL = "https://example.org/a?q=\"><img src=x onerror=\"window.__xss='url'\">"
 PAYLOAD_TEXT = " ".join(PAYLOADS)
 
 
@@ -37,7 +38,7 @@ def make_hostile_store(default_store_file: Path, folder: Path) -> Path:
     store = open_store(path)
     text = "Payload article. " + PAYLOAD_TEXT
     store.add_document(
-        {"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(), "url": JS_URL,
+        {"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(), "url": HOSTILE_URL,
          "title": "Title " + PAYLOADS[0], "outlet": PAYLOADS[1], "pub_date": "2025-03-01"},
         {
             "quotes": [{"speaker": PAYLOADS[1], "role": PAYLOADS[2], "text": "We said " + PAYLOAD_TEXT,

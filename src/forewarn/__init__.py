@@ -23,6 +23,9 @@ _LAZY = {
     "Results": "forewarn.engine.results",
 }
 
+#: Modules reached as attributes: ``from forewarn import plot`` gives :mod:`forewarn.report.plot`.
+_MODULES = {"plot": "forewarn.report.plot"}
+
 __all__ = [
     "CaseError",
     "ForewarnError",
@@ -31,12 +34,15 @@ __all__ = [
     "ModelOutputError",
     "__version__",
     *_LAZY,
+    *_MODULES,
 ]
 
 
 def __getattr__(name: str) -> Any:  # PEP 562: keeps `import forewarn` cheap
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
+    if name in _MODULES:
+        return import_module(_MODULES[name])
     raise AttributeError(f"module 'forewarn' has no attribute {name!r}")
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ForewarnError, InputError
-from . import pages as P
+from .pages import (Params, discovery, evidence, facts, filters_of, futures, jsonable, overview, pathways, runs,
+                    strategies)
 from .data import RunView, find_runs
 from .security import Guard, new_secret, safe_url, same
 
@@ -205,27 +206,27 @@ class _Handlers:
                 from starlette.responses import JSONResponse
 
                 charts = {k: c.data for k, c in extra.get("charts", {}).items()}
-                return JSONResponse(P.jsonable({"page": name, **data, "charts": charts}))
+                return JSONResponse(jsonable({"page": name, **data, "charts": charts}))
             return self.render(request, name, data, extra)
         return handler
 
     def build(self, name: str, request) -> tuple[dict, dict]:
-        p = P.Params(request.query_params)
+        p = Params(request.query_params)
         dash = self.dash
         if name == "runs":
-            return P.runs(dash.runs(refresh=True), request.query_params.get("run") or dash.default_id() or "")
+            return runs(dash.runs(refresh=True), request.query_params.get("run") or dash.default_id() or "")
         if name == "facts":
-            return P.facts(dash.store, p)
+            return facts(dash.store, p)
         view = dash.view(request.query_params.get("run"))
         if name == "overview":
             brief = dash.brief if view is dash.views.get(dash.default_id() or "") else None
-            return P.overview(view, p, brief)
+            return overview(view, p, brief)
         if name == "evidence":
-            return P.evidence(view, dash.store, view.results.case, p)
+            return evidence(view, dash.store, view.results.case, p)
         if name == "pathways":
             declared = dash.pathways or getattr(view.results.case, "pathways", None) or view.results.manifest.get("pathways")
-            return P.pathways(view, p, declared)
-        return getattr(P, name)(view, p)
+            return pathways(view, p, declared)
+        return {"futures": futures, "discovery": discovery, "strategies": strategies}[name](view, p)
 
     def render(self, request, name: str, data: dict, extra: dict, status: int = 200):
         from starlette.responses import HTMLResponse
@@ -260,10 +261,10 @@ class _Handlers:
 
         try:
             view = self.dash.view(request.query_params.get("run"))
-            p = P.Params(request.query_params)
+            p = Params(request.query_params)
             obj = view.objective(p.text("outcome"), p.number("threshold"))
             strategy = view.check(p.text("strategy", view.strategies[0]), view.strategies, "strategy")
-            rows = view.futures_csv(strategy, obj, P.filters_of(view, p))
+            rows = view.futures_csv(strategy, obj, filters_of(view, p))
         except InputError as exc:
             return self.error(request, 400, str(exc), True)
         except LookupError as exc:
@@ -272,7 +273,8 @@ class _Handlers:
             "content-disposition": f'attachment; filename="futures-{strategy}.csv"'})
 
     async def review(self, request):
-        """Accept or reject an evidence item (POST with the CSRF token), where the store supports it."""
+        """Accept or reject an evidence item (POST with the CSRF token); the store logs who, when, why."""
+        import anyio
         from starlette.responses import RedirectResponse
 
         form = await request.form()
@@ -281,17 +283,17 @@ class _Handlers:
         store = self.dash.store
         if not callable(getattr(store, "review", None)):
             return self.error(request, 501, "this evidence store does not record reviews", False)
-        decision = form.get("decision")
-        kind = form.get("kind")
-        if decision not in ("accept", "reject") or kind not in ("quote", "force_claim", "event"):
-            return self.error(request, 400, "decision must be accept or reject, kind quote, force_claim or event",
-                              False)
+        decision = {"accept": "accepted", "reject": "rejected"}.get(str(form.get("decision")))
+        if decision is None:
+            return self.error(request, 400, "decision: must be accept or reject", False)
+        ref, reason = str(form.get("ref") or ""), str(form.get("reason") or "")
         try:
-            item = int(str(form.get("item")))
-            store.review(kind, item, decision, reason=str(form.get("reason") or ""), by="dashboard")
-        except (ValueError, InputError) as exc:
+            await anyio.to_thread.run_sync(
+                lambda: store.review(ref, decision, reason=reason or None, who="dashboard"))
+        except InputError as exc:
             return self.error(request, 400, str(exc), False)
-        return RedirectResponse("/evidence", status_code=303)
+        return RedirectResponse("/evidence" + (f"?run={request.query_params['run']}" if request.query_params.get("run")
+                                               else ""), status_code=303)
 
 
 def _same_origin(request) -> bool:

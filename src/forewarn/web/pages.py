@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..report import plot
+from ..report.describe import describe_box
 from .data import Objective, RunView
 from .security import safe_url
 
@@ -244,7 +245,7 @@ def discovery(view: RunView, p: Params) -> tuple[dict, dict]:
                    "density": members["fails"] / members["n"] if members["n"] else None},
         "futures": records(members["first"]),
         "marked": chosen == marked,
-        "description": box.describe(cases="failures", members="futures", verb="fail"),
+        "description": describe_box(box, cases="failures", members="futures", verb="fail"),
     }
     cart = fit["cart"]
     leaves = []
@@ -317,20 +318,20 @@ def evidence(view: RunView | None, store: Any, case: Any, p: Params) -> tuple[di
     """Documents over time, their quotes, claims and events; signposts; futures remaining."""
     from ..signposts import evaluate
 
+    reviews = _review_support(store)
+    extra = {"include_rejected": True} if reviews else {}  # rejected items stay listed, marked
     docs = store.documents()
-    quotes, claims, events = store.quotes(), store.force_claims(), store.events()
+    quotes, claims, events = store.quotes(**extra), store.force_claims(**extra), store.events(**extra)
     items = []
-    for _, d in docs.iterrows():
+    for d in docs.to_dict(orient="records"):
         did = d["id"]
         items.append({
             "id": int(did), "title": _text(d.get("title")), "outlet": _text(d.get("outlet")),
-            "date": _text(d.get("pub_date")),
-            "url": _link(d),
-            "quotes": records(quotes[quotes["document_id"] == did][["id", "speaker", "role", "text"]]),
-            "claims": records(claims[claims["document_id"] == did].drop(
-                columns=[c for c in ("pub_date", "url", "path", "title", "outlet", "story_id") if c in claims])),
-            "events": records(events[events["document_id"] == did][
-                [c for c in ("id", "date", "what", "sentence") if c in events]]),
+            "date": _text(d.get("pub_date")), "url": safe_url(d.get("url")),
+            "quotes": _items(quotes, did, "quote", ["speaker", "role", "text"]),
+            "claims": _items(claims, did, "claim", ["actor", "kind", "value", "unit", "mission_or_location", "as_of",
+                                                    "sentence"]),
+            "events": _items(events, did, "event", ["date", "what", "sentence"]),
         })
     items.sort(key=lambda r: str(r["date"] or ""), reverse=True)
     signposts, left = [], None
@@ -343,13 +344,27 @@ def evidence(view: RunView | None, store: Any, case: Any, p: Params) -> tuple[di
         if view is not None:
             left = view.futures_left(statuses)
     timeline = _timeline(items)
-    reviews = _review_support(store)
     data = {"documents": items, "signposts": signposts, "futures_left": left, "reviews": reviews}
     return data, {"charts": {"timeline": timeline} if timeline else {}}
 
 
+def _items(frame: pd.DataFrame, document: Any, kind: str, columns: list[str]) -> list[dict[str, Any]]:
+    """One document's quotes, claims or events, each with the id users see (``Q3``, ``C12``, ``E7``)
+    and its review status."""
+    from ..evidence.store import item_ref
+
+    if frame.empty:
+        return []
+    sub = frame[frame["document_id"] == document]
+    keep = [c for c in ["id", *columns, "review_status"] if c in sub.columns]
+    rows = records(sub[keep])
+    for r in rows:
+        r["ref"] = item_ref(kind, r["id"])
+    return rows
+
+
 def _review_support(store: Any) -> bool:
-    """Whether the store can record an accept/reject review of an evidence item."""
+    """Whether the store records accept/reject reviews of evidence items."""
     return callable(getattr(store, "review", None))
 
 
