@@ -655,8 +655,8 @@ def timeline(
     *,
     labels: Sequence[str] | None = None,
     title: str = "Timeline",
-    width: int = 720,
-    height: int = 150,
+    width: int = 960,
+    height: int = 170,
 ) -> Chart:
     """Items on a time axis (decimal years): one stem each, as tall as ``size``."""
     t = np.asarray(when, float)

@@ -118,7 +118,8 @@ def create_app(run: str | Path | None = None, *, root: str | Path = ".", db: str
     pathways : mapping, optional
         Adaptation pathways (the shape in ``docs/dashboard.md``), when the case declares them.
     warm : bool
-        Compute the default run's ranking and ranges when the app starts, so the first page is fast.
+        Compute the default run's index of futures, ranking, bands and first PRIM fit when the app
+        starts, so the first pages are fast.
     """
     from contextlib import asynccontextmanager
 
@@ -147,6 +148,7 @@ def create_app(run: str | Path | None = None, *, root: str | Path = ".", db: str
                 v.ranking(v.default_objective())
                 if v.series:
                     v.bands(v.series[0])
+                v.discovery(v.strategies[0], v.default_objective())
             await anyio.to_thread.run_sync(prepare)
         yield
 
