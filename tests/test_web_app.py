@@ -214,6 +214,19 @@ def test_runs_lists_the_run(client, site):
 # -- escaping and the Content-Security-Policy ---------------------------------------------------
 
 
+def test_only_expected_host_names(site):
+    from forewarn.web import create_app
+
+    folder, run, store = site
+    app = create_app(run, root=folder, db=str(store), hosts=["127.0.0.1", "localhost", "::1"], warm=False)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+        assert c.get("/runs.json").status_code == 200
+        assert c.get("/runs.json", headers={"host": "localhost:8765"}).status_code == 200
+        assert c.get("/runs.json", headers={"host": "[::1]:8765"}).status_code == 200
+        assert c.get("/runs.json", headers={"host": "evil.example:8765"}).status_code == 403
+        assert c.get("/runs.json", headers={"host": "127.0.0.1.evil.example"}).status_code == 403
+
+
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -354,6 +367,7 @@ def test_bad_parameters_get_one_clear_message(client, params, field):
 
 @pytest.mark.parametrize("argv, field", [
     (["--host", "0.0.0.0"], "--token"), (["--host", "192.168.1.5", "--token", "short"], "--token"),
+    (["--token", "sixteen chars; with spaces"], "--token"),
     (["--port", "70000"], "--port"), (["--case", "lake"], "--case"),
 ])
 def test_serve_refuses_bad_options(argv, field, capsys):

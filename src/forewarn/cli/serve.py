@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -43,8 +44,8 @@ def serve_command(
     if not _is_loopback(host) and not token:
         raise InputError(f"binding {host} exposes the dashboard beyond this machine: give an access token "
                          "with --token", field="--host")
-    if token is not None and len(token) < 16:
-        raise InputError("must be at least 16 characters", field="--token")
+    if token is not None and (len(token) < 16 or not re.fullmatch(r"[A-Za-z0-9._~-]+", token)):
+        raise InputError("must be at least 16 characters of letters, digits and . _ ~ -", field="--token")
     try:
         import starlette  # noqa: F401
         import uvicorn
@@ -69,7 +70,10 @@ def serve_command(
         manifest = read_manifest(run)
         if manifest.get("case", {}).get("name") == "kosovo":
             objective = (name, op, value)
-    application = create_app(run, root=root, db=db, token=token, objective=objective, brief=brief)
+    # on loopback, only requests naming this machine: a web page elsewhere cannot rebind its own
+    # name to 127.0.0.1 and read the dashboard
+    hosts = sorted(LOOPBACK) if _is_loopback(host) else None
+    application = create_app(run, root=root, db=db, token=token, objective=objective, brief=brief, hosts=hosts)
     config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     _announce(server, host, token, err)

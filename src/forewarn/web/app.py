@@ -96,7 +96,7 @@ class Dashboard:
 
 def create_app(run: str | Path | None = None, *, root: str | Path = ".", db: str | None = None, store: Any = None,
                token: str | None = None, objective: tuple[str, str, float] | None = None, brief: Any = None,
-               pathways: Any = None, warm: bool = True) -> Any:
+               pathways: Any = None, warm: bool = True, hosts: Any = None) -> Any:
     """Build the dashboard application.
 
     Parameters
@@ -117,6 +117,9 @@ def create_app(run: str | Path | None = None, *, root: str | Path = ".", db: str
         The brief whose answers the Overview shows.
     pathways : mapping, optional
         Adaptation pathways (the shape in ``docs/dashboard.md``), when the case declares them.
+    hosts : sequence of str, optional
+        Host names the Host header may carry (``forewarn serve`` on loopback: ``127.0.0.1``,
+        ``localhost``, ``::1``); other requests are refused. Default: any.
     warm : bool
         Compute the default run's index of futures, ranking, bands and first PRIM fit when the app
         starts, so the first pages are fast.
@@ -152,7 +155,7 @@ def create_app(run: str | Path | None = None, *, root: str | Path = ".", db: str
             await anyio.to_thread.run_sync(prepare)
         yield
 
-    app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token)], lifespan=lifespan,
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token, hosts=hosts)], lifespan=lifespan,
                     exception_handlers={404: h.not_found})
     app.state.dashboard = dash
     return app

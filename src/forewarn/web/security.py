@@ -64,13 +64,17 @@ class Guard:
     first visit, or once as ``?token=T`` (which sets that cookie, HttpOnly and SameSite=Strict).
     """
 
-    def __init__(self, app: Any, token: str | None = None) -> None:
+    def __init__(self, app: Any, token: str | None = None, hosts: Any = None) -> None:
         self.app = app
         self.token = token
+        self.hosts = None if hosts is None else {h.lower() for h in hosts}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if self.hosts is not None and _host(scope) not in self.hosts:
+            # a page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) gets nothing
+            return await _deny(send, b"forbidden: unexpected Host header\n")
         set_cookie = False
         if self.token:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -107,8 +111,19 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _deny(send) -> None:
-    body = b"forbidden: this dashboard needs its access token (?token=... once, or Authorization: Bearer ...)\n"
+def _host(scope) -> str:
+    """The host name of the request's Host header, without port or brackets."""
+    for k, v in scope.get("headers", []):
+        if k == b"host":
+            text = v.decode("latin-1").strip().lower()
+            if text.startswith("["):
+                return text[1:text.find("]")] if "]" in text else text
+            return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+    return ""
+
+
+async def _deny(send, body: bytes | None = None) -> None:
+    body = body or b"forbidden: this dashboard needs its access token (?token=... once, or Authorization: Bearer ...)\n"
     await send({"type": "http.response.start", "status": 403,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()), *HEADERS]})
