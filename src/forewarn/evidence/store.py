@@ -110,9 +110,6 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    # The driver's own transaction handling never wraps DDL (CREATE, ALTER) in a transaction;
-    # forewarn begins them itself (_sqlite_begin) so a failed schema upgrade rolls back whole.
-    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA foreign_keys=ON")
@@ -123,10 +120,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
     finally:
         cur.close()
-
-
-def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 def _check_sqlite_file(url: sa.URL) -> Path | None:
@@ -197,7 +190,6 @@ def open_store(url: str | os.PathLike | None = None, *, defaults: bool = True) -
         raise InputError(f"no database driver for this URL ({exc})", source=shown) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
     store = EvidenceStore(engine, where=str(where))
     try:
         store._create()
@@ -269,7 +261,7 @@ class EvidenceStore:
 
         try:
             had = upgrade(self.engine, where=self.where)
-        except IntegrityError:  # another process created the same new store meanwhile
+        except IntegrityError:  # another process created the same new store meanwhile (PostgreSQL)
             had = upgrade(self.engine, where=self.where)
         if had is not None and had < 3:  # claims stored before claims were checked
             self.check_claims()
