@@ -132,6 +132,12 @@ def _create_or_upgrade(conn: Connection, where: str) -> int | None:
         if not sa.inspect(conn).has_table("alembic_version"):
             command.stamp(cfg, rev)
         command.upgrade(cfg, HEAD)
+        if int(rev) < 3:  # claims stored before they were checked: checked in the same transaction
+            from datetime import datetime, timezone
+
+            from .corroborate import recheck_all
+
+            recheck_all(conn, datetime.now(timezone.utc).replace(microsecond=0).isoformat())
     except SQLAlchemyError as exc:
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ForewarnError(
