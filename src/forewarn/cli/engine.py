@@ -42,7 +42,6 @@ def run_command(
     from ..engine.runner import run
 
     if design is not None:  # the former name, still accepted
-        typer.echo("note: --design is now called --method", err=True)
         method = design
     if method not in METHODS:
         raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="--method")
