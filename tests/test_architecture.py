@@ -151,3 +151,17 @@ def test_known_exceptions_still_exist(edge):
 def test_no_circle_of_imports_between_modules():
     graph = {m: {t for t in targets if (m, t) not in KNOWN} for m, targets in GRAPH.items()}
     assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+
+
+def test_tests_run_the_command_line_through_one_fixture():
+    # One way to run a command in a test: the `cli` fixture of tests/conftest.py (a
+    # typer.testing.CliRunner), or `python -m forewarn` in a subprocess; no wrappers of their own.
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in ("forewarn.cli", "typer.testing"):
+                names = {a.name for a in node.names}
+                if names & {"main", "CliRunner"}:
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == [], f"use the cli fixture instead: {offenders}"
