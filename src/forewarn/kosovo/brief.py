@@ -307,6 +307,7 @@ def build_bottom_line(ctx: Context) -> Section:
     if cheapest_gain:
         c = min(cheapest_gain, key=lambda s: sc.loc[s, "cost"])
         fig["cheapest_gain"], fig["cheapest_gain_per_point"] = c, float(sc.loc[c, "per_point"])
+        fig["cheapest_gain_robustness"] = float(sc.loc[c, "robustness"])
         price = ("at no extra cost" if sc.loc[c, "cost"] - base["cost"] < 0.5
                  else f"for {num(sc.loc[c, 'per_point'])} million EUR more per point of robustness")
         text += f" The cheapest gain over today's plan is {ctx.name(c)}: {pct(sc.loc[c, 'robustness'])} {price}."
@@ -636,11 +637,12 @@ def _vulnerability_lines(ctx: Context) -> tuple[list[str], dict[str, Any]]:
     lines, fig = [], {}
     for s, v in where_fails(X, wide, min_cases=20).items():
         fig[s] = {"alternative": v.alternative, "cases": v.cases, "futures": v.futures, "dims": v.dims,
-                  "coverage": v.coverage, "density": v.density}
+                  "share": v.cases / max(v.futures, 1), "coverage": v.coverage, "density": v.density,
+                  "restrictions": [_restriction_text(r, ctx.case) for r in v.box.restrictions] if v.box else []}
         head = (f"{ctx.name(s)} fails while {ctx.name(v.alternative)} holds in {v.cases:,} of {v.futures:,} futures "
                 f"({pct(v.cases / max(v.futures, 1))})")
         if v.box is not None and v.dims:
-            where = " and ".join(_restriction_text(r, ctx.case) for r in v.box.restrictions)
+            where = " and ".join(fig[s]["restrictions"])
             lines.append(f"{head}, mostly when {where}: {pct(v.coverage)} of those futures lie in this region, and "
                          f"in {pct(v.density)} of the region's futures it is the wrong choice.")
         else:
@@ -955,7 +957,7 @@ def build_kosovo_brief(
 def _assemble(ctx: Context, n: int, out: Path) -> Brief:
     sections = [build_q1(ctx), build_q2(ctx), build_q3(ctx), build_q4(ctx), build_q5(ctx)]
     run = ctx.run
-    dropped = (f"; {ctx.before.dropped:,} of {ctx.before.total:,} futures set aside because their {run.years[0]} "
+    dropped = (f"; {ctx.before.dropped:,} of {ctx.before.total:,} futures set aside because their {run.years[0]} state "
                "contradicts the observed present" if ctx.before.dropped else "")
     return Brief(
         title="Kosovo's security under every future: a forewarn brief",
