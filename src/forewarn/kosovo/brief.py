@@ -494,7 +494,7 @@ def _chart(ctx: Context, name: str, title: str, y_label: str, reference: float |
     return band_chart(ctx.run.years, _bands(ctx, name), title=title, y_label=y_label, reference=reference,
                       reference_label=reference_label, shade=shade,
                       colours={ctx.name(s): c for s, c in ctx.colours.items()},
-                      subtitle="lines: medians; bands: 10–90% of futures (today's plan and the most robust)")
+                      subtitle="lines: medians; bands: 10–90% of futures")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 __all__ = ["PALETTE", "band_chart", "bar_chart", "colour_map"]
 
 # Okabe-Ito: distinguishable for the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#000000", "#56B4E9", "#F0E442")
 
 
 def colour_map(names: Sequence[str]) -> dict[str, str]:
@@ -54,8 +54,8 @@ def band_chart(
     subtitle: str = "",
     x_format: str = "{:.0f}",
     colours: Mapping[str, str] | None = None,
-    width: int = 560,
-    height: int = 260,
+    width: int = 480,
+    height: int = 250,
 ) -> str:
     """Median lines with shaded low–high bands, one per series, and a legend under the plot.
 
@@ -81,10 +81,9 @@ def band_chart(
     """
     x = np.asarray(x, dtype=float)
     colours = dict(colours or {}) or colour_map(list(bands))
-    ml, mr, mt, mb = 56, 12, 48 if subtitle else 34, 30
+    ml, mr, mt, mb = 52, 22, 48 if subtitle else 34, 30
     pw, ph = width - ml - mr, height - mt - mb
-    legend_rows = (len(bands) + 1) // 2
-    total_height = height + 10 + 18 * legend_rows
+    total_height = height + 10 + 18 * len(bands)
     lows = [np.asarray(b[0], float) for b in bands.values()]
     highs = [np.asarray(b[2], float) for b in bands.values()]
     ymin = min([float(np.min(v)) for v in lows] + ([reference] if reference is not None else []))
@@ -138,8 +137,7 @@ def band_chart(
                        f'stroke-opacity="0.7" stroke-width="1" stroke-dasharray="3 3"/>')
         line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
         out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.2"/>')
-        lx = ml + (i % 2) * (pw // 2)
-        ly = height + 10 + (i // 2) * 18
+        lx, ly = ml, height + 10 + i * 18
         if shaded:
             out.append(f'<rect x="{lx}" y="{ly - 10}" width="22" height="12" fill="{colour}" fill-opacity="0.13" '
                        f'stroke="{colour}" stroke-dasharray="3 3"/>')
@@ -155,7 +153,7 @@ def bar_chart(
     *,
     title: str,
     unit: str = "",
-    width: int = 640,
+    width: int = 480,
     bar_height: int = 22,
     value_format: str = "{:.0%}",
     colours: Mapping[str, str] | None = None,
@@ -164,7 +162,7 @@ def bar_chart(
     labels = list(values)
     colours = dict(colours or {}) or colour_map(labels)
     vals = np.array([float(values[k]) for k in labels])
-    ml, mr, mt = 190, 70, 34
+    ml, mr, mt = 160, 52, 34
     height = mt + bar_height * len(labels) + 12
     pw = width - ml - mr
     vmax = float(np.max(vals)) if len(vals) and np.max(vals) > 0 else 1.0
