@@ -9,16 +9,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from forewarn.cli import main
-
 N = 400  # futures: small enough for the default suite, large enough for PRIM and the ranking
-
-
-def invoke(capsys, *args):
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
 
 
 def narrowed_case(**ranges):
@@ -49,8 +40,8 @@ def brief_run(tmp_path_factory):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_brief_command_answers_the_five_questions(capsys, tmp_path):
-    code, out, err = invoke(capsys, "brief", "-n", N, "--seed", 3, "--out", tmp_path / "b", "--db", tmp_path / "s.sqlite")
+def test_brief_command_answers_the_five_questions(cli, tmp_path):
+    code, out, err = cli("brief", "-n", N, "--seed", 3, "--out", tmp_path / "b", "--db", tmp_path / "s.sqlite")
     assert code == 0, err
     assert out.index("Bottom line") < out.index("1. Would American")
     for q in range(1, 6):
@@ -65,8 +56,8 @@ def test_brief_command_answers_the_five_questions(capsys, tmp_path):
     assert data["bottom_line"]["answer"] in flat or data["bottom_line"]["answer"][:60] in flat
 
 
-def test_json_holds_every_strategy_figure(capsys, tmp_path):
-    code, out, err = invoke(capsys, "brief", "-n", 200, "--out", tmp_path / "b", "--db", tmp_path / "s.sqlite", "--json")
+def test_json_holds_every_strategy_figure(cli, tmp_path):
+    code, out, err = cli("brief", "-n", 200, "--out", tmp_path / "b", "--db", tmp_path / "s.sqlite", "--json")
     assert code == 0, err
     data = json.loads(out)
     names = {s["name"] for s in data["strategies"]}
@@ -356,30 +347,30 @@ def test_article_text_is_escaped_in_the_html(tmp_path):
         (["--workers", "0"], "--workers: must be at least 1"),
     ],
 )
-def test_bad_options_exit_2_and_write_nothing(capsys, tmp_path, args, message):
+def test_bad_options_exit_2_and_write_nothing(cli, tmp_path, args, message):
     out = tmp_path / "b"
-    code, _, err = invoke(capsys, "brief", "--out", out, "--db", tmp_path / "s.sqlite", *args)
+    code, _, err = cli("brief", "--out", out, "--db", tmp_path / "s.sqlite", *args)
     assert code == 2
     assert message in err
     assert not out.exists()
 
 
-def test_corrupt_database_exits_2_and_is_left_untouched(capsys, tmp_path):
+def test_corrupt_database_exits_2_and_is_left_untouched(cli, tmp_path):
     db = tmp_path / "broken.sqlite"
     db.write_bytes(b"this is not a database" * 100)
     before = db.read_bytes()
-    code, _, err = invoke(capsys, "brief", "-n", 100, "--out", tmp_path / "b", "--db", db)
+    code, _, err = cli("brief", "-n", 100, "--out", tmp_path / "b", "--db", db)
     assert code == 2
     assert "broken.sqlite" in err
     assert db.read_bytes() == before
     assert not (tmp_path / "b").exists()
 
 
-def test_a_model_error_exits_1_and_never_deletes_results(capsys, tmp_path, monkeypatch):
+def test_a_model_error_exits_1_and_never_deletes_results(cli, tmp_path, monkeypatch):
     import forewarn.kosovo.model as km
 
     out, db = tmp_path / "b", tmp_path / "s.sqlite"
-    code, _, err = invoke(capsys, "brief", "-n", 100, "--out", out, "--db", db, "--no-html")
+    code, _, err = cli("brief", "-n", 100, "--out", out, "--db", db, "--no-html")
     assert code == 0, err
     files = {p: p.read_bytes() for p in sorted((out / "run").rglob("*")) if p.is_file()}
     real = km.kosovo_model
@@ -391,7 +382,7 @@ def test_a_model_error_exits_1_and_never_deletes_results(capsys, tmp_path, monke
         return outputs
 
     monkeypatch.setattr(km, "kosovo_model", broken)
-    code, _, err = invoke(capsys, "brief", "-n", 100, "--seed", 7, "--out", out, "--db", db, "--no-html")
+    code, _, err = cli("brief", "-n", 100, "--seed", 7, "--out", out, "--db", db, "--no-html")
     assert code == 1
     assert "NaN" in err and "Traceback" not in err
     assert {p: p.read_bytes() for p in sorted((out / "run").rglob("*")) if p.is_file()} == files

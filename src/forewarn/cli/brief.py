@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import ForewarnError, InputError, ModelOutputError
+from ..errors import InputError
 from .app import app
 
 
@@ -47,11 +47,8 @@ def brief_command(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        try:
-            brief = build_kosovo_brief(n=n, seed=seed, strategies=strategy, out=out, db=db, workers=workers,
-                                       progress=progress, html=not no_html)
-        except ModelOutputError as exc:
-            raise _ModelFailed(f"the model broke its contract: {exc}") from None
+        brief = build_kosovo_brief(n=n, seed=seed, strategies=strategy, out=out, db=db, workers=workers,
+                                   progress=progress, html=not no_html)
     if as_json:
         import json
 
@@ -59,8 +56,3 @@ def brief_command(
         return
     render_terminal(brief, Console(soft_wrap=False))
 
-
-class _ModelFailed(ForewarnError):
-    """A model error during the brief: not bad input, so exit code 1 (results are kept)."""
-
-    exit_code = 1
