@@ -532,6 +532,13 @@ def build_q1(ctx: Context) -> Section:
               f"futures in which at least half of today's {num(us0)} US soldiers are still there in {run.years[-1]}, and "
               f"in {pct(fig['holds_if_gone'])} of those in which under a tenth remain.")
     details = []
+    if ctx.stress is not None:
+        sb = ctx.stress.of(BASELINE)
+        s_stay, s_gone = sb["us_troops_end"] >= 0.5 * us0, sb["us_troops_end"] < 0.1 * us0
+        fig["stress_holds_if_half_stays"] = float(sb.loc[s_stay, "holds"].mean()) if s_stay.any() else np.nan
+        fig["stress_holds_if_gone"] = float(sb.loc[s_gone, "holds"].mean()) if s_gone.any() else np.nan
+        details.append(f"On the stress set (ranges extended by assumption) the same shares are "
+                       f"{pct(fig['stress_holds_if_half_stays'])} and {pct(fig['stress_holds_if_gone'])}.")
     deal = [s.name for s in case.strategies if s.levers.get("us_deal") and s.name in ctx.strategies]
     if deal:
         d = deal[0]
@@ -547,6 +554,7 @@ def build_q1(ctx: Context) -> Section:
         if not us_rows.empty:
             r = us_rows.iloc[0]
             fig["us_driver_rank"], fig["us_driver_score"] = int(r["rank"]), float(r["score"])
+            fig["uncertainties_compared"] = len(rank)
             details.append(f"Among the {len(rank)} uncertainties, {humanise(r['feature'])} ranks {int(r['rank'])} in telling "
                            f"apart the futures where today's plan fails (feature score {r['score']:.2f}).")
     return Section(id="us-presence", number=1, question="Would American soldiers remain in KFOR, and on what terms?",
@@ -579,6 +587,11 @@ def build_q2(ctx: Context) -> Section:
     d = _drivers(ctx, scope, scope["kfor_troops_end"].to_numpy(), top=2)
     fig["drivers"] = d.to_dict("records")
     details = [_driver_text(d, f"KFOR's size in {run.years[-1]}" + (" in those futures" if scope is gone else ""))]
+    if ctx.stress is not None and "holds_gone" in fig:
+        sb = ctx.stress.of(BASELINE)
+        sg = sb[sb["us_troops_end"] < 0.1 * us0]
+        fig["stress_holds_gone"] = float(sg["holds"].mean()) if len(sg) else np.nan
+        details.append(f"On the stress set, today's plan holds in {pct(fig['stress_holds_gone'])} of those futures.")
     return Section(id="kfor-without-us", number=2, question="Could KFOR survive without American soldiers?",
                    answer=answer, details=details, figures=fig, stances=_stances(ctx, "q2"),
                    evidence=_quotes_for(ctx, "q2"),
@@ -611,6 +624,13 @@ def build_q3(ctx: Context) -> Section:
     d = _drivers(ctx, run.of(BASELINE), run.of(BASELINE)["own_margin_end"].to_numpy(), top=2)
     fig["drivers"] = d.to_dict("records")
     details = [_driver_text(d, f"Kosovo's own margin in {h} under today's plan")]
+    if ctx.scores_stress is not None:
+        ss = ctx.scores_stress
+        fig["stress_own_reach"] = {s: float(ss.loc[s, "own_reach"]) for s in ss.index}
+        details.append(f"On the stress set, Kosovo alone reaches the yardstick by {h} in "
+                       f"{pct(ss.loc[BASELINE, 'own_reach'])} of the futures under today's plan"
+                       + (f" and {pct(ss.loc[best_own, 'own_reach'])} under {ctx.name(best_own)}."
+                          if best_own != BASELINE else "."))
     table = Table(caption=(f"Kosovo alone (no KFOR, no NATO reinforcement): median own margin in {h}, share of futures "
                            f"in which it reaches the yardstick by {h}, and the median year it does."),
                   columns=["strategy", f"own margin {h}", "reaches 1", "year"],
@@ -635,7 +655,9 @@ def _vulnerability_lines(ctx: Context) -> tuple[list[str], dict[str, Any]]:
     wide = fails_by_future(df, "fails")
     X = run.of(ctx.strategies[0]).set_index("future").loc[wide.index, run.uncertainties]
     lines, fig = [], {}
-    for s, v in where_fails(X, wide, min_cases=20).items():
+    order = list(ctx.scores.index)  # the best alternative: the highest-ranked other strategy
+    alternatives = {s: next(o for o in order if o != s) for s in order}
+    for s, v in where_fails(X, wide, alternatives=alternatives, min_cases=20).items():
         fig[s] = {"alternative": v.alternative, "cases": v.cases, "futures": v.futures, "dims": v.dims,
                   "share": v.cases / max(v.futures, 1), "coverage": v.coverage, "density": v.density,
                   "restrictions": [_restriction_text(r, ctx.case) for r in v.box.restrictions] if v.box else []}
@@ -692,23 +714,26 @@ def build_q4(ctx: Context) -> Section:
     if "required_ratio" in run.frame:
         details.append(_yardstick_line(ctx, fig))
     lever = run.lever_years
-    table = Table(
-        caption=(f"Holds: share of futures in which the yardstick holds every year {lever[0]}–{lever[-1]}, on sourced "
-                 "ranges and on the stress set. Cost: median, million EUR over the same years; per point: extra cost "
-                 "per point of robustness over today's plan. Crises: median expected escalations. Regret: 90th "
-                 "percentile of the shortfall of the lowest margin against the best strategy in the same future. "
-                 "Fails in: median first year below the yardstick, in the futures where it fails."),
-        columns=["strategy", "holds", "stress", "cost €m", "€m/pt", "crises", "regret", "fails"],
+    table = _drop_stress(ctx, Table(
+        caption=(f"Robustness and cost. Holds: share of futures in which the yardstick holds every year "
+                 f"{lever[0]}–{lever[-1]}, on sourced ranges and on the stress set. Cost: median, million EUR over "
+                 "the same years; €m/pt: extra cost per point of robustness over today's plan."),
+        columns=["strategy", "holds", "stress", "cost €m", "€m/pt"],
         rows=[[ctx.name(s), pct(sc.loc[s, "robustness"]), pct(_holds_on_stress(ctx, s)), num(sc.loc[s, "cost"]),
-               "–" if s == BASELINE else num(sc.loc[s, "per_point"]), f"{sc.loc[s, 'crises']:.2f}",
-               _ratio(sc.loc[s, "regret"]), _year(sc.loc[s, "fail_year"])] for s in sc.index])
-    table = _drop_stress(ctx, table)
+               "–" if s == BASELINE else num(sc.loc[s, "per_point"])] for s in sc.index]))
+    risk = Table(
+        caption=("Risk. Crises: median expected crises that escalate, over the lever years. Regret: 90th percentile "
+                 "of the shortfall of the lowest margin against the best strategy in the same future. Fails in: "
+                 "median first year below the yardstick, in the futures where it fails."),
+        columns=["strategy", "crises", "regret", "fails in"],
+        rows=[[ctx.name(s), f"{sc.loc[s, 'crises']:.2f}", _ratio(sc.loc[s, "regret"]), _year(sc.loc[s, "fail_year"])]
+              for s in sc.index])
     chart = bar_chart({ctx.name(s): float(sc.loc[s, "robustness"]) for s in sc.index},
                       title="Share of futures in which the yardstick holds every year",
                       colours={ctx.name(s): c for s, c in ctx.colours.items()})
     return Section(id="strategies", number=4,
                    question="How should Kosovo prepare: which strategy holds up best across the futures, and at what cost?",
-                   answer=answer, details=details, tables=[table], charts=[chart], figures=fig,
+                   answer=answer, details=details, tables=[table, risk], charts=[chart], figures=fig,
                    stances=_stances(ctx, "q4"), evidence=_quotes_for(ctx, "q4"),
                    assumptions=[Assumption(label=ctx.name(s.name), short=shorten_at_sentence(s.description),
                                            full=" ".join(s.description.split()))
@@ -727,6 +752,7 @@ def _yardstick_line(ctx: Context, fig: dict[str, Any]) -> str:
         sub = df[mask]
         parts[tag] = sub.groupby("strategy")["holds"].mean().reindex(ctx.strategies)
     fig["yardstick"] = {k: v.to_dict() for k, v in parts.items()}
+    fig["yardstick_cuts"] = [float(lo), float(hi)]
     bl, bs = parts["lenient"].idxmax(), parts["strict"].idxmax()
     return (f"Across the yardstick: in the third of futures with the most lenient required ratio (≤ {lo:.2f}), "
             f"{ctx.name(BASELINE)} holds in {pct(parts['lenient'][BASELINE])} and {ctx.name(bl)} is most robust "
