@@ -79,6 +79,8 @@ def test_every_cited_fact_is_in_the_sources_appendix(brief_run):
     assert brief.fact_ids, "the brief cites no fact"
     assert set(brief.fact_ids) <= appendix
     assert html.count('rel="noreferrer">source</a>') == len(appendix)
+    sources = html[html.index('<table class="sources">'):]
+    assert "[note" not in sources and "(nan)" not in sources and ">nan<" not in sources
 
 
 def test_html_is_well_formed_and_self_contained(brief_run):

@@ -1009,6 +1009,15 @@ def _write(out: Path, brief: Brief) -> None:
     brief.html_path = str(out / "brief.html")
 
 
+def _quantity_and_notes(text: str) -> tuple[str, str]:
+    """``"total_strength [note: sic; RFE/RL]"`` -> ``("total strength", "sic; RFE/RL")``: notes as qualifiers."""
+    import re
+
+    notes = [re.sub(r"^quote in ", "source in ", re.sub(r"^note:\s*", "", n.strip()))
+             for n in re.findall(r"\[([^\]]*)\]", text)]
+    return humanise(re.sub(r"\s*\[[^\]]*\]", "", text)).strip(), "; ".join(n for n in notes if n)
+
+
 def _facts_table(ctx: Context, sections: Sequence[Section]) -> list[dict[str, Any]]:
     """Every fact the case cites, with the statement (our words) and the link."""
     used: list[str] = []
@@ -1024,11 +1033,13 @@ def _facts_table(ctx: Context, sections: Sequence[Section]) -> list[dict[str, An
     order = {f: i for i, f in enumerate(sorted(used))}
     rows = []
     for _, r in df.iterrows():
+        quantity, notes = _quantity_and_notes(_clean(r.get("quantity")))
+        value = r.get("value")
         rows.append({
-            "id": r["id"], "entity": r.get("entity", ""), "quantity": r.get("quantity", ""),
-            "value": f"{r['value']:g}" if isinstance(r.get("value"), (int, float)) else r.get("value"),
-            "unit": r.get("unit", "") or "", "as_of": r.get("as_of") or "", "statement": r.get("statement", ""),
-            "source_url": r.get("source_url") or r.get("url") or "",
+            "id": r["id"], "entity": _clean(r.get("entity")), "quantity": quantity, "notes": notes,
+            "value": (f"{value:,.6g}" if isinstance(value, (int, float)) and value == value else _clean(value)),
+            "unit": _clean(r.get("unit")), "as_of": _clean(r.get("as_of")), "statement": _clean(r.get("statement")),
+            "source_url": _clean(r.get("source_url")) or _clean(r.get("url")),
         })
     rows.sort(key=lambda x: order.get(x["id"], len(order)))
     return rows
