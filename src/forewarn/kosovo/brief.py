@@ -244,7 +244,25 @@ def _assumption(case: Any, name: str) -> Assumption | None:
     if getattr(p, "low", None) is not None and getattr(p, "high", None) is not None:
         unit = f" {p.unit}" if getattr(p, "unit", None) else ""
         rng = f" ({p.low:g} to {p.high:g}{unit})"
-    return Assumption(label=humanise(name) + rng, short=shorten_at_sentence(text), full=" ".join(text.split()))
+    return Assumption(label=humanise(name) + rng, short=shorten_at_sentence(text), full=" ".join(text.split()),
+                      name=name)
+
+
+def _apply_evidence(ctx: Context, sections: Sequence[Section]) -> None:
+    """Assumptions of an uncertainty a fired signpost narrowed say so first (and by how much)."""
+    if not ctx.narrowed:
+        return
+    said: dict[str, str] = {}
+    for st in ctx.fired:
+        for c in st.constraints:
+            said.setdefault(c.uncertainty, "")
+            said[c.uncertainty] += (f"Narrowed by the news: {c} (signpost “{humanise(st.name)}”, first seen "
+                                    f"{st.first_seen or 'undated'}). ")
+    for sec in sections:
+        for a in sec.assumptions:
+            if isinstance(a, Assumption) and a.name in said:
+                a.short = said[a.name] + "Before: " + a.short
+                a.full = said[a.name] + "Before the evidence: " + a.full
 
 
 def _assumptions(case: Any, *names: str) -> list[Assumption]:
@@ -982,6 +1000,7 @@ def build_kosovo_brief(
 
 def _assemble(ctx: Context, n: int, out: Path) -> Brief:
     sections = [build_q1(ctx), build_q2(ctx), build_q3(ctx), build_q4(ctx), build_q5(ctx)]
+    _apply_evidence(ctx, sections)
     run = ctx.run
     dropped = (f"; {ctx.before.dropped:,} of {ctx.before.total:,} futures set aside because their {run.years[0]} state "
                "contradicts the observed present" if ctx.before.dropped else "")

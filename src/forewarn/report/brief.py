@@ -29,6 +29,7 @@ class Assumption:
     label: str
     short: str
     full: str
+    name: str = ""  # the parameter it is about, when it is about one
 
     def __str__(self) -> str:
         return f"{self.label}: {self.short}"
