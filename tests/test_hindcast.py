@@ -22,8 +22,10 @@ SEED = 1
 
 # (quantity, year, fact) the band misses, with the reason (docs/methods.md, "Hindcast").
 MISSED = {
-    ("kfor_troops", 2020, "F0070"): "NATO's own 3,500 lies just under the band; the other 2020 count, 4,000 (F0068), is inside",
-    ("ksf_active", 2020, "F0468"): "the model follows a linear plan from the start year; the KSF grew faster at first",
+    ("kfor_troops", 2020, "F0070"):
+        "NATO's own 3,500 lies just under the band; the other 2020 count, 4,000 (F0068), is inside",
+    ("ksf_active", 2020, "F0468"):
+        "the model follows a linear plan from the start year; the KSF grew faster at first",
     ("ksf_active", 2025, "F0496"): "the linear plan gives 4,228 in 2025 whatever the future, 72 under the 4,300 observed",
 }
 

@@ -191,7 +191,8 @@ def test_a_free_lever_without_a_reason_fails_the_case_check(tmp_path):
     from forewarn.errors import CaseError
 
     text = case_path().read_text(encoding="utf-8")
-    priced = 'cost = { priced_by = ["us_deal_price"], note = "Paid every year from 2026, whether or not the cut is averted." }'
+    priced = ('cost = { priced_by = ["us_deal_price"], '
+              'note = "Paid every year from 2026, whether or not the cut is averted." }')
     assert priced in text
     for bad in ("", 'cost = { free = "" }', 'cost = { priced_by = [] }'):
         path = tmp_path / "case.toml"

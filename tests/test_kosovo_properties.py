@@ -115,7 +115,8 @@ def test_nato_and_the_us_never_lower_the_margin(seed):
     never_lower(with_(x, nato_air_attrition=between(rng, x["nato_air_attrition"], 0.5)), x)
     never_lower(with_(x, defender_in_time_share=between(rng, x["defender_in_time_share"], 1.0)), x)
     more_us = x["us_troops_base"] * rng.random(N)  # more US troops, the other contributors unchanged
-    never_lower(with_(x, us_troops_base=x["us_troops_base"] + more_us, kfor_total_base=x["kfor_total_base"] + more_us), x)
+    never_lower(with_(x, us_troops_base=x["us_troops_base"] + more_us,
+                      kfor_total_base=x["kfor_total_base"] + more_us), x)
     # A deal that averts the cut also keeps the adaptive rule from firing (as "no withdrawal" does).
     calm = with_(x, adaptive_recruitment=np.zeros(N, bool))
     never_lower(with_(calm, us_deal=np.ones(N, bool)), with_(calm, us_deal=np.zeros(N, bool)))

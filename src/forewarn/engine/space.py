@@ -151,7 +151,9 @@ class LeverCost(_Frozen):
     def _check_cost(self) -> LeverCost:
         free = (self.free or "").strip()
         if self.priced_by and self.free is not None:
-            raise _FieldError("a cost is either `priced_by` (what prices the lever) or `free` (why it costs nothing), not both", "free")
+            raise _FieldError(
+                "a cost is either `priced_by` (what prices the lever) or `free` (why it costs nothing), not both", "free"
+            )
         if not self.priced_by and not free:
             raise _FieldError(
                 "a lever with no price needs a stated reason: `free = \"why it costs nothing\"`, "

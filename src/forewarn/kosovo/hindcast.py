@@ -118,7 +118,9 @@ def hindcast_inputs(n: int, seed: int = 0, *, case: Case | None = None) -> dict[
     return inputs
 
 
-def hindcast(n: int = 2000, seed: int = 0, *, case: Case | None = None, band: tuple[float, float] = (10, 90)) -> pd.DataFrame:
+def hindcast(
+    n: int = 2000, seed: int = 0, *, case: Case | None = None, band: tuple[float, float] = (10, 90)
+) -> pd.DataFrame:
     """Run the hindcast and compare its band with what was observed.
 
     Parameters

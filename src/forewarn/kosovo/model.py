@@ -16,6 +16,7 @@ predictions.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -137,35 +138,15 @@ def _us_contingent(col, flag, inputs, n: int, base: int) -> tuple[np.ndarray, ..
     return us0, us0 * (1.0 - cut), cut, w
 
 
-def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Evaluate the Kosovo security model for a chunk of experiments.
+def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) -> SimpleNamespace:
+    """Everything that does not change over time, one value per row, as ``SimpleNamespace``.
 
-    Parameters
-    ----------
-    inputs : mapping of str to 1-D ndarray
-        One row per experiment: every uncertainty, lever and constant of
-        ``forewarn/kosovo/case.toml`` and ``seed`` (uint64; only used when a US deal is offered,
-        to draw whether the deal averts the cut).
-
-    Returns
-    -------
-    dict of str to ndarray
-        Scalar outcomes of shape ``(n,)`` and series outcomes of shape ``(n, T)``,
-        ``T = horizon - base_year + 1``; float64, finite, non-negative.
-
-    Notes
-    -----
-    Year index ``t = 0`` is the base year and reproduces the sourced figures of today; levers
-    act from ``t = 1``. See ``docs/methods.md`` for every equation.
+    The yearly loop of :func:`kosovo_model` then works on 1-D arrays of n values, which stay in
+    cache.
     """
-    n = len(np.asarray(inputs["us_withdrawal_year"]).reshape(-1))
-    base, horizon = _axis(inputs)
-    T = horizon - base + 1
     col = lambda name: _column(inputs, name, n)  # noqa: E731
     flag = lambda name: _flag(inputs, name, n)  # noqa: E731
 
-    # Everything that does not change over time, one value per row. The yearly loop below then
-    # works on 1-D arrays of n values, which stay in cache.
     us0, us_after, cut, w = _us_contingent(col, flag, inputs, n, base)
     other0 = np.maximum(col("kfor_total_base") - us0, 0.0)
     other_factor = 1.0 + np.maximum(col("other_kfor_trend"), -1.0)
@@ -226,6 +207,36 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     p_max = np.clip(col("escalation_max"), 0.0, 1.0)
     police = np.maximum(col("police_base"), 0.0)
     per_thousand = 1000.0 / np.maximum(col("population"), 1.0)
+    crisis_rate = np.maximum(col("crisis_rate"), 0.0)
+    defence_budget_base = np.maximum(col("defence_budget_base"), 0.0)
+    return SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("inputs", "col", "flag")})
+
+
+def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Evaluate the Kosovo security model for a chunk of experiments.
+
+    Parameters
+    ----------
+    inputs : mapping of str to 1-D ndarray
+        One row per experiment: every uncertainty, lever and constant of
+        ``forewarn/kosovo/case.toml`` and ``seed`` (uint64; only used when a US deal is offered,
+        to draw whether the deal averts the cut).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Scalar outcomes of shape ``(n,)`` and series outcomes of shape ``(n, T)``,
+        ``T = horizon - base_year + 1``; float64, finite, non-negative.
+
+    Notes
+    -----
+    Year index ``t = 0`` is the base year and reproduces the sourced figures of today; levers
+    act from ``t = 1``. See ``docs/methods.md`` for every equation.
+    """
+    n = len(np.asarray(inputs["us_withdrawal_year"]).reshape(-1))
+    base, horizon = _axis(inputs)
+    T = horizon - base + 1
+    p = _prepare(inputs, n, base, horizon)
 
     # Series are filled year by year as (T, n) and transposed to (n, T) at the end.
     series = {name: np.empty((T, n)) for name in SERIES_OUTCOMES}
@@ -233,48 +244,49 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     other_growth = np.ones(n)
     gdp_growth = np.ones(n)
     cum_equipment = np.zeros(n)  # equipment bought from t = 1 up to the previous year
-    active = k0.copy()
+    active = p.k0.copy()
+    threat = p.threat.copy()
     p_sum = np.zeros(n)
     for i in range(T):
         year = base + i
         if i:
-            other_growth = other_growth * other_factor
-            gdp_growth = gdp_growth * gdp_factor
-            threat = threat * threat_factor
-        withdrawn = year >= w
-        us = np.where(withdrawn, us_after, us0)
-        frac = np.clip((year + 1.0 - w) * inv_lag, 0.0, 1.0) * withdrawn
-        other = other0 * other_growth + full_backfill * frac
-        progress = np.minimum(i * inv_span, 1.0)
-        reserve = r0 + (r_target - r0) * progress
-        capability = cmax - (cmax - c0) * np.exp(-k_per_meur * cum_equipment)
-        regional = regional_troops * (year >= regional_start)
+            other_growth = other_growth * p.other_factor
+            gdp_growth = gdp_growth * p.gdp_factor
+            threat = threat * p.threat_factor
+        withdrawn = year >= p.w
+        us = np.where(withdrawn, p.us_after, p.us0)
+        frac = np.clip((year + 1.0 - p.w) * p.inv_lag, 0.0, 1.0) * withdrawn
+        other = p.other0 * other_growth + p.full_backfill * frac
+        progress = np.minimum(i * p.inv_span, 1.0)
+        reserve = p.r0 + (p.r_target - p.r0) * progress
+        capability = p.cmax - (p.cmax - p.c0) * np.exp(-p.k_per_meur * cum_equipment)
+        regional = p.regional_troops * (year >= p.regional_start)
         if i == 0:
-            budget = np.maximum(col("defence_budget_base"), 0.0)
+            budget = p.defence_budget_base
             spent = budget
         else:
-            adapt = year >= adapt_from
-            gdp = gdp0 * gdp_growth
+            adapt = year >= p.adapt_from
+            gdp = p.gdp0 * gdp_growth
             gdp_sum = gdp_sum + gdp
-            budget = gdp * (share_gdp + adapt * adapt_points) / 100.0
-            plan = k0 + (k_target - k0) * progress
-            plan = np.where(adapt, np.maximum(plan, k_adaptive), plan)
+            budget = gdp * (p.share_gdp + adapt * p.adapt_points) / 100.0
+            plan = p.k0 + (p.k_target - p.k0) * progress
+            plan = np.where(adapt, np.maximum(plan, p.k_adaptive), plan)
             # Reservists are paid first; the rest of the personnel budget caps the active force.
-            affordable = (budget * personnel_share - reserve_cost * reserve) / cost
-            active = np.minimum(np.minimum(plan, active + np.where(adapt, capacity_adaptive, capacity)), affordable)
+            affordable = (budget * p.personnel_share - p.reserve_cost * reserve) / p.cost
+            active = np.minimum(np.minimum(plan, active + np.where(adapt, p.capacity_adaptive, p.capacity)), affordable)
             active = np.maximum(active, 0.0)
-            cum_equipment = cum_equipment + budget * eq_share
-            spent = budget + deal_price + regional_price * (year >= regional_start)
-            # Crises in the base year are observed (none escalated); count them from t = 1.
-        own = capability * (active + reserve_weight * reserve) + c0 * regional
+            cum_equipment = cum_equipment + budget * p.eq_share
+            spent = budget + p.deal_price + p.regional_price * (year >= p.regional_start)
+        own = capability * (active + p.reserve_weight * reserve) + p.c0 * regional
         kfor = us + other
-        own_attack = np.maximum(threat * own_attack_per_troop, 1e-9)
-        margin = (in_time * (tripwire * us + other + own) + reinforcement) / np.maximum(own_attack * air_left, 1e-9)
-        own_margin = in_time * own / own_attack
-        if i:
-            # Logistic in log margin: p = p_max / (1 + margin^beta), half of p_max at margin 1.
+        own_attack = np.maximum(threat * p.own_attack_per_troop, 1e-9)
+        at_point = p.in_time * (p.tripwire * us + other + own) + p.reinforcement
+        margin = at_point / np.maximum(own_attack * p.air_left, 1e-9)
+        own_margin = p.in_time * own / own_attack
+        if i:  # the base year is observed: no crisis escalated, so count from t = 1
+            # Logistic in log margin: chance = p_max / (1 + margin^beta), half of p_max at margin 1.
             with np.errstate(over="ignore", divide="ignore"):
-                p_sum += p_max / (1.0 + np.exp(beta * np.log(np.maximum(margin, 1e-300))))
+                p_sum += p.p_max / (1.0 + np.exp(p.beta * np.log(np.maximum(margin, 1e-300))))
         series["margin"][i] = margin
         series["own_margin"][i] = own_margin
         series["us_troops"][i] = us
@@ -284,9 +296,9 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         series["threat"][i] = threat
         series["defence_budget"][i] = budget
         series["strategy_cost"][i] = spent
-        series["force_density"][i] = (kfor + active + police) * per_thousand
+        series["force_density"][i] = (kfor + active + p.police) * p.per_thousand
 
-    return _summarise(series, col, p_sum, gdp_sum, base, horizon)
+    return _summarise(series, p.crisis_rate, p_sum, gdp_sum, base, horizon)
 
 
 def _first_year(hit: np.ndarray, first: int, never: float) -> np.ndarray:
@@ -295,7 +307,7 @@ def _first_year(hit: np.ndarray, first: int, never: float) -> np.ndarray:
     return np.where(any_hit, first + hit.argmax(axis=0), never).astype(np.float64)
 
 
-def _summarise(series, col, p_sum, gdp_sum, base: int, horizon: int) -> dict[str, np.ndarray]:
+def _summarise(series, crisis_rate, p_sum, gdp_sum, base: int, horizon: int) -> dict[str, np.ndarray]:
     never = float(horizon + NEVER_OFFSET)
     margin = series["margin"]
     lever_years = margin[1:] if len(margin) > 1 else margin
@@ -311,7 +323,7 @@ def _summarise(series, col, p_sum, gdp_sum, base: int, horizon: int) -> dict[str
         "own_first_year": _first_year(series["own_margin"] >= 1.0, base, never),
         "total_cost": total_cost,
         "cost_share_gdp": 100.0 * total_cost / np.maximum(gdp_sum, 1e-9) * (gdp_sum > 0),
-        "expected_crises": np.maximum(col("crisis_rate"), 0.0) * p_sum,
+        "expected_crises": crisis_rate * p_sum,
         "min_force_density": series["force_density"].min(axis=0),
         "us_troops_end": series["us_troops"][-1].copy(),
         "kfor_troops_end": series["kfor_troops"][-1].copy(),
