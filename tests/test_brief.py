@@ -202,9 +202,10 @@ def test_q1_follows_a_reported_us_drawdown(tmp_path):
     assert box.tables[0].columns[:3] == ["strategy", "holds before", "holds now"]
     q1 = brief.sections[0]
     assert "reports a US drawdown" in q1.answer and "No US decision" not in q1.answer
-    assert "us_withdrawal_year <=" in q1.answer
+    assert "us withdrawal year ≤" in q1.answer
     narrowed = [a for a in q1.assumptions if a.name == "us_withdrawal_year"][0]
-    assert narrowed.short.startswith("Narrowed by the news: us_withdrawal_year <=")
+    assert narrowed.short.startswith("Narrowed by the news: us withdrawal year ≤")
+    assert len(box.details) == len(set(box.details))  # one line per article
     # the narrowed futures respect the bound
     run = brief.data["run"]
     bound = statuses["us_drawdown_announced"].constraints[0].value

@@ -256,7 +256,7 @@ def _apply_evidence(ctx: Context, sections: Sequence[Section]) -> None:
     for st in ctx.fired:
         for c in st.constraints:
             said.setdefault(c.uncertainty, "")
-            said[c.uncertainty] += (f"Narrowed by the news: {c} (signpost “{humanise(st.name)}”, first seen "
+            said[c.uncertainty] += (f"Narrowed by the news: {_constraint_text(c)} (signpost “{humanise(st.name)}”, first seen "
                                     f"{st.first_seen or 'undated'}). ")
     for sec in sections:
         for a in sec.assumptions:
@@ -279,6 +279,15 @@ def _ratio(x: float) -> str:
 
 def _rho(x: float) -> str:
     return f"{x:+.2f}".replace("+", "+") if x == x else "–"
+
+
+def _constraint_text(c: Any) -> str:
+    """A signpost's bound in words: "us withdrawal year ≤ 2028"."""
+    op = {"<=": "≤", ">=": "≥", "==": "="}.get(c.op, c.op)
+    if c.op == "in":
+        return f"{humanise(c.uncertainty)} in {{{', '.join(str(v) for v in c.value)}}}"
+    value = f"{c.value:g}" if isinstance(c.value, (int, float)) else str(c.value)
+    return f"{humanise(c.uncertainty)} {op} {value}"
 
 
 def _stances(ctx: Context, q: str) -> list[Stance]:
@@ -382,11 +391,17 @@ def build_what_changed(ctx: Context) -> Section | None:
             answer += " The order of the strategies did not change."
     details = []
     for f in ctx.fired:
-        for ev in f.evidence[:3]:
+        seen = set()
+        for ev in f.evidence:
+            key = (ev.get("title"), ev.get("url"), ev.get("date"))
+            if key in seen or len(seen) == 3:
+                continue
+            seen.add(key)
             title = ev.get("title") or ev.get("outlet") or "untitled"
             details.append(f"{humanise(f.name)}: “{title}”, {ev.get('date') or 'undated'}"
                            + (f", {ev['url']}" if ev.get("url") else "")
-                           + ("; narrows " + "; ".join(str(c) for c in f.constraints) if f.constraints else ""))
+                           + ("; narrows " + "; ".join(_constraint_text(c) for c in f.constraints)
+                              if f.constraints else ""))
     if ctx.set_aside is not None:
         details.append(f"{ctx.set_aside} evidence item(s) were set aside by a reviewer and fire nothing.")
     rows = [[ctx.name(x), pct(ctx.scores_before.loc[x, "robustness"]), pct(ctx.scores.loc[x, "robustness"]),
@@ -542,7 +557,7 @@ def build_q1(ctx: Context) -> Section:
         fig["signpost"], fig["first_seen"] = st.name, st.first_seen
         lead = (f"The news now reports a US drawdown (signpost “{humanise(st.name)}”, first seen {st.first_seen or 'undated'}"
                 f"{', in “' + str(ev.get('title')) + '”' if ev.get('title') else ''}): only the futures with "
-                + "; ".join(str(c) for c in st.constraints) + " remain.")
+                + "; ".join(_constraint_text(c) for c in st.constraints) + " remain.")
     else:
         lead = ("No US decision is in the stored evidence, so the run cannot say whether US soldiers stay; it keeps the "
                 "question open and measures what the answer changes.")
@@ -1002,12 +1017,16 @@ def _assemble(ctx: Context, n: int, out: Path) -> Brief:
     sections = [build_q1(ctx), build_q2(ctx), build_q3(ctx), build_q4(ctx), build_q5(ctx)]
     _apply_evidence(ctx, sections)
     run = ctx.run
-    dropped = (f"; {ctx.before.dropped:,} of {ctx.before.total:,} futures set aside because their {run.years[0]} state "
-               "contradicts the observed present" if ctx.before.dropped else "")
+    parts = [f"{ctx.before.total:,} run"]
+    if ctx.before.dropped:
+        parts.append(f"{ctx.before.dropped:,} set aside because their {run.years[0]} state contradicts the observed present")
+    if ctx.before.futures > run.futures:
+        parts.append(f"{ctx.before.futures - run.futures:,} excluded by the evidence")
+    dropped = " (" + "; ".join(parts) + ")"
     return Brief(
         title="Kosovo's security under every future: a forewarn brief",
-        subtitle=(f"{run.futures:,} futures × {len(ctx.strategies)} strategies, {run.years[0]}–{run.years[-1]}"
-                  f"{dropped}; generated {_dt.date.today().isoformat()}"),
+        subtitle=(f"{run.futures:,} futures{dropped} × {len(ctx.strategies)} strategies, {run.years[0]}–{run.years[-1]}; "
+                  f"generated {_dt.date.today().isoformat()}"),
         caveat=_CAVEAT, sections=sections, facts=_facts_table(ctx, sections),
         run_info=(f"case {ctx.case.name} (hash {ctx.case.hash()[:12]}), Latin hypercube, seed {ctx.seed}, "
                   f"run folder {out / 'run'}" + (f" and {out / 'run-stress'} (stress set)" if ctx.stress else "")),
