@@ -127,25 +127,37 @@ def band_chart(
             out.append(f'<text x="{ml + pw - 4}" y="{y - 4:.1f}" text-anchor="end" class="tick">{escape(reference_label)}</text>')
     for i, (name, (lo, med, hi)) in enumerate(bands.items()):
         colour = colours.get(str(name), PALETTE[i % len(PALETTE)])
-        xs, lo_y, hi_y, med_y = sx(x), sy(lo), sy(hi), sy(med)
         shaded = shade is None or name in shade
-        if shaded:
-            poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, hi_y)) + " " + " ".join(
-                f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], lo_y[::-1]))
-            # a dashed edge in the series' colour tells overlapping bands apart
-            out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.13" stroke="{colour}" '
-                       f'stroke-opacity="0.7" stroke-width="1" stroke-dasharray="3 3"/>')
-        line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
-        out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.2"/>')
-        lx, ly = ml, height + 10 + i * 18
-        if shaded:
-            out.append(f'<rect x="{lx}" y="{ly - 10}" width="22" height="12" fill="{colour}" fill-opacity="0.13" '
-                       f'stroke="{colour}" stroke-dasharray="3 3"/>')
-        out.append(f'<line x1="{lx}" x2="{lx + 22}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2.2"/>')
-        tag = " (median and 10–90% band)" if shaded else " (median)"
-        out.append(f'<text x="{lx + 28}" y="{ly}" class="legend">{escape(str(name))}{escape(tag)}</text>')
+        out += _series(sx(x), sy(lo), sy(med), sy(hi), colour, shaded)
+        out += _legend_item(str(name), colour, shaded, ml, height + 10 + i * 18)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _series(xs, lo_y, med_y, hi_y, colour: str, shaded: bool) -> list[str]:
+    """One series: its 10–90% band (when shaded) and its median line."""
+    out = []
+    if shaded:
+        poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, hi_y)) + " " + " ".join(
+            f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], lo_y[::-1]))
+        # a dashed edge in the series' colour tells overlapping bands apart
+        out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.13" stroke="{colour}" '
+                   f'stroke-opacity="0.7" stroke-width="1" stroke-dasharray="3 3"/>')
+    line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
+    out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.2"/>')
+    return out
+
+
+def _legend_item(name: str, colour: str, shaded: bool, lx: float, ly: float) -> list[str]:
+    """A legend row under the plot: a band swatch (when shaded), the line, the name and what is drawn."""
+    out = []
+    if shaded:
+        out.append(f'<rect x="{lx}" y="{ly - 10}" width="22" height="12" fill="{colour}" fill-opacity="0.13" '
+                   f'stroke="{colour}" stroke-dasharray="3 3"/>')
+    out.append(f'<line x1="{lx}" x2="{lx + 22}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2.2"/>')
+    tag = " (median and 10–90% band)" if shaded else " (median)"
+    out.append(f'<text x="{lx + 28}" y="{ly}" class="legend">{escape(name)}{escape(tag)}</text>')
+    return out
 
 
 def bar_chart(
