@@ -142,9 +142,12 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?%?")
 
 
 def test_every_number_in_the_text_is_a_figure_of_the_run(brief_run):
+    assert_numbers_are_figures(brief_run[0])
+
+
+def assert_numbers_are_figures(brief):
     # Each section keeps the figures its sentences state; every number of the text must be one of
     # them (or a year of the time axis, or the count of strategies / uncertainties it names).
-    brief, _, _ = brief_run
     run = brief.data["run"]
     allowed_years = {str(y) for y in run.years}
     for s in brief.all_sections:
@@ -152,6 +155,7 @@ def test_every_number_in_the_text_is_a_figure_of_the_run(brief_run):
         known |= {str(len(run.uncertainties)), f"{run.futures:,}", f"{run.total:,}"}
         text = " ".join([s.answer, *s.details]).replace("10–90%", "")  # the band's definition, not a figure
         text = re.sub(r"“[^”]*”", "", text)  # quoted names (signposts, titles) are names, not figures
+        text = re.sub(r"https?://\S+|\b\d{4}-\d{2}(-\d{2})?\b", "", text)  # links and evidence dates
         for v in s.figures.get("where_fails", {}).values():
             for r in v["restrictions"]:  # PRIM's bounds, stated as the figures record them
                 text = text.replace(r, "")
@@ -206,6 +210,7 @@ def test_q1_follows_a_reported_us_drawdown(tmp_path):
     narrowed = [a for a in q1.assumptions if a.name == "us_withdrawal_year"][0]
     assert narrowed.short.startswith("Narrowed by the news: us withdrawal year ≤")
     assert len(box.details) == len(set(box.details))  # one line per article
+    assert_numbers_are_figures(brief)
     # the narrowed futures respect the bound
     run = brief.data["run"]
     bound = statuses["us_drawdown_announced"].constraints[0].value

@@ -374,7 +374,8 @@ def build_what_changed(ctx: Context) -> Section | None:
         return None
     s = ctx.summary
     fig: dict[str, Any] = {"fired": [f.name for f in ctx.fired], "futures_total": s.futures_total,
-                           "futures_left": s.futures_left, "set_aside": ctx.set_aside}
+                           "futures_left": s.futures_left, "set_aside": ctx.set_aside,
+                           "bounds": [c.value for f in ctx.fired for c in f.constraints]}
     if s.empty:
         answer = (f"{len(ctx.fired)} signpost(s) fired in the stored news, but together they leave none of the "
                   f"{s.futures_total:,} futures: the evidence contradicts the case's ranges (see `forewarn watch`). "
@@ -555,6 +556,7 @@ def build_q1(ctx: Context) -> Section:
     if st is not None and ctx.narrowed:
         ev = st.evidence[0] if st.evidence else {}
         fig["signpost"], fig["first_seen"] = st.name, st.first_seen
+        fig["bounds"] = [c.value for c in st.constraints]
         lead = (f"The news now reports a US drawdown (signpost “{humanise(st.name)}”, first seen {st.first_seen or 'undated'}"
                 f"{', in “' + str(ev.get('title')) + '”' if ev.get('title') else ''}): only the futures with "
                 + "; ".join(_constraint_text(c) for c in st.constraints) + " remain.")
