@@ -217,6 +217,30 @@ def test_q1_follows_a_reported_us_drawdown(tmp_path):
     assert (run.frame["us_withdrawal_year"] <= bound).all()
 
 
+def test_evidence_a_reviewer_set_aside_fires_nothing_and_is_counted(tmp_path):
+    from forewarn.evidence import open_store
+    from forewarn.kosovo.brief import build_kosovo_brief
+    from forewarn.monitor.ingest import ingest
+
+    db = tmp_path / "s.sqlite"
+    article = tmp_path / "drawdown.txt"
+    article.write_text(
+        "URL: https://example.org/news/kfor-drawdown\nDATE: 2026-02-10\n\n"
+        "WASHINGTON - The United States will withdraw 300 of its roughly 600 troops serving with KFOR in "
+        "Kosovo by the end of the year, the Pentagon said on Monday.\n"
+    )
+    store = open_store(str(db))
+    ingest([article], store)
+    for ref in [f"C{i}" for i in store.force_claims()["id"]] + [f"Q{i}" for i in store.quotes()["id"]] + \
+            [f"E{i}" for i in store.events()["id"]]:
+        store.review(ref, "rejected", reason="misread", who="tester")
+    brief = build_kosovo_brief(n=N, seed=11, out=tmp_path / "out", db=str(db), html=False)
+    assert not any(s.fired for s in brief.data["signposts"])
+    q5 = brief.sections[4]
+    assert q5.figures["set_aside"] >= 1 and f"{q5.figures['set_aside']} evidence item(s) set aside" in q5.answer
+    assert brief.record["set_aside"] == q5.figures["set_aside"]
+
+
 def test_q2_names_backfill_when_the_run_makes_it_decisive(brief_run, tmp_path):
     from forewarn.kosovo.brief import build_kosovo_brief
 

@@ -836,6 +836,10 @@ def build_q5(ctx: Context) -> Section:
                                                      else f"{n.value}") for n in sp.narrows)
         rows.append([humanise(name), _trigger(sp), "FIRED" if st is not None and st.fired else "not yet",
                      (st.first_seen or "") if st is not None and st.fired else "", narrows])
+    if ctx.set_aside:
+        fig["set_aside"] = ctx.set_aside
+        answer += (f" {ctx.set_aside} evidence item(s) set aside by a reviewer (`forewarn evidence reject`) fire no "
+                   "signpost and narrow nothing.")
     details = ["When a signpost fires, this brief keeps only the futures consistent with it and ranks the strategies "
                "again (see “What changed”). The adaptive strategy's rule (recruit faster and spend more once a US "
                "drawdown starts) acts inside every future."]
@@ -899,9 +903,9 @@ def _ingested_quotes(store: Any, framing: dict[str, Any]) -> pd.DataFrame:
 
 
 def _set_aside(store: Any) -> int | None:
-    """How many evidence items a reviewer set aside, when the store records reviews (else None)."""
-    count = getattr(store, "rejected_count", None)
-    return int(count()) if callable(count) else None
+    """How many evidence items a reviewer set aside (rejected), when the store records reviews."""
+    count = getattr(store, "set_aside", None)
+    return int(count()["total"]) if callable(count) else None
 
 
 def _fail_rank(ctx: Context) -> pd.DataFrame:
