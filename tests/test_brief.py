@@ -379,6 +379,7 @@ def test_article_text_is_escaped_in_the_html(tmp_path):
         (["--strategy", "nope"], "unknown strategy 'nope'"),
         (["-n", "5"], "-n: must be at least 100"),
         (["--workers", "0"], "--workers: must be at least 1"),
+        (["--strategy", "current_plan"], "name at least one strategy besides current_plan"),
     ],
 )
 def test_bad_options_exit_2_and_write_nothing(cli, tmp_path, args, message):

@@ -944,7 +944,8 @@ def _check_options(case: Any, n: int, strategies: Sequence[str] | None) -> list[
         if s not in known:
             raise InputError(f"unknown strategy {s!r}; the case has: {', '.join(known)}", field="--strategy")
     if len(set(chosen) | {BASELINE}) < 2:
-        chosen = known  # a trade-off needs something to compare today's plan with
+        raise InputError(f"name at least one strategy besides {BASELINE} (the yardstick, always run) to compare",
+                         field="--strategy")
     return [s for s in known if s in chosen or s == BASELINE]
 
 
