@@ -6,7 +6,8 @@
 ['current_plan', 'self_reliance', 'transatlantic_anchor', 'regional_joint_force', 'adaptive', 'all_combined']
 
 The model is :func:`forewarn.kosovo.model.kosovo_model`; ``docs/methods.md`` gives its
-equations and the source of every number.
+equations and the source of every number. :func:`forewarn.kosovo.hindcast.hindcast` runs it from
+2018 against what was observed later.
 """
 
 from __future__ import annotations
@@ -20,16 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from forewarn.engine.space import Case
 
-__all__ = ["case_path", "load_kosovo_case", "default_inputs", "random_inputs", "ema_model", "hindcast"]
-
-
-def __getattr__(name: str) -> Any:
-    # The hindcast needs the engine's design; import it only when asked for.
-    if name == "hindcast":
-        from .hindcast import hindcast
-
-        return hindcast
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["case_path", "load_kosovo_case", "default_inputs", "random_inputs", "ema_model"]
 
 
 def case_path() -> Path:
