@@ -389,6 +389,7 @@ class Strategy(_Frozen):
     """A named set of lever values; levers it omits take their defaults."""
 
     name: str
+    label: str = ""  # a readable name for reports ("Today's plan"); empty: reports use the name
     description: str = ""
     levers: dict[str, Any] = Field(default_factory=dict)
 
