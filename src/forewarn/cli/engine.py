@@ -31,6 +31,10 @@ def run_command(
     strategy: list[str] | None = typer.Option(
         None, "--strategy", help="Run only this strategy (repeat for several; default: all).", show_default=False
     ),
+    levers: int | None = typer.Option(
+        None, "--levers", help="Also run N strategies sampled from the lever ranges (sampled_0001...).",
+        show_default=False,
+    ),
 ) -> None:
     """Run a case's model over sampled futures and strategies; write a resumable run folder."""
     from rich.console import Console
@@ -41,7 +45,7 @@ def run_command(
 
     if design not in _DESIGNS:
         raise InputError(f"unknown design {design!r} (known: {', '.join(_DESIGNS)})", field="--design")
-    for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size)):
+    for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size), ("--levers", levers)):
         if value is not None and value < 1:
             raise InputError(f"must be at least 1, got {value}", field=name)
     if seed < 0:
@@ -53,7 +57,7 @@ def run_command(
     err = Console(stderr=True, highlight=False)
     kwargs: dict[str, Any] = dict(
         n=n, method=design, seed=seed, strategies=strategy or None, out=out, workers=workers,
-        resume=resume, overwrite=overwrite,
+        resume=resume, overwrite=overwrite, levers=levers,
     )
     if chunk_size is not None:
         kwargs["chunk_size"] = chunk_size

@@ -1,7 +1,8 @@
 """Experiment designs: which futures to run, and the experiments table they make with strategies.
 
 Every method first draws points in the unit hypercube, then maps each coordinate ``u`` to a
-parameter value: ``low + u (high - low)`` for a real parameter; ``low + floor(u (high - low + 1))``
+parameter value: ``low + u (high - low)`` for a real parameter (or the inverse of its
+distribution's CDF at ``u`` when it declares one, :mod:`forewarn.engine.distributions`); ``low + floor(u (high - low + 1))``
 for an integer one (each whole number equally likely); the ``floor(u k)``-th of ``k`` choices for
 a categorical or boolean one.
 
@@ -177,6 +178,8 @@ def _parameters(parameters: Case | Sequence[Parameter]) -> list[Parameter]:
 def _column(p: Parameter, u: np.ndarray) -> Any:
     """Map unit-interval values ``u`` to values of ``p`` (vectorised)."""
     if p.kind == "real":
+        if p.distribution not in (None, "uniform"):
+            return p.unit_to_value(u)  # inverse transform (forewarn.engine.distributions)
         return p.low + u * (p.high - p.low)
     if p.kind == "integer":
         span = p.high - p.low + 1

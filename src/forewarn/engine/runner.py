@@ -64,6 +64,7 @@ def run(
     resume: bool = False,
     progress: Progress | None = None,
     overwrite: bool = False,
+    levers: int | None = None,
 ) -> Results:
     """Run a case's model over a design and store the results in a run folder.
 
@@ -101,6 +102,11 @@ def run(
         at the start).
     overwrite : bool
         Replace a run (or write into a non-empty folder) already at ``out``.
+    levers : int, optional
+        Also run this many strategies sampled from the lever ranges (named ``sampled_0001``...,
+        seeded by ``seed``; :func:`forewarn.engine.levers.sample_strategies`), alongside the
+        declared (or chosen) ones. The run records the case with them added, and its
+        ``case.toml`` ends with them as ``[[strategies]]`` tables.
 
     Returns
     -------
@@ -134,6 +140,9 @@ def run(
         _check_int("seed", seed, 0)
     if isinstance(design, str):
         method, design = design, None
+    sampled: list[str] = []
+    if levers is not None:
+        case, sampled, strategies = _add_sampled_levers(case, levers, seed, design, strategies)
     if design is None:
         if method not in design_mod.METHODS:
             known = ", ".join(design_mod.METHODS)
@@ -159,6 +168,8 @@ def run(
     version = model_mod.model_version(model_mod.load_model(case))
     manifest = _new_manifest(case, design, seed, total, chunk_size, version)
     done = _prepare_folder(out, manifest, resume=resume, overwrite=overwrite)
+    if sampled:
+        _append_strategies_to_copy(out, case, sampled)
     n_chunks = manifest["n_chunks"]
     pending = [i for i in range(n_chunks) if i not in done]
 
@@ -193,6 +204,42 @@ def run(
 
     state.complete()
     return Results(out, state.data)
+
+
+def _add_sampled_levers(case: Any, levers: Any, seed: Any, design: Any, strategies: Any) -> tuple[Any, list[str], Any]:
+    """The case with ``levers`` sampled strategies, their names, and the strategies to run."""
+    from .levers import with_sampled_levers
+
+    if design is not None:
+        raise InputError("sampled levers need a design built by the run (give n, not a design)", field="levers")
+    _check_int("levers", levers, 1)
+    if strategies is not None:
+        for name in strategies:
+            case.strategy(name)
+    bigger, names = with_sampled_levers(case, int(levers), seed)
+    chosen = None if strategies is None else [*strategies, *names]
+    return bigger, names, chosen
+
+
+def _append_strategies_to_copy(out: Path, case: Any, names: list[str]) -> None:
+    """End the run's copy of the case file with the sampled strategies, when it reads back the same."""
+    from .levers import strategies_toml
+    from .space import parse_case
+
+    copy = out / CASE_COPY
+    if not copy.is_file():
+        return
+    import tomllib
+
+    text = copy.read_text(encoding="utf-8")
+    snippet = strategies_toml([case.strategy(n) for n in names], header="Strategies sampled from the lever ranges (levers=N).")
+    combined = text.rstrip("\n") + "\n\n" + snippet
+    try:
+        same = parse_case(tomllib.loads(combined)).hash() == case.hash()
+    except Exception:  # noqa: BLE001 - e.g. strategies given as an inline array: keep the plain copy
+        same = False
+    if same:
+        _write_bytes_atomic(copy, combined.encode("utf-8"))
 
 
 # -- execution -------------------------------------------------------------------------------

@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from ..errors import CaseError, InputError
 
@@ -110,6 +118,10 @@ class Parameter(_Frozen):
     parameters take one of ``choices``; ``boolean`` parameters are ``False`` or ``True``.
     ``sources`` cites fact ids (e.g. ``"F0123"``); ``assumption`` says why a value was chosen when
     no fact supports it.
+
+    A real parameter may give a ``distribution`` over its range with that distribution's fields
+    (``mode``; ``mean`` and ``sd``; ``mu`` and ``sigma``; ``a`` and ``b``): see
+    :mod:`forewarn.engine.distributions`. Without one, values are uniform.
     """
 
     name: str
@@ -122,13 +134,21 @@ class Parameter(_Frozen):
     description: str = ""
     sources: tuple[str, ...] = ()
     assumption: str | None = None
+    distribution: str | None = None
+    mode: Any = None
+    mean: Any = None
+    sd: Any = None
+    mu: Any = None
+    sigma: Any = None
+    a: Any = None
+    b: Any = None
 
     @field_validator("name")
     @classmethod
     def _check_name(cls, value: str) -> str:
         return _check_identifier(value)
 
-    @field_validator("low", "high", "default", mode="before")
+    @field_validator("low", "high", "default", "mode", "mean", "sd", "mu", "sigma", "a", "b", mode="before")
     @classmethod
     def _check_scalar(cls, value: Any) -> Any:
         return _scalar_or_none(value)
@@ -182,6 +202,44 @@ class Parameter(_Frozen):
             if kind == "real":
                 object.__setattr__(self, "default", float(self.default))
         return self
+
+    @model_validator(mode="after")
+    def _check_distribution(self) -> Parameter:
+        from . import distributions
+
+        given = {k: getattr(self, k) for k in distributions.ALL_FIELDS}
+        if self.distribution is None:
+            extra = [k for k, v in given.items() if v is not None]
+            if extra:
+                raise _FieldError(f"`{extra[0]}` needs a `distribution`", extra[0])
+            return self
+        if self.kind != "real":
+            raise _FieldError(f"a distribution is only for real parameters, not {self.kind}", "distribution")
+        problem = distributions.check(self.distribution, self.low, self.high, given)
+        if problem:
+            raise _FieldError(*problem)
+        for key in distributions.FIELDS[self.distribution]:
+            object.__setattr__(self, key, float(given[key]))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_absent_distribution(self, handler: Any) -> dict[str, Any]:
+        # A parameter without a distribution serialises as before distributions existed, so
+        # the hash of every existing case (and the runs recorded under it) stays the same.
+        data = handler(self)
+        from .distributions import ALL_FIELDS
+
+        for key in ("distribution", *ALL_FIELDS):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+    def unit_to_value(self, u: np.ndarray) -> np.ndarray:
+        """Map unit-interval values of a real parameter through its distribution (uniform by default)."""
+        from . import distributions
+
+        params = {k: getattr(self, k) for k in distributions.ALL_FIELDS}
+        return distributions.ppf(self.distribution or "uniform", self.low, self.high, params, u)
 
     def _check_type(self, key: str, value: Any) -> None:
         if self.kind == "integer" and not (isinstance(value, (int, np.integer)) and not isinstance(value, bool)):
