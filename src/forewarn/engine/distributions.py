@@ -157,12 +157,15 @@ def ppf(kind: str, low: float, high: float, params: Mapping[str, Any], u: np.nda
     """Map unit-interval values ``u`` to values in ``[low, high]`` following the distribution.
 
     The result is clipped to ``[low, high]``: inverse distribution functions may overshoot a
-    bound by an ulp.
+    bound by an ulp, or give up in the far tails.
     """
     u = np.asarray(u, dtype=np.float64)
     if kind == "uniform":
         return low + u * (high - low)
-    values = frozen(kind, low, high, params).ppf(u)
+    values = np.asarray(frozen(kind, low, high, params).ppf(u), dtype=np.float64)
     if kind == "lognormal":
         values = np.exp(values)
-    return np.clip(np.asarray(values, dtype=np.float64), low, high)
+    # Boost's beta inverse gives up (NaN) for u within ~1e-160 of 0 or 1; the value there is
+    # the bound itself to double precision.
+    values = np.where(np.isnan(values), np.where(u < 0.5, low, high), values)
+    return np.clip(values, low, high)
