@@ -60,6 +60,7 @@ __all__ = [
     "future_seeds",
     "experiments",
     "to_seed_sequence",
+    "from_unit",
 ]
 
 METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
@@ -207,6 +208,17 @@ def _frame(params: Sequence[Parameter], unit: np.ndarray) -> pd.DataFrame:
     n = unit.shape[0]
     data = {p.name: _column(p, unit[:, j]) for j, p in enumerate(params)}
     return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+def from_unit(parameters: Case | Sequence[Parameter], unit: np.ndarray) -> pd.DataFrame:
+    """Parameter values for points of the unit hypercube (one row per point, one column per
+    parameter), mapped as every design maps them: what a search over the unit cube decodes with.
+    """
+    params = _parameters(parameters)
+    unit = np.asarray(unit, dtype=np.float64)
+    if unit.ndim != 2 or unit.shape[1] != len(params):
+        raise InputError(f"unit points must have shape (n, {len(params)}), got {unit.shape}", field="unit")
+    return _frame(params, unit)
 
 
 # -- methods -----------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ __all__ = [
     "Outcome",
     "Strategy",
     "TimeAxis",
+    "Objective",
+    "Constraint",
+    "Scenario",
     "Case",
     "load_case",
     "parse_case",
@@ -405,6 +408,95 @@ class TimeAxis(_Frozen):
         return (self.stop - self.start) // self.step + 1
 
 
+#: Robustness metrics an objective or a constraint can use (see ``docs/search.md``).
+METRICS = ("satisficing", "percentile", "mean", "regret", "cost")
+
+
+class Objective(_Frozen):
+    """A robustness objective of the lever search: a metric of one outcome over the futures.
+
+    ``satisficing``: share of futures where the outcome is ``>= at_least`` and/or
+    ``<= at_most`` (maximised); ``percentile``: the ``percentile``-th percentile of the outcome;
+    ``mean``: its mean; ``cost``: its mean, minimised by default; ``regret``: the
+    ``percentile``-th percentile (default 90) of the regret against the best declared strategy
+    in each future (minimised). ``direction`` defaults to the metric's or the outcome's.
+    ``epsilon`` is the resolution at which two values count as equal (ε-dominance).
+    """
+
+    name: str
+    kind: Literal["satisficing", "percentile", "mean", "regret", "cost"]
+    outcome: str
+    direction: Literal["maximize", "minimize"] | None = None
+    percentile: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+    epsilon: float | None = None
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @model_validator(mode="after")
+    def _check_metric(self) -> Objective:
+        if self.kind == "satisficing" and self.at_least is None and self.at_most is None:
+            raise _FieldError("a satisficing metric needs `at_least` or `at_most` (the threshold)", "at_least")
+        if self.kind != "satisficing":
+            for key in ("at_least", "at_most"):
+                if getattr(self, key) is not None:
+                    raise _FieldError(f"`{key}` is only for a satisficing metric, not {self.kind}", key)
+        if self.percentile is not None:
+            if self.kind not in ("percentile", "regret"):
+                raise _FieldError(f"`percentile` is only for percentile and regret metrics, not {self.kind}",
+                                  "percentile")
+            if not 0 <= self.percentile <= 100:
+                raise _FieldError(f"percentile must be in [0, 100], got {self.percentile}", "percentile")
+        elif self.kind == "percentile":
+            raise _FieldError("a percentile metric needs `percentile` (0 to 100)", "percentile")
+        if self.epsilon is not None and not (math.isfinite(self.epsilon) and self.epsilon > 0):
+            raise _FieldError(f"epsilon must be above 0, got {self.epsilon}", "epsilon")
+        return self
+
+
+class Constraint(Objective):
+    """A bound on a robustness metric that every strategy the search keeps must meet
+    (``max`` and/or ``min``), e.g. the 90th percentile of the budget share at most 0.02."""
+
+    max: float | None = None
+    min: float | None = None
+
+    @model_validator(mode="after")
+    def _check_bound(self) -> Constraint:
+        if self.max is None and self.min is None:
+            raise _FieldError("a constraint needs `max` or `min`", "max")
+        if self.epsilon is not None:
+            raise _FieldError("`epsilon` is only for objectives", "epsilon")
+        return self
+
+
+class Scenario(_Frozen):
+    """A named stress scenario: fixed values for some uncertainties (the others vary as usual)."""
+
+    name: str
+    description: str = ""
+    values: dict[str, Any] = Field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    assumption: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _check_values(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _scalar_or_none(v) for k, v in value.items()}
+        return value
+
+
 class Case(_Frozen):
     """A case: the model, what is uncertain, what can be chosen, and what is measured.
 
@@ -421,6 +513,9 @@ class Case(_Frozen):
     outcomes: tuple[Outcome, ...]
     strategies: tuple[Strategy, ...] = ()
     signposts: tuple[dict[str, Any], ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("model")
@@ -477,6 +572,55 @@ class Case(_Frozen):
                 if problem:
                     raise _FieldError(f"value {problem}", "strategies", i, "levers", lever)
         return self
+
+    @model_validator(mode="after")
+    def _check_search_and_scenarios(self) -> Case:
+        outcomes = {o.name: o for o in self.outcomes}
+        names: set[str] = set()
+        for section in ("objectives", "constraints"):
+            for i, item in enumerate(getattr(self, section)):
+                if item.name in names:
+                    raise _FieldError(f"name {item.name!r} is used twice", section, i, "name")
+                names.add(item.name)
+                outcome = outcomes.get(item.outcome)
+                if outcome is None:
+                    known = ", ".join(outcomes)
+                    raise _FieldError(f"no outcome named {item.outcome!r} (outcomes: {known})", section, i, "outcome")
+                if outcome.kind != "scalar":
+                    raise _FieldError(f"outcome {item.outcome!r} is a series; a metric needs a scalar outcome",
+                                      section, i, "outcome")
+                if item.kind == "regret" and outcome.direction == "info":
+                    raise _FieldError(f"regret needs an outcome to maximize or minimize; {item.outcome!r} is info",
+                                      section, i, "outcome")
+                if item.kind in ("percentile", "mean") and item.direction is None \
+                        and outcome.direction == "info":
+                    raise _FieldError(f"outcome {item.outcome!r} has direction info: give the metric a `direction`",
+                                      section, i, "direction")
+        uncertainties = {p.name: p for p in self.uncertainties}
+        seen: set[str] = set()
+        for i, sc in enumerate(self.scenarios):
+            if sc.name in seen:
+                raise _FieldError(f"scenario name {sc.name!r} is used twice", "scenarios", i, "name")
+            seen.add(sc.name)
+            for key, value in sc.values.items():
+                if key not in uncertainties:
+                    known = ", ".join(uncertainties) or "none"
+                    raise _FieldError(f"no uncertainty named {key!r} (uncertainties: {known})",
+                                      "scenarios", i, "values", key)
+                problem = uncertainties[key].check_value(value)
+                if problem:
+                    raise _FieldError(f"value {problem}", "scenarios", i, "values", key)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_sections(self, handler: Any) -> dict[str, Any]:
+        # Sections added after the first format version are left out when empty, so the hash of
+        # a case that does not use them (and the runs recorded under it) stays the same.
+        data = handler(self)
+        for key in ("objectives", "constraints", "scenarios"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
 
     # -- lookups ------------------------------------------------------------------------------
 
