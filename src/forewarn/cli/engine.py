@@ -35,6 +35,9 @@ def run_command(
         None, "--levers", help="Also run N strategies sampled from the lever ranges (sampled_0001...).",
         show_default=False,
     ),
+    scenarios: bool = typer.Option(
+        False, "--scenarios", help="Also run every strategy under each [[scenarios]] of the case (in OUT/scenarios/)."
+    ),
 ) -> None:
     """Run a case's model over sampled futures and strategies; write a resumable run folder."""
     from rich.console import Console
@@ -75,11 +78,30 @@ def run_command(
             results = run(loaded, progress=progress, **kwargs)
     else:
         results = run(loaded, **kwargs)
+    if scenarios:
+        _run_scenarios(loaded, kwargs)
     m = results.manifest
     typer.echo(
         f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
         f"{len(m['strategies'])} strategies, {m['n_chunks']} chunk{'s' if m['n_chunks'] != 1 else ''})"
     )
+
+
+def _run_scenarios(case, kwargs: dict[str, Any]) -> None:
+    """Run the case's stress scenarios beside the run and print the median of each outcome."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..engine.scenarios import run_scenarios, stress_table
+
+    results = run_scenarios(case, **kwargs)
+    table = stress_table(results)
+    view = Table(title="Stress scenarios: median of each outcome over the futures")
+    for column in table.columns:
+        view.add_column(str(column), justify="left" if column in ("scenario", "strategy") else "right")
+    for row in table.itertuples(index=False):
+        view.add_row(*(v if isinstance(v, str) else _fmt(v) for v in row))
+    Console(highlight=False).print(view)
 
 
 def _resumed_chunk_size(out: Path) -> int | None:

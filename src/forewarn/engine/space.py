@@ -497,6 +497,20 @@ class Scenario(_Frozen):
         return value
 
 
+def _stress_value_problem(p: Parameter, value: Any) -> str | None:
+    """Why ``value`` cannot stand for ``p`` in a stress scenario. Unlike a strategy's value, a
+    number may lie outside ``[low, high]``: stressing beyond the sourced range is the point."""
+    if p.kind == "real":
+        if not _is_number(value) or not math.isfinite(value):
+            return f"must be a finite number, got {type(value).__name__} {_fmt(value)}"
+        return None
+    if p.kind == "integer":
+        if not (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))):
+            return f"must be a whole number, got {type(value).__name__} {_fmt(value)}"
+        return None
+    return p.check_value(value)
+
+
 class Case(_Frozen):
     """A case: the model, what is uncertain, what can be chosen, and what is measured.
 
@@ -607,7 +621,7 @@ class Case(_Frozen):
                     known = ", ".join(uncertainties) or "none"
                     raise _FieldError(f"no uncertainty named {key!r} (uncertainties: {known})",
                                       "scenarios", i, "values", key)
-                problem = uncertainties[key].check_value(value)
+                problem = _stress_value_problem(uncertainties[key], value)
                 if problem:
                     raise _FieldError(f"value {problem}", "scenarios", i, "values", key)
         return self
