@@ -8,11 +8,11 @@ base (``data/facts.csv``) so that ``Vucic`` is written ``Vučić`` when the fact
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
-from importlib import resources
 
+from ..errors import InputError
+from ..evidence.facts import default_facts_path, read_facts_csv
 from .text import fold
 
 __all__ = [
@@ -222,13 +222,11 @@ def diacritic_map() -> dict[str, str]:
     """Words with diacritics known to the fact base, by their folded form (``vucic`` -> ``Vučić``)."""
     out: dict[str, str] = {}
     try:
-        path = resources.files("forewarn") / "data" / "facts.csv"
-        with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                blob = " ".join(row.get(k) or "" for k in ("entity", "statement", "quantity"))
-                for w in re.findall(r"\b[A-ZÀ-Ž][\wÀ-ž]+", blob):
-                    if not w.isascii():
-                        out.setdefault(fold(w), w)
-    except (FileNotFoundError, OSError):  # the fact base is optional for extraction
+        for row in read_facts_csv(default_facts_path()):
+            blob = " ".join((row.entity, row.statement, row.quantity))
+            for w in re.findall(r"\b[A-ZÀ-Ž][\wÀ-ž]+", blob):
+                if not w.isascii():
+                    out.setdefault(fold(w), w)
+    except InputError:  # the fact base is optional for extraction
         pass
     return out
