@@ -11,7 +11,8 @@ from .app import app
 
 @app.command("search")
 def search_command(
-    case: Path = typer.Argument(..., help="The case file (TOML) with [[objectives]].", show_default=False),
+    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML) with [[objectives]], or a built-in "
+                               "case name.", show_default=False),
     futures: int = typer.Option(100, "--futures", help="Futures each candidate strategy is evaluated on."),
     evaluations: int = typer.Option(10_000, "--evaluations", help="Candidate strategies to evaluate in all."),
     population: int = typer.Option(100, "--population", help="Candidates per generation (even, >= 4)."),
@@ -28,10 +29,11 @@ def search_command(
     from rich.console import Console
 
     from ..analysis.search import FILES, search, write_file
-    from ..engine.space import load_case
     from ..report.search_charts import convergence_chart
+    from .common import check_out_folder, load_checked_case
 
-    loaded = load_case(case)
+    loaded = load_checked_case(case)
+    check_out_folder(out)
     err = Console(stderr=True, highlight=False)
     kwargs = dict(out=out, futures=futures, evaluations=evaluations, population=population, seed=seed,
                   test_futures=test_futures, resume=resume, overwrite=overwrite)
