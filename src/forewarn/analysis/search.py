@@ -121,6 +121,7 @@ class _Problem:
     signs: np.ndarray  # +1 minimise, -1 maximise
     model: Any = None
     best: dict[str, np.ndarray] = field(default_factory=dict)
+    executor: Any = None
 
     @classmethod
     def build(cls, case: Any, futures: Any) -> _Problem:
@@ -144,7 +145,7 @@ class _Problem:
         """Objective and constraint values (as declared, not signed) for unit-cube rows ``X``."""
         from ..engine.evaluate import evaluate
 
-        outputs = evaluate(self.case, self.futures, self.levers(X), model=self.model)
+        outputs = evaluate(self.case, self.futures, self.levers(X), model=self.model, executor=self.executor)
         return (metrics_table(self.objectives, self.case, outputs, self.best),
                 metrics_table(self.constraints, self.case, outputs, self.best))
 
@@ -285,6 +286,7 @@ def search(
     overwrite: bool = False,
     progress: Progress | None = None,
     stop_after: int | None = None,
+    executor: Any = None,
 ) -> SearchResult:
     """Search the lever space for strategies robust on the case's objectives.
 
@@ -309,6 +311,9 @@ def search(
         Called with each generation's convergence row.
     stop_after : int, optional
         Stop (as a kill would) after this many generations in this call; for tests.
+    executor : concurrent.futures.Executor, optional
+        Split each generation's model call over this executor's workers (e.g. a
+        :class:`forewarn.engine.cluster.DaskExecutor`); the Pareto set is the same.
 
     Returns
     -------
@@ -328,6 +333,7 @@ def search(
     from ..engine.evaluate import Futures
 
     problem = _Problem.build(case, Futures.sample(case, futures, seed))
+    problem.executor = executor
     if state is None:
         state = _State(spec, _new_algorithm(len(case.levers), len(case.objectives), len(case.constraints),
                                             population, seed))

@@ -40,6 +40,10 @@ def run_command(
     scenarios: bool = typer.Option(
         False, "--scenarios", help="Also run every strategy under each [[scenarios]] of the case (in OUT/scenarios/)."
     ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run chunks on the Dask cluster of this scheduler (tcp://host:port).",
+        show_default=False,
+    ),
 ) -> None:
     """Run a case's model over sampled futures and strategies; write a resumable run folder."""
     from rich.console import Console
@@ -68,6 +72,28 @@ def run_command(
     )
     if chunk_size is not None:
         kwargs["chunk_size"] = chunk_size
+    if scheduler is not None:
+        if workers > 1:
+            raise InputError("give --workers or --scheduler, not both", field="--scheduler")
+        from ..engine.cluster import DaskExecutor
+
+        kwargs["executor"] = DaskExecutor(scheduler)
+    try:
+        results = _run_with_progress(run, loaded, kwargs, err)
+        if scenarios:
+            _run_scenarios(loaded, kwargs)
+    finally:
+        if scheduler is not None:
+            kwargs["executor"].shutdown()
+    m = results.manifest
+    typer.echo(
+        f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
+        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunk{'s' if m['n_chunks'] != 1 else ''})"
+    )
+
+
+def _run_with_progress(run, loaded, kwargs: dict[str, Any], err) -> Any:
+    """Run, with a progress bar on stderr when it is a terminal."""
     if err.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -79,16 +105,8 @@ def run_command(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            results = run(loaded, progress=progress, **kwargs)
-    else:
-        results = run(loaded, **kwargs)
-    if scenarios:
-        _run_scenarios(loaded, kwargs)
-    m = results.manifest
-    typer.echo(
-        f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
-        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunk{'s' if m['n_chunks'] != 1 else ''})"
-    )
+            return run(loaded, progress=progress, **kwargs)
+    return run(loaded, **kwargs)
 
 
 def _run_scenarios(case, kwargs: dict[str, Any]) -> None:

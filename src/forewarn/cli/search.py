@@ -24,6 +24,10 @@ def search_command(
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped search in --out."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a search in --out."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Split each generation over the Dask cluster of this scheduler (tcp://host:port).",
+        show_default=False,
+    ),
 ) -> None:
     """Search the lever space for strategies robust on the case's objectives; write the Pareto set."""
     from rich.console import Console
@@ -37,6 +41,22 @@ def search_command(
     err = Console(stderr=True, highlight=False)
     kwargs = dict(out=out, futures=futures, evaluations=evaluations, population=population, seed=seed,
                   test_futures=test_futures, resume=resume, overwrite=overwrite)
+    if scheduler is not None:
+        from ..engine.cluster import DaskExecutor
+
+        kwargs["executor"] = DaskExecutor(scheduler)
+    try:
+        result = _search(search, loaded, kwargs, err, evaluations)
+    finally:
+        if scheduler is not None:
+            kwargs["executor"].shutdown()
+    write_file(out / FILES["chart"], convergence_chart(result.convergence,
+                                                       title=f"Search convergence: {loaded.name}").encode("utf-8"))
+    _report(result)
+
+
+def _search(search, loaded, kwargs, err, evaluations):
+    """Search, with a progress bar on stderr when it is a terminal."""
     if err.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -49,12 +69,8 @@ def search_command(
                 bar.update(task, completed=min(row["evaluations"], evaluations),
                            hv=f"hypervolume {row['hypervolume']:.4f}, ε-progress {row['epsilon_progress']}")
 
-            result = search(loaded, progress=progress, **kwargs)
-    else:
-        result = search(loaded, **kwargs)
-    write_file(out / FILES["chart"], convergence_chart(result.convergence,
-                                                       title=f"Search convergence: {loaded.name}").encode("utf-8"))
-    _report(result)
+            return search(loaded, progress=progress, **kwargs)
+    return search(loaded, **kwargs)
 
 
 def _report(result) -> None:

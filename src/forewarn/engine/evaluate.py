@@ -95,8 +95,15 @@ def cross(case: Any, futures: Futures, levers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.RangeIndex(P * F))
 
 
-def evaluate(case: Any, futures: Futures, levers: pd.DataFrame, *, model: Any = None) -> dict[str, np.ndarray]:
+def evaluate(case: Any, futures: Futures, levers: pd.DataFrame, *, model: Any = None,
+             executor: Any = None) -> dict[str, np.ndarray]:
     """Every outcome of ``P`` lever rows in ``futures``, from one checked model call.
+
+    With an ``executor`` (any :class:`concurrent.futures.Executor`, e.g.
+    :class:`forewarn.engine.cluster.DaskExecutor`), the lever rows are split into one block per
+    worker, each block is one model call on a worker, and the blocks are put back in order: the
+    same numbers, since a model's outcome for an experiment may not depend on the other rows
+    of its call (the model contract).
 
     Returns
     -------
@@ -106,8 +113,19 @@ def evaluate(case: Any, futures: Futures, levers: pd.DataFrame, *, model: Any = 
     from .model import call_model, load_model, model_inputs
 
     P, F = len(levers), len(futures)
+    if executor is not None and P > 1:
+        return _evaluate_on(executor, case, futures, levers)
     if model is None:
         model = load_model(case)
     rows = cross(case, futures, levers)
     outputs = call_model(model, model_inputs(case, rows), case)
     return {name: values.reshape(P, F, *values.shape[1:]) for name, values in outputs.items()}
+
+
+def _evaluate_on(executor: Any, case: Any, futures: Futures, levers: pd.DataFrame) -> dict[str, np.ndarray]:
+    parts = max(1, min(len(levers), int(getattr(executor, "_max_workers", 1) or 1)))
+    bounds = np.linspace(0, len(levers), parts + 1).astype(int)
+    jobs = [executor.submit(evaluate, case, futures, levers.iloc[a:b].reset_index(drop=True))
+            for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    results = [job.result() for job in jobs]
+    return {name: np.concatenate([r[name] for r in results], axis=0) for name in results[0]}
