@@ -56,6 +56,10 @@ __all__ = [
     "Objective",
     "Constraint",
     "Scenario",
+    "Action",
+    "Rule",
+    "Pathway",
+    "Adaptation",
     "Case",
     "load_case",
     "parse_case",
@@ -518,6 +522,98 @@ class Scenario(_Frozen):
         return value
 
 
+class Action(_Frozen):
+    """An adaptive action: lever values that take effect ``lead_time`` years after it is started."""
+
+    name: str
+    description: str = ""
+    levers: dict[str, Any] = Field(default_factory=dict)
+    lead_time: int = 0
+    cost: float = 0.0
+    sources: tuple[str, ...] = ()
+    assumption: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @field_validator("levers", mode="before")
+    @classmethod
+    def _check_levers(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _scalar_or_none(v) for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _check_action(self) -> Action:
+        if self.lead_time < 0:
+            raise _FieldError(f"lead_time must be 0 or more years, got {self.lead_time}", "lead_time")
+        if not (math.isfinite(self.cost) and self.cost >= 0):
+            raise _FieldError(f"cost must be a finite number, 0 or more, got {self.cost}", "cost")
+        if not self.levers:
+            raise _FieldError("an action needs `levers` (the lever values it sets)", "levers")
+        return self
+
+
+class Rule(_Frozen):
+    """An adaptive rule: when the observable series outcome ``when`` crosses ``threshold``
+    (``op``), after ``delay`` years of detection, start ``action``."""
+
+    name: str
+    description: str = ""
+    when: str
+    op: Literal["<", "<=", ">", ">="]
+    threshold: float
+    delay: int = 0
+    action: str
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @model_validator(mode="after")
+    def _check_rule(self) -> Rule:
+        if self.delay < 0:
+            raise _FieldError(f"delay must be 0 or more years, got {self.delay}", "delay")
+        if math.isnan(self.threshold):
+            raise _FieldError("threshold cannot be NaN", "threshold")
+        return self
+
+
+class Pathway(_Frozen):
+    """A pathway: a starting strategy and the rules that move it to other actions over time."""
+
+    name: str
+    description: str = ""
+    strategy: str | None = None
+    rules: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+
+class Adaptation(_Frozen):
+    """The objective adaptive plans are judged by: a series outcome that must stay ``>= at_least``
+    and/or ``<= at_most`` each year; ``share`` is the share of futures a trigger must serve in time."""
+
+    outcome: str
+    at_least: float | None = None
+    at_most: float | None = None
+    share: float = 0.9
+
+    @model_validator(mode="after")
+    def _check_adaptation(self) -> Adaptation:
+        if self.at_least is None and self.at_most is None:
+            raise _FieldError("the objective needs `at_least` or `at_most`", "at_least")
+        if not 0 < self.share <= 1:
+            raise _FieldError(f"share must be in (0, 1], got {self.share}", "share")
+        return self
+
+
 def _stress_value_problem(p: Parameter, value: Any) -> str | None:
     """Why ``value`` cannot stand for ``p`` in a stress scenario. Unlike a strategy's value, a
     number may lie outside ``[low, high]``: stressing beyond the sourced range is the point."""
@@ -530,6 +626,15 @@ def _stress_value_problem(p: Parameter, value: Any) -> str | None:
             return f"must be a whole number, got {type(value).__name__} {_fmt(value)}"
         return None
     return p.check_value(value)
+
+
+def _unique(items: Sequence[Any], section: str) -> set[str]:
+    names: set[str] = set()
+    for i, item in enumerate(items):
+        if item.name in names:
+            raise _FieldError(f"name {item.name!r} is used twice", section, i, "name")
+        names.add(item.name)
+    return names
 
 
 class Case(_Frozen):
@@ -551,6 +656,10 @@ class Case(_Frozen):
     objectives: tuple[Objective, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    actions: tuple[Action, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    pathways: tuple[Pathway, ...] = ()
+    adaptation: Adaptation | None = None
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("model")
@@ -652,10 +761,46 @@ class Case(_Frozen):
         # Sections added after the first format version are left out when empty, so the hash of
         # a case that does not use them (and the runs recorded under it) stays the same.
         data = handler(self)
-        for key in ("objectives", "constraints", "scenarios"):
+        for key in ("objectives", "constraints", "scenarios", "actions", "rules", "pathways", "adaptation"):
             if not data.get(key):
                 data.pop(key, None)
         return data
+
+    @model_validator(mode="after")
+    def _check_adaptive(self) -> Case:
+        series = {o.name for o in self.outcomes if o.kind == "series"}
+        levers = {p.name: p for p in self.levers}
+        actions = _unique(self.actions, "actions")
+        for i, a in enumerate(self.actions):
+            for lever, value in a.levers.items():
+                if lever not in levers:
+                    raise _FieldError(f"no lever named {lever!r} (levers: {', '.join(levers) or 'none'})",
+                                      "actions", i, "levers", lever)
+                problem = levers[lever].check_value(value)
+                if problem:
+                    raise _FieldError(f"value {problem}", "actions", i, "levers", lever)
+        rules = _unique(self.rules, "rules")
+        for i, r in enumerate(self.rules):
+            if r.when not in series:
+                raise _FieldError(f"no series outcome named {r.when!r} to watch (series outcomes: "
+                                  f"{', '.join(sorted(series)) or 'none'})", "rules", i, "when")
+            if r.action not in actions:
+                raise _FieldError(f"no action named {r.action!r} (actions: {', '.join(actions) or 'none'})",
+                                  "rules", i, "action")
+        strategies = {s.name for s in self.strategies} | {DEFAULT_STRATEGY}
+        _unique(self.pathways, "pathways")
+        for i, pw in enumerate(self.pathways):
+            if pw.strategy is not None and pw.strategy not in strategies:
+                raise _FieldError(f"no strategy named {pw.strategy!r}", "pathways", i, "strategy")
+            for j, name in enumerate(pw.rules):
+                if name not in rules:
+                    raise _FieldError(f"no rule named {name!r} (rules: {', '.join(rules) or 'none'})",
+                                      "pathways", i, "rules", j)
+        if self.adaptation is not None and self.adaptation.outcome not in series:
+            raise _FieldError(f"no series outcome named {self.adaptation.outcome!r}", "adaptation", "outcome")
+        if (self.rules or self.actions) and self.time is None:
+            raise _FieldError("actions and rules need a [time] table (start, stop, step)", "actions")
+        return self
 
     # -- lookups ------------------------------------------------------------------------------
 
