@@ -176,3 +176,18 @@ def test_case_without_adaptation_is_refused(case_file, capsys):
 def test_analyse_in_python(case):
     result = analyse(case, Futures.sample(case, 50, seed=0))
     assert set(result) >= {"tipping_points", "scorecard", "triggers", "voi"}
+
+
+def test_pathways_of_a_run_folder_use_its_case_and_futures(case_file, tmp_path, capsys):
+    import forewarn
+
+    forewarn.run(forewarn.load_case(case_file), n=25, seed=6, out=tmp_path / "run")
+    with pytest.raises(SystemExit) as info:
+        main(["pathways", str(tmp_path / "run"), "--json"])
+    assert info.value.code == 0, capsys.readouterr().err
+    from_run = json.loads(capsys.readouterr().out)
+    with pytest.raises(SystemExit):
+        main(["pathways", str(case_file), "-n", "25", "--seed", "6", "--json"])
+    direct = json.loads(capsys.readouterr().out)
+    assert from_run["futures"] == 25 and from_run["seed"] == 6
+    assert from_run["scorecard"] == direct["scorecard"]

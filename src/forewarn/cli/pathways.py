@@ -58,10 +58,23 @@ def _case_and_size(target: str, n: int | None, seed: int | None) -> tuple[Any, i
         results = open_results(path, allow_incomplete=True)
         m = results.manifest
         run_seed = m.get("seed") if isinstance(m.get("seed"), int) else 0
-        return results.case, n or int(m["n_futures"]), run_seed if seed is None else seed
+        return _run_case(results), n or int(m["n_futures"]), run_seed if seed is None else seed
     from .common import load_checked_case
 
     return load_checked_case(target), n or 1000, 0 if seed is None else seed
+
+
+def _run_case(results: Any) -> Any:
+    """The case of a run, from the file it was run from when that is still the same case (its
+    model file lies beside it), else from the run's copy."""
+    from ..engine.space import load_case
+
+    source = results.manifest.get("case", {}).get("source")
+    if source and Path(source).is_file():
+        case = load_case(source)
+        if case.hash() == results.manifest["case"]["hash"]:
+            return case
+    return results.case
 
 
 def _transfers(case: Any, result: dict[str, Any]) -> list[dict[str, Any]]:
