@@ -28,6 +28,7 @@ def run_command(
         show_default=False,
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1: run in this process)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped run in --out."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace what is in --out."),
     strategy: list[str] | None = typer.Option(
@@ -79,7 +80,7 @@ def run_command(
 
         kwargs["executor"] = DaskExecutor(scheduler)
     try:
-        results = _run_with_progress(run, loaded, kwargs, err)
+        results = _run_with_progress(run, loaded, kwargs, err, quiet)
         if scenarios:
             _run_scenarios(loaded, kwargs)
     finally:
@@ -92,9 +93,9 @@ def run_command(
     )
 
 
-def _run_with_progress(run, loaded, kwargs: dict[str, Any], err) -> Any:
-    """Run, with a progress bar on stderr when it is a terminal."""
-    if err.is_terminal:
+def _run_with_progress(run, loaded, kwargs: dict[str, Any], err, quiet: bool) -> Any:
+    """Run, with a progress bar on stderr when it is a terminal (and not ``quiet``)."""
+    if err.is_terminal and not quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         columns = (TextColumn("running {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -141,12 +142,15 @@ def _resumed_chunk_size(out: Path) -> int | None:
 def show_command(
     run_folder: Path = typer.Argument(..., metavar="RUN", help="A run folder.", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ) -> None:
     """Describe a run: case, model, design, seed, sizes, chunks, and outcomes by strategy."""
     from ..engine.results import open_results
+    from .common import working
 
     results = open_results(run_folder, allow_incomplete=True)
-    info = _describe(results)
+    with working(f"summarising {results.n:,} experiments of {run_folder}", quiet=quiet):
+        info = _describe(results)
     if as_json:
         typer.echo(json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False))
         return
@@ -219,14 +223,25 @@ def _print_tables(info: dict[str, Any]) -> None:
     if not info["summary"]:
         console.print("no outcomes stored yet")
         return
-    table = Table(title="Outcomes by strategy (p05, median and p95 over futures)")
-    for col, justify in (("outcome", "left"), ("direction", "left"), ("strategy", "left"), ("mean", "right"),
-                         ("p05", "right"), ("median", "right"), ("p95", "right")):
-        table.add_column(col, justify=justify)
+    # One small table per outcome: its name and direction in the title, whole, whatever the
+    # terminal's width; the strategies' names are never cut either.
+    from rich import box
+
+    console.print("[bold]Outcomes by strategy[/] (mean, and p05, median and p95 over the futures)")
+    width = max(len(str(row["strategy"])) for row in info["summary"])
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in info["summary"]:
-        table.add_row(row["outcome"], row["direction"], row["strategy"],
-                      *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
-    console.print(table)
+        groups.setdefault(row["outcome"], []).append(row)
+    for outcome, rows in groups.items():
+        table = Table(title=f"{outcome} ({rows[0]['direction']})", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False)
+        table.add_column("strategy", no_wrap=True, min_width=width)
+        for col in ("mean", "p05", "median", "p95"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for row in rows:
+            table.add_row(row["strategy"], *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
+        console.print()
+        console.print(table)
 
 
 def _fmt(value: float | None) -> str:
