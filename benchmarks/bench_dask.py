@@ -3,7 +3,7 @@
 
 Each configuration runs ``--repeats`` times in a fresh process, round robin; the table shows the
 median wall time of ``forewarn.run`` (for Dask, with the cluster already started and connected:
-starting a cluster is paid once per session, not per run; for ``--workers 2``, with starting its
+starting a cluster is paid once for many runs, not per run; for ``--workers 2``, with starting its
 pool, as a user pays it) and experiments per second. All runs write Parquet to a temporary folder.
 
 Usage::
@@ -50,7 +50,7 @@ def _child(name: str, futures: int, chunk_size: int) -> dict:
             workers = int(name[-1])
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                               dashboard_address=None) as cluster, DaskExecutor(cluster.scheduler_address) as ex:
-                # Warm the workers (imports, the model file) as a session would be.
+                # Warm the workers (imports, the model file) as a cluster in use would be.
                 ex.submit(sum, [1]).result()
                 start = time.perf_counter()
                 res = forewarn.run(case, n=futures, seed=1, out=out, chunk_size=chunk_size, executor=ex)
