@@ -130,6 +130,7 @@ def test_analyse_and_cli_json_and_map(case_file, tmp_path, capsys):
     # The rate drives everything here and "noise" drives nothing: no value in watching noise.
     voi = {r["signpost"]: r["voi"] for r in data["voi"]}
     assert voi["noise above its median"] == 0.0
+    assert not any(r["watched"] for r in data["voi"])  # no case signpost: nothing the monitor watches
 
 
 def test_cli_tables(case_file, capsys):
@@ -191,3 +192,51 @@ def test_pathways_of_a_run_folder_use_its_case_and_futures(case_file, tmp_path, 
     direct = json.loads(capsys.readouterr().out)
     assert from_run["futures"] == 25 and from_run["seed"] == 6
     assert from_run["scorecard"] == direct["scorecard"]
+
+
+def test_case_signposts_get_a_value_and_are_flagged_watched(case):
+    import numpy as np
+
+    from forewarn.analysis.pathways import pathway_voi
+
+    fut = Futures.sample(case, 200, seed=3)
+    rate = fut.table["rate"].to_numpy()
+    # Two options: one good where the rate is high, one where it is low; a signpost on the rate
+    # removes all regret, one on noise none.
+    regret = regret_matrix(np.vstack([rate, 0.4 - rate]))
+    rows = {r["signpost"]: r for r in pathway_voi(case, fut, regret, {"rate_high": rate > 0.2})}
+    assert rows["rate_high"]["watched"] and not rows["noise above its median"]["watched"]
+    assert rows["rate_high"]["voi"] == pytest.approx(regret.mean(axis=1).min())
+    assert rows["noise above its median"]["voi"] == 0.0 or rows["noise above its median"]["voi"] < rows["rate_high"]["voi"]
+
+
+def test_cli_values_the_case_signposts(case_file, capsys):
+    case_file.write_text(case_file.read_text() + """
+[[signposts]]
+name = "fast_rise"
+description = "Reports that the level rises faster than 0.2 a year."
+[signposts.evidence]
+phrases = ["level ris*"]
+[signposts.narrows]
+uncertainty = "rate"
+op = ">"
+value = 0.2
+
+[[signposts]]
+name = "rise_reported"
+description = "A rise reported: the rate is high from the year it is seen."
+[signposts.evidence]
+phrases = ["rise"]
+[signposts.narrows]
+uncertainty = "rate"
+op = ">="
+offset_years = 1
+""")
+    with pytest.raises(SystemExit) as info:
+        main(["pathways", str(case_file), "-n", "40", "--json"])
+    assert info.value.code == 0, capsys.readouterr().err
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["signpost"]: r for r in data["voi"]}
+    assert rows["fast_rise"]["watched"] is True and rows["fast_rise"]["share_fired"] == pytest.approx(
+        0.5, abs=0.05)
+    assert data["signposts_without_fixed_bound"] == ["rise_reported"]

@@ -169,14 +169,18 @@ def _trigger(signal: np.ndarray, tip: np.ndarray, rule: Any, action: Any, share:
 def pathway_voi(case: Any, futures: Any, regret: np.ndarray, signposts: Mapping[str, np.ndarray] | None = None
                 ) -> list[dict]:
     """VOI for the choice among pathways: of each given signpost (name to a boolean mask over the
-    futures), and of learning whether each real uncertainty is above its median."""
-    masks = dict(signposts or {})
+    futures; these are the ones the news monitor watches), and of learning whether each real or
+    integer uncertainty is above its median (which nothing watches: flagged ``watched=False``)."""
+    watched = dict(signposts or {})
+    masks = dict(watched)
     for p in case.uncertainties:
-        column = futures.table[p.name]
         if p.kind in ("real", "integer"):
-            values = column.to_numpy(dtype=float)
+            values = futures.table[p.name].to_numpy(dtype=float)
             masks.setdefault(f"{p.name} above its median", values > np.median(values))
-    return voi_table(regret, masks)
+    rows = voi_table(regret, masks)
+    for row in rows:
+        row["watched"] = row["signpost"] in watched
+    return rows
 
 
 def analyse(case: Any, futures: Any, *, model: Any = None, signposts: Mapping[str, np.ndarray] | None = None

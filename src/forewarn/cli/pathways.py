@@ -35,7 +35,8 @@ def pathways_command(
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     futures = Futures.sample(case, n, seed)
-    result = analyse(case, futures)
+    masks, unresolved = _signpost_masks(case, futures)
+    result = analyse(case, futures, signposts=masks)
     transfers = _transfers(case, result)
     if svg is not None:
         from ..analysis.search import write_file
@@ -45,9 +46,13 @@ def pathways_command(
                                      title=f"Adaptation pathways: {case.name}").encode("utf-8"))
     if as_json:
         typer.echo(json.dumps({"case": case.name, "futures": n, "seed": seed, **to_json(result),
-                               "transfers": transfers}, indent=2, allow_nan=False))
+                               "transfers": transfers, "signposts_without_fixed_bound": unresolved},
+                              indent=2, allow_nan=False))
         return
     _print(case, n, result, transfers)
+    if unresolved:
+        typer.echo("signposts whose bound depends on when they fire (no value of information here): "
+                   + ", ".join(unresolved))
 
 
 def _case_and_size(target: str, n: int | None, seed: int | None) -> tuple[Any, int, int]:
@@ -62,6 +67,27 @@ def _case_and_size(target: str, n: int | None, seed: int | None) -> tuple[Any, i
     from .common import load_checked_case
 
     return load_checked_case(target), n or 1000, 0 if seed is None else seed
+
+
+def _signpost_masks(case: Any, futures: Any) -> tuple[dict[str, Any], list[str]]:
+    """For each case signpost whose narrowings have fixed bounds: the futures it is consistent with."""
+    import numpy as np
+
+    if not case.signposts:
+        return {}, []
+    from ..signposts import Constraint, parse_signposts
+
+    masks, unresolved = {}, []
+    for sp in parse_signposts(case):
+        fixed = [nw for nw in sp.narrows if nw.value is not None and nw.uncertainty in futures.table]
+        if not fixed:
+            unresolved.append(sp.name)
+            continue
+        mask = np.ones(len(futures), dtype=bool)
+        for nw in fixed:
+            mask &= Constraint(sp.name, nw.uncertainty, nw.op, nw.value).holds(futures.table[nw.uncertainty])
+        masks[sp.name] = mask
+    return masks, unresolved
 
 
 def _run_case(results: Any) -> Any:
@@ -113,10 +139,11 @@ def _print(case: Any, n: int, result: dict[str, Any], transfers: list[dict[str, 
                           "that tip", result["triggers"])):
         console.print(_table(Table(title=title), frame))
     voi = Table(title="Value of information for the choice of pathway (fall in mean regret)")
-    for col in ("signpost", "value", "share of perfect information"):
+    for col in ("signpost", "value", "share of perfect information", "watched by the news monitor"):
         voi.add_column(col, justify="left" if col == "signpost" else "right")
     for row in result["voi"]:
-        voi.add_row(row["signpost"], f"{row['voi']:.4g}", f"{row['share_of_perfect_information']:.0%}")
+        voi.add_row(row["signpost"], f"{row['voi']:.4g}", f"{row['share_of_perfect_information']:.0%}",
+                    "yes" if row["watched"] else "no (no matching rule)")
     console.print(voi)
     for t in transfers:
         when = "never" if t["year"] is None else f"in force by {t['year']:.0f} (median)"
