@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -240,3 +241,16 @@ offset_years = 1
     assert rows["fast_rise"]["watched"] is True and rows["fast_rise"]["share_fired"] == pytest.approx(
         0.5, abs=0.05)
     assert data["signposts_without_fixed_bound"] == ["rise_reported"]
+
+
+def test_tipping_conditions_name_the_driving_uncertainty(case):
+    from forewarn.analysis.pathways import tipping_points
+
+    fut = Futures.sample(case, 400, seed=8)
+    tips = tipping_points(case, fut).set_index("plan")
+    # The big dike tips within the horizon where rate * t - 2.5 > 1 for some t <= 19, i.e.
+    # rate > 3.5 / 19: the box bounds the rate from below near that value, and ignores the noise.
+    text = tips.loc["big_dike", "conditions"]
+    assert text.startswith("rate >= ") and "noise" not in text
+    assert float(text.split()[2]) == pytest.approx(3.5 / 19, abs=0.01)
+    assert pd.isna(tips.loc["default", "conditions"])  # it tips in every future: nothing to tell apart

@@ -8,7 +8,8 @@ Everything is judged by the case's ``[adaptation]`` objective: a series outcome 
 * **Tipping point** of a plan in a future: the first year it fails the objective (its "sell-by
   date"); never within the horizon counts as beyond it. :func:`tipping_points` gives, for the
   starting strategy and for each action alone (its levers in force from the first year), the
-  distribution over futures.
+  distribution over futures, and the conditions under which it tips (the first PRIM box of the
+  futures where it tips within the horizon).
 * **Pathways** (``[[pathways]]``: a starting strategy and rules, applied in the model run by
   :func:`forewarn.engine.adaptive.run_adaptive`) are scored on robustness (share of futures
   meeting the objective in every year), the mean share of years met, the mean cost of the
@@ -85,8 +86,30 @@ def tipping_points(case: Any, futures: Any, *, model: Any = None, start: str = "
     for name, changes in plans:
         out = evaluate(case, futures, _levers_with(case, start, changes), model=model)
         index = tipping_index(meets_objective(case, out[case.adaptation.outcome][0]))
-        rows.append({"plan": name, "action": name != start, **_summary(index, years)})
+        rows.append({"plan": name, "action": name != start, **_summary(index, years),
+                     "conditions": _conditions(futures.table, index >= 0)})
     return pd.DataFrame(rows)
+
+
+def _conditions(inputs: pd.DataFrame, tipped: np.ndarray) -> str | None:
+    """Where the plan tips, as scenario discovery's first PRIM box over the uncertainties."""
+    from .prim import Prim
+
+    if tipped.all() or not tipped.any() or inputs.shape[1] == 0:
+        return None
+    box = Prim().fit(inputs, tipped).box_
+    parts = []
+    for r in box.to_dict()["restrictions"]:
+        if r["categories"] is not None:
+            parts.append(f"{r['name']} in {{{', '.join(map(str, r['categories']))}}}")
+            continue
+        if r["low"] is not None:
+            parts.append(f"{r['name']} >= {r['low']:.4g}")
+        if r["high"] is not None:
+            parts.append(f"{r['name']} <= {r['high']:.4g}")
+    if not parts:
+        return None
+    return f"{' and '.join(parts)} (coverage {box.coverage:.0%}, density {box.density:.0%})"
 
 
 def pathway_list(case: Any) -> list[Any]:
