@@ -7,7 +7,10 @@ import logging
 from .app import app
 
 # Each module registers its commands on `app` when imported.
-from . import engine, case, facts, analysis, monitor, extract, watch, brief, serve  # noqa: E402,F401
+from . import engine, case, facts, analysis, monitor, extract, watch, brief  # noqa: E402,F401
+from . import search  # noqa: E402,F401
+from . import pathways  # noqa: E402,F401
+from . import serve  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 
