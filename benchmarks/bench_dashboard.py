@@ -32,7 +32,7 @@ from pathlib import Path
 SERVER = """
 import sys, uvicorn
 from forewarn.web import create_app
-app = create_app(sys.argv[1], root=sys.argv[2], db=sys.argv[3], objective=("min_deterrence", ">=", 1.0))
+app = create_app(sys.argv[1], root=sys.argv[2], db=sys.argv[3], objective=("min_margin", ">=", 1.0))
 config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
 server = uvicorn.Server(config)
 import threading, time

@@ -90,8 +90,8 @@ def test_bands_from_a_run_match_numpy_quantiles(tmp_path):
     from forewarn.kosovo import load_kosovo_case
 
     res = run(load_kosovo_case(), n=120, method="lhs", seed=5, out=tmp_path / "run")
-    chart = plot.bands(res, "deterrence")
-    det = res.outcomes(["deterrence"])["deterrence"]
+    chart = plot.bands(res, "margin")
+    det = res.outcomes(["margin"])["margin"]
     strat = res.experiments["strategy"].to_numpy()
     for s in res.strategies:
         rows = det[strat == s]

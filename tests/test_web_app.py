@@ -17,7 +17,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from web_support import HOSTILE_URL, PAYLOADS, make_hostile_store, make_run  # noqa: E402
 
 PAGES = ["overview", "futures", "discovery", "strategies", "pathways", "evidence", "facts", "runs"]
-OBJECTIVE = ("min_deterrence", ">=", 1.0)
+OBJECTIVE = ("min_margin", ">=", 1.0)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_overview_ranking_matches_the_run(client, frame):
     body = client.get("/overview.json").json()
     by = {r["strategy"]: r for r in body["ranking"]}
     for s, g in frame.groupby("strategy"):
-        assert by[s]["robustness"] == pytest.approx(float((g["min_deterrence"] >= 1.0).mean()), abs=1e-12)
+        assert by[s]["robustness"] == pytest.approx(float((g["min_margin"] >= 1.0).mean()), abs=1e-12)
         assert by[s]["cost"] == pytest.approx(float(g["total_cost"].median()), rel=1e-9)
     shares = [r["robustness"] for r in body["ranking"]]
     assert shares == sorted(shares, reverse=True)
@@ -78,7 +78,7 @@ def test_futures_counts_and_filters(client, frame):
     body = client.get("/futures.json", params=params).json()
     sub = frame[(frame.strategy == "adaptive") & (frame.threat_base >= lo) & (frame.backfill_share <= hi)]
     assert body["selected"] == len(sub)
-    assert body["holds"] == int((sub["min_deterrence"] >= 1.0).sum())
+    assert body["holds"] == int((sub["min_margin"] >= 1.0).sum())
     assert body["total"] == frame["future"].nunique()
     table = body["table"]
     assert [r["future"] for r in table] == sorted(sub["future"])[: len(table)]
@@ -102,7 +102,7 @@ def test_futures_csv_holds_every_selected_future(client, frame):
     sub = frame[(frame.strategy == "current_plan") & (frame.threat_base >= lo)]
     assert len(got) == len(sub)
     assert list(got["future"]) == sorted(sub["future"])
-    assert got["objective_holds"].sum() == int((sub["min_deterrence"] >= 1).sum())
+    assert got["objective_holds"].sum() == int((sub["min_margin"] >= 1).sum())
 
 
 def test_discovery_box_members_match_the_box(client, frame):
@@ -122,7 +122,7 @@ def test_discovery_box_members_match_the_box(client, frame):
     sub = frame[frame.strategy == "current_plan"]
     inside = box.contains(sub)
     assert body["box"]["in_run"]["futures"] == int(inside.sum())
-    assert body["box"]["in_run"]["failures"] == int((sub["min_deterrence"][inside] < 1).sum())
+    assert body["box"]["in_run"]["failures"] == int((sub["min_margin"][inside] < 1).sum())
     assert body["cart"] and all(0 <= leaf["density"] <= 1 for leaf in body["cart"])
     # the page marks the chosen point
     page = client.get("/discovery", params={"strategy": "current_plan", "box": other}).text
@@ -132,9 +132,9 @@ def test_discovery_box_members_match_the_box(client, frame):
 def test_strategies_bands_and_front(client, frame):
     from forewarn.engine.results import open_results
 
-    body = client.get("/strategies.json", params={"series": "deterrence"}).json()
+    body = client.get("/strategies.json", params={"series": "margin"}).json()
     res = open_results(client.app.state.dashboard.run)
-    det = res.outcomes(["deterrence"])["deterrence"]
+    det = res.outcomes(["margin"])["margin"]
     strat = res.experiments["strategy"].to_numpy()
     for s, band in body["bands"]["bands"].items():
         rows = det[strat == s]
@@ -351,7 +351,7 @@ def test_unknown_run_ids_are_refused(client, run_id):
 
 @pytest.mark.parametrize("params, field", [
     ({"threshold": "abc"}, "threshold"), ({"threshold": "nan"}, "threshold"), ({"strategy": "nope"}, "strategy"),
-    ({"outcome": "deterrence"}, "outcome"), ({"lo_threat_base": "2", "hi_threat_base": "1"}, "lo_threat_base"),
+    ({"outcome": "margin"}, "outcome"), ({"lo_threat_base": "2", "hi_threat_base": "1"}, "lo_threat_base"),
     ({"x": "'; drop table results; --"}, "x"), ({"lo_seed": "1"}, None),
 ])
 def test_bad_parameters_get_one_clear_message(client, params, field):
@@ -370,13 +370,9 @@ def test_bad_parameters_get_one_clear_message(client, params, field):
     (["--token", "sixteen chars; with spaces"], "--token"),
     (["--port", "70000"], "--port"), (["--case", "lake"], "--case"),
 ])
-def test_serve_refuses_bad_options(argv, field, capsys):
-    from forewarn.cli import main
-
-    with pytest.raises(SystemExit) as exc:
-        main(["serve", *argv])
-    assert exc.value.code == 2
-    assert field in capsys.readouterr().err
+def test_serve_refuses_bad_options(argv, field, cli):
+    code, _, err = cli("serve", *argv)
+    assert code == 2 and field in err
 
 
 def test_find_runs_stays_under_the_root(tmp_path, site):

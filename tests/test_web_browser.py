@@ -39,7 +39,7 @@ def server(tmp_path_factory, default_store_file):
     folder = tmp_path_factory.mktemp("browser")
     run = make_run(folder)
     store = make_hostile_store(default_store_file, folder)
-    app = create_app(run, root=folder, db=str(store), objective=("min_deterrence", ">=", 1.0))
+    app = create_app(run, root=folder, db=str(store), objective=("min_margin", ">=", 1.0))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

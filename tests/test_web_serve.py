@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 def _serve(args, cwd, env_db):
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
            "FOREWARN_DB": str(env_db), "COLUMNS": "200"}
-    proc = subprocess.Popen([sys.executable, "-c", "from forewarn.cli import main; main()", "serve", "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-m", "forewarn", "serve", "--port", "0",
                              *args], cwd=cwd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines = []
     deadline = time.monotonic() + 240
@@ -52,12 +52,12 @@ def test_first_start_creates_the_kosovo_run_and_shows_the_brief(tmp_path, store_
         body = httpx.get(f"{url}/overview.json", timeout=120).json()
         assert body["run"]["futures"] == 120 and body["run"]["case"] == "kosovo"
         assert [s["number"] for s in body["brief"]["sections"]] == [1, 2, 3, 4, 5]
-        assert body["objective"]["text"] == "min_deterrence >= 1"
+        assert body["objective"]["text"] == "min_margin >= 1"
         assert (tmp_path / "runs" / "brief" / "run" / "manifest.json").is_file()
         page = httpx.get(f"{url}/", timeout=60).text
         assert "Would American soldiers remain in KFOR" in page
         runs = httpx.get(f"{url}/runs.json", timeout=60).json()["runs"]
-        assert [r["id"] for r in runs] == ["runs/brief/run"]
+        assert "runs/brief/run" in [r["id"] for r in runs]
     finally:
         _stop(proc)
 

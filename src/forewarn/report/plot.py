@@ -11,7 +11,7 @@ a :class:`~forewarn.analysis.prim.Box`.
 
 >>> from forewarn import plot                              # doctest: +SKIP
 >>> plot.prim_tradeoff(prim)                               # doctest: +SKIP
->>> plot.bands(results, "deterrence").save("deterrence.svg")  # doctest: +SKIP
+>>> plot.bands(results, "margin").save("margin.svg")  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def create_app(run: str | Path | None = None, *, root: str | Path = ".", db: str
     token : str, optional
         Access token every request must carry (required by ``forewarn serve`` off loopback).
     objective : (outcome, op, threshold), optional
-        The default objective, for example ``("min_deterrence", ">=", 1.0)``.
+        The default objective, for example ``("min_margin", ">=", 1.0)``.
     brief : Brief, optional
         The brief whose answers the Overview shows.
     pathways : mapping, optional

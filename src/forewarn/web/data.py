@@ -111,7 +111,7 @@ class RunView:
     results : Results
         The opened run.
     objective : (outcome, op, threshold), optional
-        The default objective (the Kosovo brief's "deterrence holds every year"); without it, the
+        The default objective (the Kosovo brief's yardstick: the margin holds every year); without it, the
         first maximised scalar outcome must reach its median.
     memory_limit : str
         DuckDB's memory limit (the CSV download and the default threshold).

@@ -133,7 +133,8 @@ def overview(view: RunView, p: Params, brief: Any = None) -> tuple[dict, dict]:
                                      shade=[first, str(best["strategy"])])
     sections = []
     if brief is not None:
-        for s in getattr(brief, "sections", []):
+        # the bottom line, what changed, then the five answers (older briefs: the answers alone)
+        for s in getattr(brief, "all_sections", None) or getattr(brief, "sections", []):
             sections.append({"number": s.number, "question": s.question, "answer": s.answer,
                              "details": list(s.details), "charts": list(s.charts), "fact_ids": list(s.fact_ids)})
     data = {
@@ -141,10 +142,18 @@ def overview(view: RunView, p: Params, brief: Any = None) -> tuple[dict, dict]:
         **_controls(view, obj),
         "bottom_line": lines,
         "ranking": records(rank[["rank", "strategy", "robustness", "cost", "non_dominated"]]),
-        "brief": {"title": getattr(brief, "title", None), "caveat": getattr(brief, "caveat", None),
-                  "sections": [{k: v for k, v in s.items() if k != "charts"} for s in sections]} if brief else None,
+        "brief": _brief_data(brief, sections) if brief is not None else None,
     }
-    return data, {"charts": charts, "sections": sections}
+    return data, {"charts": charts, "sections": sections, "brief_title": getattr(brief, "title", ""),
+                  "brief_caveat": getattr(brief, "caveat", "")}
+
+
+def _brief_data(brief: Any, sections: list[dict[str, Any]]) -> dict[str, Any]:
+    """The brief as data: its own ``to_dict()`` (every figure) when it has one."""
+    if callable(getattr(brief, "to_dict", None)):
+        return brief.to_dict()
+    return {"title": getattr(brief, "title", None), "caveat": getattr(brief, "caveat", None),
+            "sections": [{k: v for k, v in s.items() if k != "charts"} for s in sections]}
 
 
 def _run_info(view: RunView) -> dict[str, Any]:
