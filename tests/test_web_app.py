@@ -170,6 +170,26 @@ def test_pathways_map_when_declared(site):
         assert "us_drawdown_announced" in c.get("/pathways").text
 
 
+def test_pathways_of_an_adaptive_case(tmp_path, store_file):
+    from forewarn.analysis.pathways import analyse, to_json
+    from forewarn.engine.evaluate import Futures
+    from forewarn.engine.runner import run
+    from forewarn.engine.space import load_case
+    from forewarn.web import create_app
+
+    case = load_case(Path(__file__).parent / "fixtures" / "adaptive" / "dike.toml")
+    run(case, n=120, method="lhs", seed=4, out=tmp_path / "run")
+    with TestClient(create_app(tmp_path / "run", root=tmp_path, db=str(store_file))) as c:
+        body = c.get("/pathways.json").json()
+        page = c.get("/pathways").text
+    assert body["declared"] and body["pathways"]["futures"] == 120
+    expected = to_json(analyse(case, Futures.sample(case, 120, 4)))
+    assert body["pathways"]["tipping_points"] == expected["tipping_points"]
+    assert body["pathways"]["scorecard"] == expected["scorecard"]
+    assert [t["plan"] for t in expected["tipping_points"]] == body["charts"]["map"]["plans"]
+    assert "Tipping points" in page and 'data-chart="map"' in page
+
+
 def test_evidence_signposts_and_futures_left(client, frame):
     body = client.get("/evidence.json").json()
     assert any(PAYLOADS[0] in (d["title"] or "") for d in body["documents"])

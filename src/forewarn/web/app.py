@@ -229,7 +229,8 @@ class _Handlers:
         if name == "evidence":
             return evidence(view, dash.store, view.results.case, p)
         if name == "pathways":
-            declared = dash.pathways or getattr(view.results.case, "pathways", None) or view.results.manifest.get("pathways")
+            declared = dash.pathways or view.results.manifest.get("pathways")
+            declared = declared if isinstance(declared, dict) else None
             return pathways(view, p, declared)
         return {"futures": futures, "discovery": discovery, "strategies": strategies}[name](view, p)
 

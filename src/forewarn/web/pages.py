@@ -308,12 +308,71 @@ def strategies(view: RunView, p: Params) -> tuple[dict, dict]:
 # -- pathways ------------------------------------------------------------------------------------
 
 
+#: Futures the Pathways page evaluates the adaptive plans on (the model runs again for each plan).
+PATHWAY_FUTURES = 1000
+
+
 def pathways(view: RunView, p: Params, declared: Any = None) -> tuple[dict, dict]:
-    """The adaptation pathways map, tipping points, triggers and scorecard, when declared."""
-    if not declared:
+    """The adaptation pathways map, tipping points, triggers and scorecard, when the case declares them.
+
+    ``declared`` (data in the shape of ``docs/dashboard.md``) wins; otherwise a case with
+    ``[adaptation]`` and ``[[actions]]`` is analysed with :mod:`forewarn.analysis.pathways` on the
+    run's first futures (at most :data:`PATHWAY_FUTURES`, the run's seed), once, then cached.
+    """
+    if declared:
+        data = jsonable(declared)
+        return {"declared": True, "pathways": data}, {"charts": {"map": plot.pathways_map(data)}}
+    case = _case_of(view.results)
+    if case is None or not getattr(case, "actions", None) or getattr(case, "adaptation", None) is None:
         return {"declared": False, "pathways": None}, {"charts": {}}
-    data = jsonable(declared)
-    return {"declared": True, "pathways": data}, {"charts": {"map": plot.pathways_map(data)}}
+    result, chart = view.cache.get("pathways", lambda: _analyse_pathways(view, case))
+    return {"declared": True, "pathways": result}, {"charts": {"map": chart}}
+
+
+def _case_of(results: Any) -> Any:
+    """The run's case from the file it was run from while that is still the same case (its model
+    file lies beside it), else from the run's copy (which describes the run but may not run)."""
+    from pathlib import Path
+
+    from ..engine.space import load_case
+
+    source = results.manifest.get("case", {}).get("source")
+    if source and Path(source).is_file():
+        try:
+            case = load_case(source)
+        except InputError:
+            case = None
+        if case is not None and case.hash() == results.manifest["case"].get("hash"):
+            return case
+    return results.case
+
+
+def _analyse_pathways(view: RunView, case: Any) -> tuple[dict[str, Any], Any]:
+    from ..analysis.pathways import analyse, pathway_list, to_json
+    from ..engine.evaluate import Futures
+    from ..report.pathway_charts import pathways_map
+
+    seed = view.results.manifest.get("seed")
+    n = min(view.futures, PATHWAY_FUTURES)
+    futures = Futures.sample(case, n, seed if isinstance(seed, int) else 0)
+    result = analyse(case, futures)
+    rules = {r.name: r for r in case.rules}
+    years = np.asarray(case.time.years)
+    transfers = []
+    for pw in pathway_list(case):
+        run = result["runs"][pw.name]
+        current = pw.strategy or "default"
+        for k, name in enumerate(pw.rules):
+            eff = run.effective[:, k]
+            year = float(np.median(years[eff[eff >= 0]])) if (eff >= 0).any() else None
+            transfers.append({"pathway": pw.name, "rule": name, "from": current, "to": rules[name].action,
+                              "year": year, "share": float((eff >= 0).mean())})
+            current = rules[name].action
+    out = {"futures": n, "objective": jsonable(case.adaptation.model_dump() if hasattr(case.adaptation, "model_dump")
+                                               else case.adaptation),
+           **jsonable(to_json(result)), "transfers": transfers}
+    svg = pathways_map(result["tipping_points"], transfers, years, title=f"Adaptation pathways: {case.name}")
+    return out, plot.Chart(svg, {"plans": [t["plan"] for t in out["tipping_points"]], "transfers": transfers})
 
 
 # -- evidence ------------------------------------------------------------------------------------
