@@ -144,21 +144,56 @@ class RunView:
         finally:
             cur.close()
 
-    def table(self, columns: Sequence[str], strategy: str | None = None) -> Any:
-        """Columns (and ``future``) of one strategy's rows, or of every row, read with pyarrow."""
+    def read(self, columns: Sequence[str], strategy: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """One strategy's rows: the future numbers and each column as an array, sorted by future.
+
+        The arrays are allocated once and filled batch by batch (a series outcome as ``(n, T)``),
+        so reading never holds more than the result and one batch: reading the Parquet files whole
+        would hold every strategy's rows before the filter keeps one.
+        """
         import pyarrow.compute as pc
         import pyarrow.dataset as ds
 
         files = [str(f) for f in self.results.files]
-        wanted = list(dict.fromkeys(["future", *columns]))
         if not files:
             raise LookupError("this run has no finished chunk yet")
-        flt = pc.field("strategy") == strategy if strategy is not None else None
-        t = ds.dataset(files, format="parquet").to_table(columns=wanted, filter=flt)
-        fut = t.column("future").to_numpy()
-        if fut.size > 1 and not np.all(fut[1:] >= fut[:-1]):
-            t = t.sort_by("future")
-        return t
+        n = self.results.n // max(len(self.strategies), 1)  # chunks hold whole futures
+        T = len(self.results.years)
+        series = set(self.series)
+        future = np.empty(n, dtype=np.int64)
+        out: dict[str, np.ndarray] = {}
+        scanner = ds.dataset(files, format="parquet").scanner(
+            columns=list(dict.fromkeys(["future", *columns])), filter=pc.field("strategy") == strategy,
+            batch_readahead=1, fragment_readahead=1)
+        at = 0
+        for batch in scanner.to_batches():
+            k = batch.num_rows
+            if k == 0:
+                continue
+            if at + k > n:
+                raise InputError("the run's chunks hold more rows than its manifest says", source=self.results.path)
+            future[at:at + k] = batch.column("future").to_numpy()
+            for c in columns:
+                col = batch.column(c)
+                if c in series:
+                    values = np.asarray(col.flatten().to_numpy(zero_copy_only=False), dtype=float).reshape(k, T)
+                    if c not in out:  # (not setdefault: it would allocate on every batch)
+                        out[c] = np.empty((n, T), dtype=float)
+                    out[c][at:at + k] = values
+                else:
+                    values = col.to_numpy(zero_copy_only=False)
+                    if c not in out:
+                        out[c] = np.empty(n, dtype=values.dtype if values.dtype != object else object)
+                    out[c][at:at + k] = values
+            at += k
+        future = future[:at]
+        out = {c: v[:at] for c, v in out.items()}
+        if at > 1 and not np.all(future[1:] > future[:-1]):
+            order = np.argsort(future, kind="stable")
+            future = future[order]
+            out = {c: v[order] for c, v in out.items()}
+        _release()
+        return future, out
 
     def check(self, name: str, allowed: Sequence[str], field: str) -> str:
         if name not in allowed:
@@ -170,25 +205,18 @@ class RunView:
         """The futures and their uncertainties (read once, from the first strategy's rows)."""
         with self._lock:
             if self._index is None:
-                t = self.table(self.uncertainties, self.strategies[0])
-                future = t.column("future").to_numpy().astype(np.int64)
-                cols = {u: t.column(u).to_numpy(zero_copy_only=False) for u in self.uncertainties}
+                future, cols = self.read(self.uncertainties, self.strategies[0])
                 self._index = _Index(future, cols, hash_order(future))
-                del t
-                _release()
             return self._index
 
     def outcome(self, strategy: str, name: str) -> np.ndarray:
         """One scalar outcome of one strategy, aligned with :attr:`index` (cached)."""
         def make():
-            t = self.table([name], strategy)
-            if not np.array_equal(t.column("future").to_numpy(), self.index.future):
+            future, cols = self.read([name], strategy)
+            if not np.array_equal(future, self.index.future):
                 raise InputError(f"strategy {strategy!r} was not run on the same futures as {self.strategies[0]!r}",
                                  source=self.results.path)
-            values = np.array(t.column(name).to_numpy(), dtype=np.float64)  # a copy: the table can go
-            del t
-            _release()
-            return values
+            return cols[name].astype(np.float64, copy=False)
         return self.outcome_cache.get((strategy, name), make)
 
     @property
@@ -359,11 +387,10 @@ class RunView:
         def make():
             rows = []
             for s in self.strategies:
-                t = self.table(self.scalars, s)
-                rows.append({"strategy": s, **{o: float(np.median(t.column(o).to_numpy())) if t.num_rows else np.nan
+                _, cols = self.read(self.scalars, s)
+                rows.append({"strategy": s, **{o: float(np.median(cols[o])) if len(cols[o]) else np.nan
                                                for o in self.scalars}})
-                del t
-                _release()
+                del cols
             return pd.DataFrame(rows)
         return self.cache.get("medians", make)
 
@@ -392,14 +419,12 @@ class RunView:
             years = np.asarray(self.results.years)
             out = {}
             for s in self.strategies:
-                col = self.table([outcome], s).column(outcome)
-                flat = col.combine_chunks().flatten() if col.num_chunks else col
-                values = np.array(flat.to_numpy(zero_copy_only=False), dtype=float).reshape(-1, len(years))
-                del col, flat
-                _release()
+                values = self.read([outcome], s)[1][outcome]
                 if len(values):
-                    # partitions in place: no second copy of a million × years values
-                    q = np.quantile(values, [0.1, 0.5, 0.9], axis=0, overwrite_input=True)
+                    # year by year, partitioning a copy of one column in place: quantiles along the
+                    # first axis of the whole array would copy all of it
+                    q = np.array([np.quantile(values[:, j].copy(), [0.1, 0.5, 0.9], overwrite_input=True)
+                                  for j in range(values.shape[1])]).T
                     out[s] = (q[0], q[1], q[2])
                 del values
             return years, out
