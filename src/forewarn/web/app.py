@@ -188,9 +188,15 @@ def _num(v: Any) -> str:
     return str(v)
 
 
+#: Pages computed at once: each holds a few arrays as long as the run's futures, and the machine's
+#: cores are few, so more at once would only raise the memory without serving faster.
+CONCURRENT_PAGES = 4
+
+
 class _Handlers:
     def __init__(self, dash: Dashboard, env: Any) -> None:
         self.dash, self.env = dash, env
+        self.slots = threading.BoundedSemaphore(CONCURRENT_PAGES)
 
     async def home(self, request):
         return await self.page("overview")(request)
@@ -216,6 +222,10 @@ class _Handlers:
         return handler
 
     def build(self, name: str, request) -> tuple[dict, dict]:
+        with self.slots:
+            return self._build(name, request)
+
+    def _build(self, name: str, request) -> tuple[dict, dict]:
         p = Params(request.query_params)
         dash = self.dash
         if name == "runs":

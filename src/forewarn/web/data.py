@@ -124,7 +124,7 @@ class RunView:
         self.con.execute(f"set memory_limit='{memory_limit}'")
         self.con.execute("set preserve_insertion_order=false")
         self.cache = _Cache()
-        self.outcome_cache = _Cache(16)
+        self.outcome_cache = _Cache(12)
         self.uncertainties = list(results.uncertainties)
         self.strategies = list(results.strategies)
         self.outcomes = {o["name"]: o for o in results.manifest["outcomes"]}
