@@ -19,7 +19,9 @@ RFE = Path(str(resources.files("forewarn").joinpath("data", "articles", "rfe-kfo
 
 @pytest.fixture(scope="module")
 def dev_result():
-    return evaluate_dir(DEV)
+    from forewarn.kosovo.gazetteer import kosovo_gazetteer
+
+    return evaluate_dir(DEV, gazetteer=kosovo_gazetteer())
 
 
 def test_dev_set_meets_the_targets(dev_result):
@@ -33,7 +35,9 @@ def test_dev_set_meets_the_targets(dev_result):
 
 
 def test_held_out_rfe_article_generalises():
-    ov = evaluate_dir(RFE)["overall"]
+    from forewarn.kosovo.gazetteer import kosovo_gazetteer
+
+    ov = evaluate_dir(RFE, gazetteer=kosovo_gazetteer())["overall"]
     assert ov["quote_f1"] >= 0.85 and ov["speaker_accuracy"] >= 0.85
     assert ov["claim_f1"] >= 0.80 and ov["as_of_year_accuracy"] >= 0.85
 

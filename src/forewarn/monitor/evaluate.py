@@ -29,7 +29,9 @@ Definitions (all figures are micro-averaged over the articles; per-article figur
 
 ``--split develop`` or ``--split heldout`` scores only the articles of that part of the fixed
 split in ``devsplit.json`` (ids of the 44 annotated articles: rules are developed on one part and
-the other is scored once, at the end); ``--ids 01,07`` scores the listed articles.
+the other is scored once, at the end); ``--ids 01,07`` scores the listed articles;
+``--gazetteer FILE`` gives the case's gazetteer (its missions, forces and places; e.g. the Kosovo
+case's ``src/forewarn/kosovo/gazetteer.toml``), without which only general knowledge is used.
 
 Exit status 2 with a one-line message for a missing folder, a missing or malformed gold file, an
 unknown split or an id that the gold file does not hold.
@@ -47,6 +49,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .extract import extract, read_article
+from .gazetteer import Gazetteer
 from .text import fold
 
 __all__ = ["evaluate_dir", "score_article", "load_gold", "load_split", "main", "TARGETS"]
@@ -332,7 +335,7 @@ def load_split(part: str) -> list[str]:
     return list(data[part])
 
 
-def evaluate_dir(path: str | Path, ids: list[str] | None = None) -> dict:
+def evaluate_dir(path: str | Path, ids: list[str] | None = None, *, gazetteer=None) -> dict:
     """Run :func:`~forewarn.monitor.extract.extract` on every annotated article and score it.
 
     Parameters
@@ -341,6 +344,8 @@ def evaluate_dir(path: str | Path, ids: list[str] | None = None) -> dict:
         A folder or one article (see :func:`load_gold`).
     ids : list of str, optional
         Score only the articles with these gold ids.
+    gazetteer : Gazetteer, optional
+        Passed to :func:`~forewarn.monitor.extract.extract`.
 
     Returns ``{"overall": figures, "articles": [{"id", "path", **figures}, ...]}``.
 
@@ -361,7 +366,7 @@ def evaluate_dir(path: str | Path, ids: list[str] | None = None) -> dict:
     for art, gold in pairs:
         text, date, url = read_article(art)
         pub = date if date is not None else gold.get("pub_date")
-        pred = extract(text, pub, url=url)
+        pred = extract(text, pub, url=url, gazetteer=gazetteer)
         c = score_article(gold, pred)
         total += c
         rows.append({"id": str(gold.get("id", art.stem)), "path": str(art), **figures(c)})
@@ -413,13 +418,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--split", choices=("develop", "heldout"), help="score one part of the fixed split (devsplit.json)")
     ap.add_argument("--ids", help="score only these article ids (comma-separated)")
+    ap.add_argument("--gazetteer", help="a case's gazetteer file (TOML) to extract with")
     args = ap.parse_args(argv)
     try:
         ids = load_split(args.split) if args.split else None
         if args.ids:
             wanted = [i.strip() for i in args.ids.split(",") if i.strip()]
             ids = [i for i in ids if i in wanted] if ids is not None else wanted
-        result = evaluate_dir(args.path, ids)
+        gz = Gazetteer.from_toml(args.gazetteer) if args.gazetteer else None
+        result = evaluate_dir(args.path, ids, gazetteer=gz)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .gazetteer import CAPITALS, COUNTRY_FORMS, ORG_ALIASES, country_of, diacritic_map, is_gazetteer_word, org_of
+from .gazetteer import WORLD, Gazetteer
 from .names import CAP, ORG_HEAD, ROLE_WORD, VERB_RX, NameIndex, chunks, name_of_chunk
 from .text import ABBREVIATIONS, Sentence, fold, sentence_at
 
@@ -210,18 +210,19 @@ class _Resolver:
     def __init__(self, text: str, names: NameIndex, masked: str | None = None) -> None:
         self.text = text
         self.names = names
+        self.gz = gz = names.gazetteer
         # speech verbs outside quotes, found once: (start, end, word), sorted
         self.verbs = [(m.start(), m.end(), m.group()) for m in VERB_RX.finditer(masked if masked is not None else text)]
         self.verb_starts = [v[0] for v in self.verbs]
         self.known_orgs: list[str] = []
         self.org_mentions: list[tuple[int, str]] = []
-        alias_rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(ORG_ALIASES, key=len, reverse=True) if not a.startswith("the ")) + r")\b")
-        for m in alias_rx.finditer(text):
-            canon = ORG_ALIASES[m.group()]
+        for m in gz.alias_rx.finditer(text):
+            canon = gz.organisations[m.group()]
             if canon in ("United States House of Representatives",) and not re.search(r"\bHouse\s+(?:of|passed|voted|Armed|Speaker)", text[m.start():m.start() + 30]):
                 continue
             self.org_mentions.append((m.start(), canon))
-        self.mentions_kfor = any(c == "KFOR" for _, c in self.org_mentions)
+        # the missions the text names: "the force" and "the mission" speak for the first of them
+        self.missions = [c for _, c in self.org_mentions if c in gz.missions and gz.missions[c] == c]
 
     def fallback_org(self, pos: int) -> _Speaker | None:
         counts = Counter(c for p, c in self.org_mentions if p < pos)
@@ -233,14 +234,14 @@ class _Resolver:
 
     def org_name(self, s: str) -> str | None:
         s = re.sub(r"^(?:the|The)\s+", "", s.strip()).strip(" ,.")
-        o = org_of(s)
+        o = self.gz.org_of(s)
         if o:
             return o
         m = re.search(r"((?:" + CAP + r"\s+)*(?:" + ORG_HEAD.pattern + r")(?:\s+(?:in|of|for|on)\s+(?:the\s+)?" + CAP + r"(?:\s+" + CAP + r")*)?)", s)
         if not m:
             b = _NATIONAL_BODY.search(s)
-            if b and country_of(b.group("c")):
-                return _national_body(country_of(b.group("c")), b.group("kind"), b.group("head"))
+            if b and self.gz.country_of(b.group("c")):
+                return _national_body(self.gz.country_of(b.group("c")), b.group("kind"), b.group("head"))
             return None
         name = re.sub(r"^(?:The|A|An)\s+", "", m.group(1)).strip()
         for known in self.known_orgs:
@@ -304,41 +305,41 @@ class _Resolver:
         m = _ANAPHOR.match(part)
         if m:
             noun = m.group("noun").lower()
-            if noun in ("force", "mission") and self.mentions_kfor:
-                return _Speaker("KFOR", None, "org")
+            if noun in ("force", "mission") and self.missions:
+                return _Speaker(self.missions[0], None, "org")
             if noun == "alliance":
                 return _Speaker("NATO", None, "org")
             # "the ministry": the last ministry the text named
             found = None
             for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
-                if bm.group("head").lower().startswith(noun[:5]) and country_of(bm.group("c")):
-                    found = _national_body(country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
+                if bm.group("head").lower().startswith(noun[:5]) and self.gz.country_of(bm.group("c")):
+                    found = _national_body(self.gz.country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
             if found:
                 return _Speaker(found, None, "org")
             return st.last_org or self.fallback_org(pos)
         # a state speaking through its capital or its name ("Belgrade said", "Serbia said")
         bare = re.sub(r"^(?:the|The)\s+", "", part).strip(" .")
-        if bare in CAPITALS:
-            return _Speaker(CAPITALS[bare], None, "org")
-        if bare in COUNTRY_FORMS and COUNTRY_FORMS[bare] == bare:
+        if bare in self.gz.capitals:
+            return _Speaker(self.gz.capitals[bare], None, "org")
+        if self.gz.country_forms.get(bare) == bare:
             return _Speaker(bare, None, "org")
         # a person's name (titles stripped); roles from the same mention
         for cstart, cm in reversed(list(chunks(part))):
-            prefix, name = name_of_chunk(cm)
+            prefix, name = name_of_chunk(cm, self.gz)
             if not name or ORG_HEAD.search(name):
                 continue
             toks = name.split()
-            if len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0])):
+            if len(toks) == 1 and (toks[0].isupper() or self.gz.org_of(toks[0]) or self.gz.country_of(toks[0])):
                 continue
             canon = self.names.person(name)
             if canon is None and len(toks) == 1 and part.strip(" .") == name:
                 # a bare surname right at the verb ("said Rutte"): a person the article did not introduce;
                 # a capital stands for its country ("Belgrade said")
-                cap = CAPITALS.get(name)
+                cap = self.gz.capitals.get(name)
                 if cap:
                     return _Speaker(cap, None, "org")
-                if not is_gazetteer_word(name) and name[0].isupper() and name.isalpha():
-                    canon = diacritic_map().get(fold(name), name)
+                if not self.gz.is_gazetteer_word(name) and name[0].isupper() and name.isalpha():
+                    canon = self.gz.spelling(name)
             if canon is None:
                 continue
             # the role stated at this mention ("former NATO official Shea says"), else the article's
@@ -350,7 +351,7 @@ class _Resolver:
         if m:
             org = self.org_name(m.group("org"))
             if org is None:
-                c = country_of(re.sub(r"^(?:the)\s+", "", m.group("org").strip(), flags=re.IGNORECASE))
+                c = self.gz.country_of(re.sub(r"^(?:the)\s+", "", m.group("org").strip(), flags=re.IGNORECASE))
                 org = c
             if org:
                 return _Speaker(org, "official", "org")
@@ -419,9 +420,10 @@ def _subject_person(masked: str, sent: Sentence, names: NameIndex) -> str | None
         before = head[:cstart]
         if re.search(r"\b(?:by|with|to|of|from|for|at|against|about|on|in|than|and|between|like)\s+(?:the\s+)?$", before, re.IGNORECASE):
             continue
-        _, name = name_of_chunk(chunk)
+        _, name = name_of_chunk(chunk, names.gazetteer)
         toks = name.split()
-        if not toks or ORG_HEAD.search(name) or (len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0]))):
+        gz = names.gazetteer
+        if not toks or ORG_HEAD.search(name) or (len(toks) == 1 and (toks[0].isupper() or gz.org_of(toks[0]) or gz.country_of(toks[0]))):
             continue
         canon = names.person(name)
         if canon is not None:
@@ -463,8 +465,12 @@ def _is_name_like(q: str) -> bool:
 
 
 def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None = None) -> list[dict]:
-    """Attributed quotes of ``text`` as dicts (speaker, role, text, kind, start, end, sentence)."""
-    names = names or NameIndex(text)
+    """Attributed quotes of ``text`` as dicts (speaker, role, text, kind, start, end, sentence).
+
+    ``names`` carries the gazetteer (default: a :class:`NameIndex` of ``text`` with
+    :data:`~.gazetteer.WORLD`).
+    """
+    names = names or NameIndex(text, WORLD)
     spans = find_quote_spans(text)
     masked = _mask_quotes(text, spans)
     res = _Resolver(text, names, masked)

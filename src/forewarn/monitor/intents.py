@@ -1,0 +1,259 @@
+"""Statements of what an actor intends, has decided or has begun to do with its forces.
+
+News often reports a drawdown or a build-up before any figure exists: "the US wants to cut its
+contingent", "Washington will withdraw 300 soldiers by next spring", "the first units have left".
+:func:`extract_intents` finds such statements and gives each an :class:`Intent`:
+
+- **action**: ``reduce`` (cut, withdraw, pull out, draw down, scale back, shrink, leave) or
+  ``reinforce`` (deploy, send, reinforce, boost, mass, concentrate, build up);
+- **level**: ``intent`` (wants, seeks, plans, considers, proposes, presses for, could) <
+  ``decision`` (will, is to, decided, announced, ordered, approved) < ``under_way`` (has begun,
+  have left, are withdrawing, withdrew); a statement with no cue is an ``intent``;
+- **actor**: the state or organisation that acts (the subject named before the verb; a mission
+  named as the object is the ``target``);
+- **size** and **unit**: the number of troops (or the percent) the sentence states, ``whole``
+  when it says all of them; **timing**: a date in the sentence (``by next spring``), ISO;
+- the ``sentence`` and the ``start``/``end`` offsets of the action word.
+
+A statement needs a word about forces (troops, soldiers, units, contingent, presence, forces, a
+mission of the gazetteer); denials ("denied", "no plans to", "will not") are not intents.
+
+>>> [i.as_dict()["level"] for i in extract_intents("The US wants to cut its troops in Europe.")]
+['intent']
+>>> it = extract_intents("Washington will withdraw 300 soldiers from the mission by 2027.")[0]
+>>> (it.actor, it.action, it.level, it.size, it.timing)
+('United States', 'reduce', 'decision', 300, '2027')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from .dates import DateMatch, PubDate, find_dates, parse_pub_date
+from .gazetteer import WORLD, Gazetteer
+from .numbers import find_numbers
+from .text import Sentence, split_sentences
+
+__all__ = ["Intent", "LEVELS", "ACTIONS", "extract_intents", "level_rank"]
+
+#: Levels of a statement, weakest first.
+LEVELS = ("intent", "decision", "under_way")
+#: What an actor does with its forces.
+ACTIONS = ("reduce", "reinforce")
+
+_REDUCE = (r"sen(?:d|ds|ding|t)\s+(?:\w+\s+)?home|cut(?:s|ting)?|reduc\w+|withdr[ae]w\w*|pull\w*\s+(?:out|back)|pulled\s+(?:out|back)|draw\w*\s+down|drew\s+down|"
+           r"drawdown|scal\w+\s+(?:down|back)|downsiz\w+|shrink\w*|shrank|smaller|slash\w*|"
+           r"bring\w*\s+home|brought\s+home|leav(?:e|es|ing)|left|depart\w*|exit\w*")
+_REINFORCE = (r"deploy\w*|send(?:s|ing)?|sent|dispatch\w*|reinforc\w+|boost\w*|bolster\w*|mass(?:es|ed|ing)?|amass\w*|"
+              r"concentrat\w+|build\w*\s+up|built\s+up|build-up|buildup|mov(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?(?:to|towards|near|closer)")
+_ACTION_RX = re.compile(r"\b(?:(?P<reduce>" + _REDUCE + r")|(?P<reinforce>" + _REINFORCE + r"))\b", re.IGNORECASE)
+# words that tie a statement to armed forces
+_FORCE_RX = re.compile(r"\b(?:troops?|soldiers?|servicemen|service\s+members|units?|contingents?|presence|forces?|"
+                       r"battalions?|brigades?|peacekeep\w+|personnel|military|deployment|garrisons?)\b", re.IGNORECASE)
+# verbs of leaving need forces as their subject ("the first units have left"), not "left the meeting"
+_LEAVING = re.compile(r"^(?:leav(?:e|es|ing)|left|depart\w*|exit\w*)$", re.IGNORECASE)
+_INTENT_CUE = re.compile(
+    r"\b(?:wants?|wanted|wanting|wish\w*|seeks?|sought|seeking|aims?|aimed|intends?|intended|plans?|planned|planning|"
+    r"consider\w*|mull\w*|weigh\w*|propos\w+|push\w*\s+(?:for|to)|press\w*|urg\w+|asks?|asked|call\w*\s+for|"
+    r"could|may|might|would\s+like|is\s+expected|are\s+expected|reportedly|possible|prospect|idea|option)\b",
+    re.IGNORECASE)
+_DECISION_CUE = re.compile(
+    r"\b(?:will|shall|is\s+to|are\s+to|set\s+to|going\s+to|decid\w+|decision|announc\w+|order\w*|approv\w+|"
+    r"agreed|confirm\w*|commit\w*|sign\w*)\b", re.IGNORECASE)
+_UNDER_WAY_CUE = re.compile(
+    r"\b(?:ha(?:s|ve)\s+(?:already\s+)?(?:begun|started|been)|began|begin(?:s|ning)?|start\w*|under\s*way|"
+    r"(?:is|are)\s+(?:now\s+)?\w+ing|first|already|complet\w+|finished)\b", re.IGNORECASE)
+_PAST_ACTION = re.compile(r"^(?:withdrew|withdrawn|pulled\s+\w+|drew\s+down|left|departed|exited|sent|deployed|"
+                          r"reduced|cut|shrank|brought\s+home|moved.*|massed|amassed|concentrated|reinforced|built\s+up)$",
+                          re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:no|not|never|without|den(?:y|ies|ied|ial)|reject\w*|rul\w+\s+out|dismiss\w*|"
+                       r"refus\w+|against|stop\w*|halt\w*|freez\w+|froze|block\w*|restrict\w*|limit\w*|prevent\w*|"
+                       r"postpon\w+|delay\w*|suspend\w*|bar\w*|prohibit\w*|reversed?)\b|n[’']t\b", re.IGNORECASE)
+# a participle after a force noun or a state verb describes where forces are, not a move
+_STATE_BEFORE = re.compile(r"\b(?:troops|soldiers|peacekeepers|forces|contingents?|personnel|units|currently|usually|"
+                           r"also|already|now|still|are|is|were|was|be|been|being|remain\w*)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# money or ties raised, not forces ("boost defence spending")
+_NOT_FORCES_AFTER = re.compile(r"^\s+(?:\w+\s+){0,2}?(?:spending|budgets?|funding|investments?|cooperation|ties|"
+                               r"relations|trade|prices?|taxes|costs?|tariffs?)\b", re.IGNORECASE)
+_WHOLE = re.compile(r"\ball\s+(?:of\s+)?(?:its|their|the|US|U\.S\.)?\s*(?:\w+\s+)?(?:troops|soldiers|forces|units|personnel)\b"
+                    r"|\bcomplete(?:ly)?\b|\bentire(?:ly)?\b|\bfull\s+withdrawal\b", re.IGNORECASE)
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON_RX = re.compile(r"\b(?:(?P<rel>next|this|coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
+                        re.IGNORECASE)
+_TROOP_UNIT = re.compile(r"^\s*(?:[A-Z][\w.]*\s+){0,2}(?:\w+\s+)?(?:troops|soldiers|servicemen|service\s+members|personnel|"
+                         r"peacekeepers|marines|paratroopers)\b")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A statement that an actor intends, has decided or has begun to change its forces.
+
+    ``start``/``end`` are offsets of the action word in the text; ``size`` is the stated number
+    (troops, or percent when ``unit`` is ``percent``), ``whole`` True when the text says all of
+    them; ``timing`` an ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) or None.
+    """
+
+    actor: str | None
+    action: str
+    level: str
+    target: str | None
+    size: float | None
+    unit: str | None
+    whole: bool
+    timing: str | None
+    sentence: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict:
+        """The fields as a dict (``size`` an int when whole)."""
+        d = asdict(self)
+        if isinstance(self.size, float) and self.size.is_integer():
+            d["size"] = int(self.size)
+        return d
+
+
+def level_rank(level: str | None) -> int:
+    """Position of a level in :data:`LEVELS` (-1 for None or an unknown level)."""
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+def extract_intents(text: str, sentences: list[Sentence] | None = None, pub: PubDate | str | None = None, *,
+                    dates: list[DateMatch] | None = None, gazetteer: Gazetteer = WORLD) -> list[Intent]:
+    """Statements of intent, decision or execution about forces, one per sentence and action.
+
+    Parameters
+    ----------
+    text : str
+        The article body.
+    sentences : list of Sentence, optional
+        Its sentences (split here when not given).
+    pub : PubDate or str, optional
+        The publication date, for relative timings ("next spring").
+    dates : list of DateMatch, optional
+        The text's date expressions (found here when not given).
+    gazetteer : Gazetteer
+        Actors, missions and places the rules know.
+    """
+    pub = parse_pub_date(pub) if isinstance(pub, str) else pub
+    sentences = split_sentences(text) if sentences is None else sentences
+    dates = find_dates(text, pub) if dates is None else dates
+    out: list[Intent] = []
+    for sent in sentences:
+        if sent.furniture:
+            continue
+        seen: set[str] = set()
+        for m in _ACTION_RX.finditer(text, sent.start, sent.end):
+            action = "reduce" if m.group("reduce") else "reinforce"
+            if action in seen:
+                continue
+            intent = _intent_at(text, sent, m, action, pub, dates, gazetteer)
+            if intent is not None:
+                seen.add(action)
+                out.append(intent)
+    return out
+
+
+def _intent_at(text: str, sent: Sentence, m: re.Match, action: str, pub: PubDate | None,
+               dates: list[DateMatch], gz: Gazetteer) -> Intent | None:
+    """The statement around the action word ``m``, or None when it is not about forces or is denied."""
+    stext = text[sent.start:sent.end]
+    word = m.group()
+    clause_start = _clause_start(text, sent.start, m.start())
+    before = text[clause_start:m.start()]
+    if not (_FORCE_RX.search(stext) or gz.mission_rx.search(stext) or gz.force_rx.search(stext)):
+        return None
+    if _LEAVING.match(word) and not (_FORCE_RX.search(before[-60:]) and re.search(r"\b(?:have|has|had|already|to|will|would|could|may)\s+(?:\w+\s+)?$", before)):
+        return None  # "left the meeting", "troops left in the country": leaving needs forces that go
+    if word.lower().endswith("ed") and action == "reinforce" and _STATE_BEFORE.search(before[-40:]):
+        return None  # "troops deployed in", "are deployed": where forces are, not a move
+    if _NOT_FORCES_AFTER.match(text[m.end():m.end() + 40]):
+        return None
+    if word.lower() == "smaller" and not re.search(r"\b(?:made|make|become|be|get)\s+(?:\w+\s+)?$", before[-25:]):
+        return None
+    if _NEGATION.search(text[max(sent.start, m.start() - 40):m.start()]):
+        return None
+    if re.search(r"\bdeny|denied|denies|dismiss\w*|reject\w*\b", stext, re.IGNORECASE) and action == "reduce":
+        return None
+    level = _level(before[-70:], word)
+    actor, target = _actor_target(text, sent, clause_start, m, gz)
+    size, unit, whole = _size(text, sent, m)
+    timing = _timing(text, sent, pub, dates)
+    return Intent(actor, action, level, target, size, unit, whole, timing, stext, m.start(), m.end())
+
+
+def _clause_start(text: str, sent_start: int, pos: int) -> int:
+    """Start of the clause holding ``pos``: after the last semicolon or "but"/"while" before it."""
+    seg = text[sent_start:pos]
+    cut = max([x.end() for x in re.finditer(r";|\bbut\b|\bwhile\b|\bwhereas\b", seg)], default=0)
+    return sent_start + cut
+
+
+def _level(before: str, word: str) -> str:
+    """The strongest cue nearest the action word decides; past forms of the action are under way."""
+    cues = []
+    for level, rx in (("intent", _INTENT_CUE), ("decision", _DECISION_CUE), ("under_way", _UNDER_WAY_CUE)):
+        for c in rx.finditer(before):
+            cues.append((c.end(), level))
+    if cues:
+        return max(cues)[1]
+    if _PAST_ACTION.match(word) or word.lower().endswith("ing") and re.search(r"\b(?:is|are)\s+$", before):
+        return "under_way"
+    return "intent"
+
+
+def _actor_target(text: str, sent: Sentence, clause_start: int, m: re.Match, gz: Gazetteer) -> tuple[str | None, str | None]:
+    """The acting state or organisation and the mission (or place) acted on."""
+    from .claims import mentions
+
+    ms = mentions(text, sent.start, sent.end, gz)
+    target = gz.mission_in(text[sent.start:sent.end])
+    def is_mission(x) -> bool:
+        return x.kind.startswith("org:") and x.kind[4:] in gz.missions
+    before = [x for x in ms if x.end <= m.start() and not x.prepositional and not is_mission(x)]
+    if before:
+        return before[-1].actor, target
+    after = [x for x in ms if x.start >= m.end() and not is_mission(x)]
+    if after:
+        return after[0].actor, target
+    missions = [x for x in ms if is_mission(x)]
+    return (missions[0].actor if missions else None), target
+
+
+def _size(text: str, sent: Sentence, m: re.Match) -> tuple[float | None, str | None, bool]:
+    """The stated number of troops (or percent) nearest the action word, and whether it is all of them."""
+    best = None
+    for n in find_numbers(text[sent.start:sent.end]):
+        start, end = sent.start + n.start, sent.start + n.end
+        if n.percent:
+            unit = "percent"
+        elif not n.currency and _TROOP_UNIT.match(text[end:end + 40]) and n.value >= 1 and float(n.value).is_integer():
+            unit = "troops"
+        else:
+            continue
+        dist = abs(start - m.end()) if start >= m.start() else abs(m.start() - end) + 5
+        if best is None or dist < best[0]:
+            best = (dist, n.value, unit)
+    whole = bool(_WHOLE.search(text[sent.start:sent.end]))
+    if best is None:
+        return None, None, whole
+    return best[1], best[2], whole
+
+
+def _timing(text: str, sent: Sentence, pub: PubDate | None, dates: list[DateMatch]) -> str | None:
+    """When it is to happen: a date in the sentence introduced by by/in/until/next, or a season."""
+    for d in dates:
+        if sent.start <= d.start < sent.end and d.date and d.prep in ("by", "in", "until", "till", "before", "next", "during", "from", "starting", "as of", ""):
+            if d.prep in ("in", "") and pub is not None and d.date[:4] < pub.iso()[:4]:
+                continue  # a past year is when something else happened
+            return d.date
+    for s in _SEASON_RX.finditer(text, sent.start, sent.end):
+        month = _SEASONS[s.group("season").lower()]
+        if s.group("year"):
+            return f"{s.group('year')}-{month:02d}"
+        if pub is None:
+            return None
+        year = pub.year + 1 if (s.group("rel") or "").lower() == "next" or (pub.month or 1) > month else pub.year
+        return f"{year}-{month:02d}"
+    return None
