@@ -9,8 +9,9 @@ contingent", "Washington will withdraw 300 soldiers by next spring", "the first 
 - **level**: ``intent`` (wants, seeks, plans, considers, proposes, presses for, could) <
   ``decision`` (will, is to, decided, announced, ordered, approved) < ``under_way`` (has begun,
   have left, are withdrawing, withdrew); a statement with no cue is an ``intent``;
-- **actor**: the state or organisation that acts (the subject named before the verb; a mission
-  named as the object is the ``target``);
+- **actor**: the state or organisation that acts (the subject named before the verb);
+- **target**: the mission or place acted on: the first one named after the action word in its
+  clause, else the nearest before it, else the mission the whole text is about;
 - **size** and **unit**: the number of troops (or the percent) the sentence states, ``whole``
   when it says all of them; **timing**: a date in the sentence (``by next spring``), ISO;
 - the ``sentence`` and the ``start``/``end`` offsets of the action word.
@@ -65,11 +66,12 @@ _UNDER_WAY_CUE = re.compile(
     r"\b(?:ha(?:s|ve)\s+(?:already\s+)?(?:begun|started|been)|began|begin(?:s|ning)?|start\w*|under\s*way|"
     r"(?:is|are)\s+(?:now\s+)?\w+ing|first|already|complet\w+|finished)\b", re.IGNORECASE)
 _PAST_ACTION = re.compile(r"^(?:withdrew|withdrawn|pulled\s+\w+|drew\s+down|left|departed|exited|sent|deployed|"
-                          r"reduced|cut|shrank|brought\s+home|moved.*|massed|amassed|concentrated|reinforced|built\s+up)$",
+                          r"reduced|shrank|brought\s+home|moved.*|massed|amassed|concentrated|reinforced|built\s+up)$",
                           re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:no|not|never|without|den(?:y|ies|ied|ial)|reject\w*|rul\w+\s+out|dismiss\w*|"
                        r"refus\w+|against|stop\w*|halt\w*|freez\w+|froze|block\w*|restrict\w*|limit\w*|prevent\w*|"
                        r"postpon\w+|delay\w*|suspend\w*|bar\w*|prohibit\w*|reversed?)\b|n[’']t\b", re.IGNORECASE)
+_NOT_FORCES_BEFORE = re.compile(r"\b(?:budget|spending|tax|price|cost|tariff|interest[- ]rate|funding)\s+$", re.IGNORECASE)
 # a participle after a force noun or a state verb describes where forces are, not a move
 _STATE_BEFORE = re.compile(r"\b(?:troops|soldiers|peacekeepers|forces|contingents?|personnel|units|currently|usually|"
                            r"also|already|now|still|are|is|were|was|be|been|being|remain\w*)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -164,20 +166,23 @@ def _intent_at(text: str, sent: Sentence, m: re.Match, action: str, pub: PubDate
     before = text[clause_start:m.start()]
     if not (_FORCE_RX.search(stext) or gz.mission_rx.search(stext) or gz.force_rx.search(stext)):
         return None
-    if _LEAVING.match(word) and not (_FORCE_RX.search(before[-60:]) and re.search(r"\b(?:have|has|had|already|to|will|would|could|may)\s+(?:\w+\s+)?$", before)):
+    if _LEAVING.match(word) and not (_FORCE_RX.search(before[-60:]) and re.search(r"\b(?:have|has|had|already|to|will|would|could|may)\s+(?:\w+\s+)?$", before)
+                                     and not re.search(r"\bbe(?:en)?\s+$", before)):
         return None  # "left the meeting", "troops left in the country": leaving needs forces that go
     if word.lower().endswith("ed") and action == "reinforce" and _STATE_BEFORE.search(before[-40:]):
         return None  # "troops deployed in", "are deployed": where forces are, not a move
-    if _NOT_FORCES_AFTER.match(text[m.end():m.end() + 40]):
+    if _NOT_FORCES_AFTER.match(text[m.end():m.end() + 40]) or _NOT_FORCES_BEFORE.search(before[-30:]):
         return None
-    if word.lower() == "smaller" and not re.search(r"\b(?:made|make|become|be|get)\s+(?:\w+\s+)?$", before[-25:]):
+    if word.lower() == "smaller" and not (re.search(r"\b(?:made|make|become|be|get)\s+(?:\w+\s+)?$", before[-25:])
+                                          or _FORCE_RX.match(text[m.end():m.end() + 30].strip())):
         return None
-    if _NEGATION.search(text[max(sent.start, m.start() - 40):m.start()]):
+    if _NEGATION.search(text[max(sent.start, m.start() - 60):m.start()]):
         return None
     if re.search(r"\bdeny|denied|denies|dismiss\w*|reject\w*\b", stext, re.IGNORECASE) and action == "reduce":
         return None
-    level = _level(before[-70:], word)
-    actor, target = _actor_target(text, sent, clause_start, m, gz)
+    level, cue = _level(before[-70:], word)
+    cue_pos = m.start() - len(before[-70:]) + cue if cue is not None else None
+    actor, target = _actor_target(text, sent, clause_start, m, gz, cue_pos)
     size, unit, whole = _size(text, sent, m)
     timing = _timing(text, sent, pub, dates)
     return Intent(actor, action, level, target, size, unit, whole, timing, stext, m.start(), m.end())
@@ -190,45 +195,92 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
     return sent_start + cut
 
 
-def _level(before: str, word: str) -> str:
-    """The strongest cue nearest the action word decides; past forms of the action are under way."""
+def _level(before: str, word: str) -> tuple[str, int | None]:
+    """The cue nearest the action word decides (its level and start in ``before``); past forms of
+    the action are under way; no cue is an intent."""
     cues = []
     for level, rx in (("intent", _INTENT_CUE), ("decision", _DECISION_CUE), ("under_way", _UNDER_WAY_CUE)):
         for c in rx.finditer(before):
-            cues.append((c.end(), level))
+            cues.append((c.end(), c.start(), level))
     if cues:
-        return max(cues)[1]
+        _, start, level = max(cues)
+        return level, start
     if _PAST_ACTION.match(word) or word.lower().endswith("ing") and re.search(r"\b(?:is|are)\s+$", before):
-        return "under_way"
-    return "intent"
+        return "under_way", None
+    return "intent", None
 
 
-def _actor_target(text: str, sent: Sentence, clause_start: int, m: re.Match, gz: Gazetteer) -> tuple[str | None, str | None]:
-    """The acting state or organisation and the mission (or place) acted on."""
-    from .claims import mentions
+def _actor_target(text: str, sent: Sentence, clause_start: int, m: re.Match, gz: Gazetteer,
+                  cue_pos: int | None = None) -> tuple[str | None, str | None]:
+    """The acting state or organisation (the subject of the cue verb, else of the action), and the
+    mission or place acted on."""
+    from .claims import Mention, mentions
 
-    ms = mentions(text, sent.start, sent.end, gz)
-    target = gz.mission_in(text[sent.start:sent.end])
+    ms = [x for x in mentions(text, sent.start, sent.end, gz) if not text.startswith("-led", x.end)]
+    # a capital speaks for its government ("Washington wants")
+    for cap, country in gz.capitals.items():
+        for c in re.finditer(r"(?<![\w])" + re.escape(cap) + r"(?![\w])", text[sent.start:sent.end]):
+            s = sent.start + c.start()
+            prep = bool(re.search(r"\b(?:in|to|from|at|of|near|with)\s+$", text[max(0, s - 8):s]))
+            ms.append(Mention(s, s + len(cap), country, "capital", prep))
+    ms.sort(key=lambda x: (x.start, x.end))
+
     def is_mission(x) -> bool:
         return x.kind.startswith("org:") and x.kind[4:] in gz.missions
-    before = [x for x in ms if x.end <= m.start() and not x.prepositional and not is_mission(x)]
-    if before:
-        return before[-1].actor, target
-    after = [x for x in ms if x.start >= m.end() and not is_mission(x)]
-    if after:
-        return after[0].actor, target
+
+    limit = cue_pos if cue_pos is not None and any(x.end <= cue_pos for x in ms if not x.prepositional) else m.start()
+    before = [x for x in ms if x.end <= limit and not x.prepositional and not is_mission(x)]
+    after = [x for x in ms if x.start >= m.end() and not is_mission(x) and not x.prepositional]
     missions = [x for x in ms if is_mission(x)]
-    return (missions[0].actor if missions else None), target
+    actor = before[-1].actor if before else (after[0].actor if after else (missions[0].actor if missions else None))
+    return actor, _target(text, sent, clause_start, m, gz)
+
+
+def _places(text: str, a: int, b: int, gz: Gazetteer) -> list[tuple[int, str]]:
+    """Missions, places and countries after a preposition in ``text[a:b]``: (start, name)."""
+    seg = text[a:b]
+    out = [(a + x.start(), gz.missions.get(gz.organisations.get(x.group(), x.group()), x.group()))
+           for x in gz.mission_rx.finditer(seg)]
+    out += [(a + x.start(), gz.places[x.group()]) for x in gz.place_rx.finditer(seg)]
+    for x in gz.country_rx.finditer(seg):
+        s = a + x.start()
+        if re.search(r"\b(?:in|from|to|into|out\s+of|near|with|along|on)\s+(?:the\s+)?$", text[max(0, s - 14):s]):
+            if not gz.peoples_rx.match(text[s + len(x.group()):s + len(x.group()) + 14]):
+                out.append((s, gz.country_forms[x.group()]))
+    return sorted(out)
+
+
+def _target(text: str, sent: Sentence, clause_start: int, m: re.Match, gz: Gazetteer) -> str | None:
+    """What is acted on: the first mission or place after the action word in its clause, else the
+    nearest one before it in the clause, else the mission the whole text is about."""
+    stop = re.search(r"[;]|,\s+(?:but|while|which|who)\b|\.\s", text[m.end():sent.end])
+    end = m.end() + stop.start() if stop else sent.end
+    after = _places(text, m.end(), min(end, m.end() + 90), gz)
+    if after:
+        return after[0][1]
+    before = _places(text, clause_start, m.start(), gz)
+    if before:
+        return before[-1][1]
+    return gz.mission_in(text)
 
 
 def _size(text: str, sent: Sentence, m: re.Match) -> tuple[float | None, str | None, bool]:
     """The stated number of troops (or percent) nearest the action word, and whether it is all of them."""
     best = None
-    for n in find_numbers(text[sent.start:sent.end]):
+    numbers = find_numbers(text[sent.start:sent.end])
+    # "300 of its roughly 600 troops": 300 is the size, 600 the whole it is part of
+    part_of = {k + 1 for k in range(len(numbers) - 1)
+               if re.fullmatch(r"\s+of\s+(?:its|their|the|our)\s+(?:\w+\s+)?",
+                               text[sent.start + numbers[k].end:sent.start + numbers[k + 1].start])}
+    for k, n in enumerate(numbers):
         start, end = sent.start + n.start, sent.start + n.end
+        if k in part_of:
+            continue
         if n.percent:
             unit = "percent"
-        elif not n.currency and _TROOP_UNIT.match(text[end:end + 40]) and n.value >= 1 and float(n.value).is_integer():
+        elif not n.currency and n.value >= 1 and float(n.value).is_integer() and (
+                _TROOP_UNIT.match(text[end:end + 40]) or k + 1 in part_of and _TROOP_UNIT.match(
+                    text[sent.start + numbers[k + 1].end:sent.start + numbers[k + 1].end + 40])):
             unit = "troops"
         else:
             continue

@@ -791,14 +791,15 @@ def _intent_mask(spec: EvidenceSpec, intents: pd.DataFrame, aliases: _Aliases) -
     if n == 0 or spec.intent is None:
         return np.zeros(n, dtype=bool)
     want = spec.intent
-    mask = _col(intents, "action").isin(want.actions).to_numpy(dtype=bool)
+    mask = np.array(_col(intents, "action").isin(want.actions), dtype=bool)  # a copy: pandas hands out read-only views
     rank = _col(intents, "level").map(lambda v: LEVELS.index(v) if v in LEVELS else -1).to_numpy(dtype=int)
     mask &= rank >= LEVELS.index(want.level)
     if spec.actor:
         mask &= (intents["_actor"] == (aliases.canonical(spec.actor) or "").casefold()).to_numpy(dtype=bool)
     if spec.place:
-        # a statement's place: the mission it names, else the words of its sentence
-        place = _text(intents, "target") + "\n" + _text(intents, "sentence")
+        # a statement's place: the mission or place it acts on, else the words of its sentence
+        target = _text(intents, "target")
+        place = target.where(target != "", _text(intents, "sentence"))
         mask &= place.str.contains(spec.place, flags=re.IGNORECASE, regex=True).to_numpy(dtype=bool)
     if spec.threshold is not None:
         t = spec.threshold
