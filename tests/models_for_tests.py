@@ -14,28 +14,20 @@ from pathlib import Path
 
 import numpy as np
 
+from forewarn.engine.seeds import GOLDEN_GAMMA, splitmix64
+
 __version__ = "1.0"
 
 HERE = Path(__file__).resolve().parent
 
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        z = x + _GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * _M1
-        z = (z ^ (z >> np.uint64(27))) * _M2
-        return z ^ (z >> np.uint64(31))
+_GOLDEN = np.uint64(GOLDEN_GAMMA)
 
 
 def uniforms(seed: np.ndarray, T: int) -> np.ndarray:
     """``(n, T)`` uniforms in [0, 1) from each row's seed (no shared random state)."""
     with np.errstate(over="ignore"):
         counters = seed.astype(np.uint64)[:, None] ^ (np.arange(1, T + 1, dtype=np.uint64) * _GOLDEN)[None, :]
-    return (_splitmix(counters) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+    return (splitmix64(counters) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
 
 def noisy(inputs):

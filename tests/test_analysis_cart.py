@@ -58,3 +58,12 @@ def test_threshold_and_errors():
     assert box.dims == ["a"] and box.limits()["a"][0] == pytest.approx(0.7, abs=0.01)
     with pytest.raises(InputError, match="threshold"):
         Cart().fit(X, score)
+
+
+def test_cart_is_a_scikit_learn_estimator():
+    from sklearn.base import clone
+
+    est = Cart(max_depth=2, seed=3)
+    assert repr(est) == "Cart(max_depth=2, seed=3)"
+    assert clone(est).get_params() == est.get_params()
+    assert est.set_params(min_samples_leaf=0.1).min_samples_leaf == 0.1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace as dataclass_replace
 
 import numpy as np
 import pandas as pd
@@ -10,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forewarn.analysis.describe import describe_box
 from forewarn.analysis.prim import Box, Prim, Restriction, _quantile_sorted
 from forewarn.errors import InputError
+from forewarn.report.describe import describe_box
+from optional import requires_ema
 
 
 def planted(n: int, seed: int, noise: float = 0.05) -> tuple[pd.DataFrame, np.ndarray]:
@@ -87,7 +89,7 @@ def test_integer_and_categorical_inputs():
     assert lim["mode"] == {"tense", "crisis"}
     assert lim["deal"] == {False}
     assert box.density == 1.0
-    text = box.describe()
+    text = describe_box(box)
     assert "year <= 2028" in text and "mode is crisis or tense" in text and "deal is false" in text
 
 
@@ -186,7 +188,7 @@ def test_describe_with_labels_and_units():
 
 
 def _ema_prim():
-    ema = pytest.importorskip("ema_workbench")
+    import ema_workbench as ema
     import warnings
 
     with warnings.catch_warnings():
@@ -198,8 +200,7 @@ def _ema_prim():
 COLS = ["coverage", "density", "mass", "res_dim"]
 
 
-@pytest.mark.bench
-@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+@requires_ema
 @pytest.mark.parametrize("seed", [0, 1])
 def test_same_trajectory_as_ema_workbench_real_inputs(seed):
     _, eprim = _ema_prim()
@@ -215,8 +216,7 @@ def test_same_trajectory_as_ema_workbench_real_inputs(seed):
     np.testing.assert_allclose(ours[COLS].to_numpy(float), ref[COLS].to_numpy(float), rtol=0, atol=1e-12)
 
 
-@pytest.mark.bench
-@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+@requires_ema
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_same_peeling_as_ema_workbench_mixed_inputs(seed):
     # The Workbench's pasting fails on integer limits with pandas 3, so compare its peeling.
@@ -280,3 +280,69 @@ def test_trajectory_counts_match_brute_force(seed, n, compact_often):
         inside = box.contains(X)
         assert inside.sum() == t["n"].iloc[i]
         assert y[inside].sum() == t["k"].iloc[i]
+
+
+# ---------------------------------------------------------------- the scikit-learn estimator API
+
+
+def test_prim_is_a_scikit_learn_estimator():
+    from sklearn.base import clone
+
+    est = Prim(peel_alpha=0.1, n_boxes=2)
+    assert est.get_params()["peel_alpha"] == 0.1 and est.get_params()["n_boxes"] == 2
+    assert repr(est) == "Prim(n_boxes=2, peel_alpha=0.1)"
+    twin = clone(est)
+    assert twin is not est and twin.get_params() == est.get_params()
+    assert est.set_params(mass_min=0.1) is est and est.mass_min == 0.1
+    # parameters are stored unchanged; fit checks them
+    bad = Prim(peel_alpha=0.7)
+    assert bad.peel_alpha == 0.7
+    X, y = planted(500, 3)
+    with pytest.raises(InputError, match="peel_alpha"):
+        bad.fit(X, y)
+
+
+def test_prim_methods_need_a_fitted_estimator():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        Prim().box_at(0)
+    with pytest.raises(NotFittedError):
+        Prim().resample(n=2)
+
+
+def test_fitting_a_clone_gives_the_same_box():
+    from sklearn.base import clone
+
+    X, y = planted(3_000, 4)
+    est = Prim(n_boxes=2).fit(X, y)
+    again = clone(est).fit(X, y)
+    assert again.boxes_ == est.boxes_
+    assert not hasattr(clone(est), "box_")
+
+
+def test_quasi_p_value_is_the_one_sided_binomial_test():
+    # the p-value written out from the binomial distribution's definition, not scipy's
+    X, y = planted(2_000, 5)
+    est = Prim().fit(X, y)
+    box = est.box_
+    r = next(r for r in box.restrictions if r.qp_high is not None)
+    without = Box(tuple(dataclass_replace(r, high=None) if q is r else q for q in box.restrictions), 0, 0, 0, 0, 0)
+    inside = without.contains(X)
+    from fractions import Fraction
+
+    p = Fraction(int(y[inside].sum()), int(inside.sum()))
+    n, k = box.n, box.k
+    expected = float(sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1)))
+    assert 0 < expected < 1
+    assert r.qp_high == pytest.approx(expected, rel=1e-9)
+
+
+def test_box_to_dict_is_plain_data():
+    import json
+
+    box = Prim().fit(*planted(2_000, 6)).box_
+    d = box.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert [r["name"] for r in d["restrictions"]] == box.dims
+    assert (d["coverage"], d["density"], d["n"], d["k"]) == (box.coverage, box.density, box.n, box.k)

@@ -262,9 +262,8 @@ def test_urls_from_a_local_server(store, local_server, no_extractor):
     assert capped.status == "error" and "too large" in capped.message
 
 
-def test_unreachable_url_times_out_or_is_refused(store):
-    # port 9 on localhost: nothing listens, the connection is refused at once
-    r = ingest("http://127.0.0.1:9/x.html", store, timeout=2).results[0]
+def test_unreachable_url_times_out_or_is_refused(store, refused_port):
+    r = ingest(f"http://127.0.0.1:{refused_port}/x.html", store, timeout=2).results[0]
     assert r.status == "error" and "cannot fetch" in r.message
 
 

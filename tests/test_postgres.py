@@ -23,7 +23,6 @@ pytest.importorskip("psycopg")
 
 import sqlalchemy as sa  # noqa: E402
 
-from forewarn.cli import main  # noqa: E402
 from forewarn.evidence import open_store, resolve_url  # noqa: E402
 from forewarn.monitor.ingest import ingest  # noqa: E402
 
@@ -91,7 +90,7 @@ def test_same_story_on_postgres(pg_url, tmp_path):
         assert second.status == "same story" and second.story_id == first.document_id
 
 
-def test_bad_csv_changes_nothing_on_postgres(pg_url, tmp_path, capsys, monkeypatch):
+def test_bad_csv_changes_nothing_on_postgres(pg_url, tmp_path, cli, monkeypatch):
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "id,topic,entity,quantity,value,unit,as_of,source_url,statement\n"
@@ -101,16 +100,15 @@ def test_bad_csv_changes_nothing_on_postgres(pg_url, tmp_path, capsys, monkeypat
     with open_store(pg_url) as s:
         before = s.counts()
     monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as info:
-        main(["facts", "load", str(bad), "--db", pg_url])
-    assert info.value.code == 2 and f"{bad}:3" in capsys.readouterr().err
+    code, _, err = cli("facts", "load", bad, "--db", pg_url)
+    assert code == 2 and f"{bad}:3" in err
     with open_store(pg_url) as s:
         assert s.counts() == before
         assert s.fact("F0001")["value"] != 1.0
 
 
-def test_unreachable_server_is_a_clear_error():
+def test_unreachable_server_is_a_clear_error(refused_port):
     from forewarn.errors import InputError
 
     with pytest.raises(InputError, match="cannot open"):
-        open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+        open_store(f"postgresql+psycopg://nobody@127.0.0.1:{refused_port}/none?connect_timeout=2")

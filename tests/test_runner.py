@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -304,3 +305,203 @@ def test_model_exceptions_name_the_chunk(tmp_path):
     path.write_text(path.read_text().replace("models_for_tests.py:noisy", "boom.py:boom"))
     with pytest.raises(forewarn.ForewarnError, match=r"model failed in chunk 0 \(experiments 0\.\.3\): ZeroDivisionError: boom"):
         run(forewarn.load_case(path), n=2, out=tmp_path / "run")
+
+
+# ---------------------------------------------------------------- a full disk, a killed parent
+
+
+def _fill_disk_from_chunk(monkeypatch, first_full: int):
+    """Make writing chunk files from index ``first_full`` on fail as a full disk does."""
+    import errno
+    import os
+
+    from forewarn.engine import runner as runner_mod
+
+    real = runner_mod._write_bytes_atomic
+
+    def write(path, data, **kwargs):
+        if path.name.startswith("part-") and int(path.name[5:11]) >= first_full:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, data, **kwargs)
+
+    monkeypatch.setattr(runner_mod, "_write_bytes_atomic", write)
+
+
+@pytest.mark.parametrize("executor", [None, "threads"])
+def test_a_full_disk_says_the_disk_is_full_and_keeps_the_chunks_done(case, tmp_path, monkeypatch, executor):
+    out = tmp_path / "run"
+    want = _bytes(run(case, n=20, seed=4, out=tmp_path / "clean", chunk_size=5))
+    _fill_disk_from_chunk(monkeypatch, 2)
+    pool = ThreadPoolExecutor(2) if executor else None
+    with pytest.raises(forewarn.ForewarnError) as info:
+        run(case, n=20, seed=4, out=out, chunk_size=5, executor=pool)
+    if pool:
+        pool.shutdown()
+    message = str(info.value)
+    assert not isinstance(info.value, InputError)  # not the user's input: exit 1, no retry by overwrite
+    assert message.startswith("the disk is full") and str(out) in message and "--resume" in message
+    assert re.search(r"cannot write chunk [2-7] \(experiments \d+\.\.\d+\)", message)
+    assert "model failed" not in message
+    recorded = {c["index"] for c in json.loads((out / "manifest.json").read_text())["chunks"]}
+    # in this process chunks are recorded in order; on an executor, whichever had finished
+    assert recorded == {0, 1} if executor is None else recorded <= {0, 1}
+    monkeypatch.undo()
+    res = run(case, n=20, seed=4, out=out, chunk_size=5, resume=True)
+    assert _bytes(res) == want
+
+
+def test_a_full_disk_when_saving_the_manifest_says_so(case, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from forewarn.engine import runner as runner_mod
+
+    real = runner_mod._write_bytes_atomic
+
+    def write(path, data, **kwargs):
+        if path.name == "manifest.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, data, **kwargs)
+
+    monkeypatch.setattr(runner_mod, "_write_bytes_atomic", write)
+    out = tmp_path / "run"
+    with pytest.raises(forewarn.ForewarnError, match=r"^the disk is full: cannot write the manifest") as info:
+        run(case, n=4, out=out)
+    assert str(out) in str(info.value)
+    assert not (out / "manifest.json").exists()
+
+
+def test_other_write_failures_name_the_run_folder(case, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from forewarn.engine import runner as runner_mod
+
+    def write(path, data, **kwargs):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    monkeypatch.setattr(runner_mod, "_write_parquet_atomic", lambda table, path: write(path, b""))
+    out = tmp_path / "run"
+    with pytest.raises(forewarn.ForewarnError) as info:
+        run(case, n=4, out=out)
+    assert str(info.value) == f"cannot write chunk 0 (experiments 0..7) into the run folder {out}: {os.strerror(errno.EACCES)}"
+
+
+SLEEPER = """\
+import os, pathlib, time
+
+def sleeper(inputs):
+    # mark that a worker is in the model, then hold the chunk far longer than any test waits
+    pathlib.Path(os.environ["FOREWARN_TEST_MARKS"], str(os.getpid())).touch()
+    time.sleep(600)
+"""
+
+
+def test_workers_exit_when_the_run_process_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    path = write_case(tmp_path / "case")
+    (tmp_path / "case" / "sleeper.py").write_text(SLEEPER)
+    path.write_text(path.read_text().replace("models_for_tests.py:noisy", "sleeper.py:sleeper"))
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = {**os.environ, "FOREWARN_TEST_MARKS": str(marks),
+           "PYTHONPATH": os.pathsep.join([str(forewarn.__path__[0].rsplit(os.sep, 1)[0]), os.environ.get("PYTHONPATH", "")])}
+    code = "import sys, forewarn; forewarn.run(sys.argv[1], n=4, out=sys.argv[2], chunk_size=1, workers=2)"
+    parent = subprocess.Popen([sys.executable, "-c", code, str(path), str(tmp_path / "run")], env=env)
+    workers: list = []
+    try:
+        deadline = time.monotonic() + 120  # two spawned interpreters importing numpy on a busy machine
+        while time.monotonic() < deadline and parent.poll() is None:
+            pids = [int(p.name) for p in marks.iterdir()]
+            if len(pids) >= 2:
+                workers = [psutil.Process(pid) for pid in pids]
+                break
+            time.sleep(0.2)
+        assert len(workers) == 2, f"the workers did not start (parent exit code {parent.poll()})"
+        assert all(w.ppid() == parent.pid for w in workers)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+
+        def alive(p) -> bool:
+            try:
+                return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                return False
+
+        deadline = time.monotonic() + 30  # the watch acts at once on Linux, within a second elsewhere
+        while time.monotonic() < deadline and any(alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not any(alive(w) for w in workers), "worker processes outlived the killed run"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        for w in workers:
+            try:
+                w.kill()
+            except psutil.NoSuchProcess:
+                pass
+
+
+WATCHED_CHILD = """\
+import os, sys, time
+from forewarn.engine import lifeline
+parent = int(sys.argv[1])
+if sys.argv[2] == "thread":
+    lifeline._thread_watch(parent)  # the portable fallback, used where prctl is missing
+else:
+    lifeline.exit_with_parent(parent)
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+LAUNCHER = """\
+import os, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(os.getpid()), sys.argv[2]], stdout=subprocess.PIPE, text=True)
+assert child.stdout.readline().strip() == "ready"
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("how", ["kernel-or-thread", "thread"])
+def test_a_watched_process_exits_when_its_parent_is_killed(how):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(forewarn.__path__[0].rsplit(os.sep, 1)[0]), os.environ.get("PYTHONPATH", "")])}
+    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, WATCHED_CHILD, how], stdout=subprocess.PIPE, text=True, env=env)
+    child = None
+    try:
+        child = psutil.Process(int(launcher.stdout.readline()))
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if child.status() == psutil.STATUS_ZOMBIE:
+                    break
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the watched process outlived its parent")
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+            launcher.wait()
+        if child is not None:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass

@@ -12,6 +12,7 @@ import pytest
 
 from forewarn.errors import CaseError, InputError
 from forewarn.engine.space import Case, Constant, Parameter, TimeAxis, load_case, parse_case
+from optional import requires_ema
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 
@@ -240,9 +241,8 @@ def test_case_model_validate_directly():
     assert case.lever_names == ["x"]
 
 
-@pytest.mark.bench
+@requires_ema
 def test_to_ema(toy_case):
-    pytest.importorskip("ema_workbench")
     uncertainties, levers, outcomes = toy_case.to_ema()
     assert [u.name for u in uncertainties] == toy_case.uncertainty_names
     assert [type(u).__name__ for u in uncertainties] == [

@@ -4,8 +4,9 @@ Everything works on pandas DataFrames and numpy arrays (a run's ``Results.to_dat
 any table). Submodules: :mod:`~forewarn.analysis.prim` (:class:`Prim`),
 :mod:`~forewarn.analysis.cart` (:class:`Cart`), :mod:`~forewarn.analysis.robustness`,
 :mod:`~forewarn.analysis.sensitivity`, :mod:`~forewarn.analysis.scoring`,
-:mod:`~forewarn.analysis.where` and :mod:`~forewarn.analysis.describe`. The names below are
-imported on first use, so ``import forewarn.analysis`` stays cheap. See ``docs/analysis.md``.
+:mod:`~forewarn.analysis.where` and :mod:`~forewarn.analysis.encoding`. Boxes in words are the
+report layer's (:func:`forewarn.report.describe.describe_box`). The names below are imported on
+first use, so ``import forewarn.analysis`` stays cheap. See ``docs/analysis.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ _LAZY = {
     "Box": "forewarn.analysis.prim",
     "Restriction": "forewarn.analysis.prim",
     "Cart": "forewarn.analysis.cart",
-    "describe_box": "forewarn.analysis.describe",
     "evaluate_where": "forewarn.analysis.where",
     "regret": "forewarn.analysis.robustness",
     "regret_table": "forewarn.analysis.robustness",

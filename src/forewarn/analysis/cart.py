@@ -23,14 +23,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
-from .prim import CATEGORICAL, INTEGER, Box, Restriction
+from .encoding import CATEGORICAL, INTEGER, encode_xy
+from .prim import Box, Restriction
 
 __all__ = ["Cart"]
 
 
-class Cart:
-    """Scenario discovery with a classification tree, in scikit-learn style.
+class Cart(BaseEstimator):
+    """Scenario discovery with a classification tree, a scikit-learn estimator.
 
     Parameters
     ----------
@@ -76,9 +78,7 @@ class Cart:
         """Grow the tree and read its leaves as boxes."""
         from sklearn.tree import DecisionTreeClassifier
 
-        from .prim import _encode
-
-        data = _encode(X, y, self.threshold, self.threshold_type)
+        data = encode_xy(X, y, self.threshold, self.threshold_type)
         yb = data.y
         features: list[tuple[str, str, Any]] = []  # (input, kind, category or None)
         cols = []

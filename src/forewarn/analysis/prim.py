@@ -54,12 +54,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import InputError
+from .encoding import CATEGORICAL, INTEGER, encode_xy
 
 __all__ = ["Prim", "Box", "Restriction"]
 
-REAL, INTEGER, CATEGORICAL = "real", "integer", "categorical"
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,19 +170,39 @@ class Box:
             mask &= r.contains(X[r.name].to_numpy())
         return mask
 
-    def describe(
-        self,
-        labels: Mapping[str, str] | None = None,
-        units: Mapping[str, str] | None = None,
-        *,
-        cases: str = "cases of interest",
-        members: str = "futures",
-        verb: str = "are cases of interest",
-    ) -> str:
-        """Plain-language description; see :func:`forewarn.analysis.describe.describe_box`."""
-        from .describe import describe_box
+    def to_dict(self) -> dict[str, Any]:
+        """The box as plain data: its statistics and one dict per restriction.
 
-        return describe_box(self, labels=labels, units=units, cases=cases, members=members, verb=verb)
+        The words for a reader are the report layer's job
+        (:func:`forewarn.report.describe.describe_box`).
+
+        Examples
+        --------
+        >>> box = Box((Restriction("x", "real", high=0.4),), 0.8, 0.9, 0.2, 200, 180)
+        >>> box.to_dict()["restrictions"][0]["high"], box.to_dict()["density"]
+        (0.4, 0.9)
+        """
+        return {
+            "coverage": self.coverage,
+            "density": self.density,
+            "mass": self.mass,
+            "n": self.n,
+            "k": self.k,
+            "res_dim": self.res_dim,
+            "trajectory_id": self.trajectory_id,
+            "restrictions": [
+                {
+                    "name": r.name,
+                    "kind": r.kind,
+                    "low": r.low,
+                    "high": r.high,
+                    "categories": None if r.categories is None else list(r.categories),
+                    "qp_low": r.qp_low,
+                    "qp_high": r.qp_high,
+                }
+                for r in self.restrictions
+            ],
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,100 +253,6 @@ def _original(n_old: int, k_old: int, n_new: int, k_new: int) -> float:
 
 
 _OBJECTIVES = {"lenient1": _lenient1, "lenient2": _lenient2, "original": _original}
-
-
-@dataclass
-class _Data:
-    """Inputs encoded once: numeric columns as float64, categoricals as integer codes."""
-
-    names: list[str]  # all inputs, in search order (real, integer, categorical)
-    kinds: list[str]
-    num: np.ndarray  # (n, p_num) float64, Fortran order so a column is contiguous
-    codes: np.ndarray  # (n, p_cat) int32
-    categories: list[np.ndarray]
-    y: np.ndarray  # bool
-    columns: list[str]  # original column order
-    init_lo: np.ndarray
-    init_hi: np.ndarray
-
-    @property
-    def p_num(self) -> int:
-        return self.num.shape[1]
-
-    @property
-    def p_cat(self) -> int:
-        return self.codes.shape[1]
-
-
-def _encode(X: pd.DataFrame, y: Any, threshold: float | None, threshold_type: str) -> _Data:
-    if not isinstance(X, pd.DataFrame):
-        raise InputError(f"X must be a pandas DataFrame, not {type(X).__name__}")
-    if X.shape[1] == 0:
-        raise InputError("X has no columns")
-    y_arr = np.asarray(y)
-    if y_arr.ndim != 1:
-        raise InputError(f"y must be one-dimensional, not of shape {y_arr.shape}")
-    if y_arr.shape[0] != len(X):
-        raise InputError(f"y has {y_arr.shape[0]} values but X has {len(X)} rows")
-    if len(X) == 0:
-        raise InputError("X has no rows")
-    if y_arr.dtype == bool:
-        yb = y_arr
-    elif threshold is None:
-        if np.issubdtype(y_arr.dtype, np.number) and np.isin(y_arr, (0, 1)).all():
-            yb = y_arr.astype(bool)
-        else:
-            raise InputError("y is not boolean (or 0/1): give a threshold to mark the cases of interest")
-    else:
-        yf = y_arr.astype(float)
-        if not np.isfinite(yf).all():
-            raise InputError("y holds NaN or infinite values")
-        if threshold_type == "above":
-            yb = yf >= threshold
-        elif threshold_type == "below":
-            yb = yf <= threshold
-        else:
-            raise InputError(f"threshold_type must be 'above' or 'below', not {threshold_type!r}")
-    if not yb.any():
-        raise InputError("no case of interest: nothing to discover")
-
-    reals, ints, cats = [], [], []
-    for name in X.columns:
-        s = X[name]
-        dt = s.dtype
-        if pd.api.types.is_bool_dtype(dt):
-            cats.append(name)
-        elif pd.api.types.is_float_dtype(dt):
-            reals.append(name)
-        elif pd.api.types.is_integer_dtype(dt):
-            ints.append(name)
-        else:
-            cats.append(name)
-    names = [str(c) for c in reals + ints + cats]
-    kinds = [REAL] * len(reals) + [INTEGER] * len(ints) + [CATEGORICAL] * len(cats)
-    n = len(X)
-    num = np.empty((n, len(reals) + len(ints)), dtype=np.float64, order="F")
-    for j, name in enumerate(reals + ints):
-        col = X[name].to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isnan(col).any():
-            raise InputError(f"column {name!r} holds missing values", field=str(name))
-        num[:, j] = col
-    codes = np.empty((n, len(cats)), dtype=np.int32)
-    categories = []
-    for j, name in enumerate(cats):
-        s = X[name]
-        if s.isna().any():
-            raise InputError(f"column {name!r} holds missing values", field=str(name))
-        values = s.to_numpy(dtype=object) if not pd.api.types.is_bool_dtype(s.dtype) else s.to_numpy()
-        try:
-            uniq, inv = np.unique(values, return_inverse=True)
-        except TypeError:  # mixed types cannot be ordered: order their text instead
-            uniq, inv = np.unique(values.astype(str), return_inverse=True)
-        categories.append(uniq)
-        codes[:, j] = inv
-    init_lo = num.min(axis=0) if num.shape[1] else np.empty(0)
-    init_hi = num.max(axis=0) if num.shape[1] else np.empty(0)
-    return _Data(names, kinds, num, codes, categories, yb, [str(c) for c in X.columns], init_lo, init_hi)
 
 
 @dataclass
@@ -472,8 +400,13 @@ class _SortedColumn:
 # --------------------------------------------------------------------------------------------
 
 
-class Prim:
-    """Patient rule induction (PRIM) for scenario discovery, in scikit-learn style.
+class Prim(BaseEstimator):
+    """Patient rule induction (PRIM) for scenario discovery, a scikit-learn estimator.
+
+    The parameters are stored unchanged by the constructor (so ``get_params``, ``set_params``,
+    ``clone`` and the repr work as for any scikit-learn estimator) and checked by :meth:`fit`;
+    what ``fit`` learns ends in ``_``. Methods that need a fitted estimator raise
+    :class:`sklearn.exceptions.NotFittedError` before ``fit``.
 
     Parameters
     ----------
@@ -573,7 +506,7 @@ class Prim:
         self
         """
         self._check_params()
-        data = _encode(X, y, self.threshold, self.threshold_type)
+        data = encode_xy(X, y, self.threshold, self.threshold_type)
         self._data = data
         self.n_ = int(data.y.shape[0])
         self.k_ = int(data.y.sum())
@@ -632,7 +565,7 @@ class Prim:
         frame = self._frame()
         for _ in range(n):
             idx = np.sort(rng.choice(self.n_, size=size, replace=False))
-            sub = Prim(**{**self.get_params(), "n_boxes": 1})
+            sub = clone(self).set_params(n_boxes=1)
             try:
                 sub.fit(frame.iloc[idx].reset_index(drop=True), data.y[idx])
             except InputError:
@@ -648,14 +581,6 @@ class Prim:
                 "in_box": [d in in_box for d in names],
             }
         )
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor's parameters."""
-        keys = (
-            "peel_alpha paste_alpha mass_min threshold threshold_type objective paste n_boxes "
-            "min_coverage density_tol drop_tol"
-        ).split()
-        return {k: getattr(self, k) for k in keys}
 
     # ---------------------------------------------------------------- internals
 
@@ -674,8 +599,7 @@ class Prim:
             raise InputError(f"n_boxes must be at least 1, not {self.n_boxes}", field="n_boxes")
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "box_"):
-            raise InputError("this Prim is not fitted yet: call fit(X, y) first")
+        check_is_fitted(self, "box_")
 
     def _frame(self) -> pd.DataFrame:
         d = self._data
@@ -986,7 +910,7 @@ class Prim:
         return lim, tid
 
     def _make_box(self, lim: _Limits, remaining: np.ndarray, tid: int | None) -> Box:
-        from scipy.special import betainc
+        from scipy.stats import binomtest
 
         d = self._data
         y = d.y
@@ -1002,11 +926,9 @@ class Prim:
             hj = int(y[mask].sum())
             if tj == 0 or n_box == 0:
                 return float("nan")
-            # one-sided binomial test, P(X >= k_box) for X ~ Binomial(n_box, hj / tj), which is the
-            # regularised incomplete beta function I_p(k, n - k + 1)
-            if k_box == 0:
-                return 1.0
-            return float(betainc(k_box, n_box - k_box + 1, hj / tj))
+            # one-sided binomial test, P(X >= k_box) for X ~ Binomial(n_box, hj / tj), as the
+            # EMA Workbench computes it
+            return float(binomtest(k_box, n_box, hj / tj, alternative="greater").pvalue)
 
         restrictions = []
         by_col = {name: j for j, name in enumerate(d.names)}

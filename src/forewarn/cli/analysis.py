@@ -76,18 +76,6 @@ def _open(run: Path) -> tuple[Any, Any, Any]:
     return res, res.to_dataframe(), res.case
 
 
-def _pick_strategy(df: Any, strategy: str | None, source: Path) -> Any:
-    from ..errors import InputError
-
-    names = sorted(df["strategy"].astype(str).unique())
-    if strategy is None:
-        return df
-    if strategy not in names:
-        raise InputError(f"unknown strategy {strategy!r}; the run has: {', '.join(names)}", source=source,
-                         field="--strategy")
-    return df[df["strategy"].astype(str) == strategy].reset_index(drop=True)
-
-
 @app.command("discover")
 def discover_command(
     run: Path = typer.Argument(..., help="A run folder (written by `forewarn run`).", show_default=False),
@@ -109,38 +97,37 @@ def discover_command(
     from rich.markup import escape
 
     from ..analysis.cart import Cart
+    from ..analysis.discovery import discovery_inputs, pick_strategy, readable_units
     from ..analysis.prim import Prim
     from ..analysis.where import select
     from ..errors import InputError
+    from ..report.describe import describe_box
 
     if method not in ("prim", "cart"):
         raise InputError(f"unknown method {method!r}; use prim or cart", field="--method")
     if n_boxes < 1:
         raise InputError(f"must be at least 1, got {n_boxes}", field="--n-boxes")
+    if max_depth < 1:
+        raise InputError(f"must be at least 1, got {max_depth}", field="--max-depth")
+    for name, value, zero in (("--peel-alpha", peel_alpha, False), ("--paste-alpha", paste_alpha, True),
+                              ("--mass-min", mass_min, False)):
+        if not (0 <= value < 1 if zero else 0 < value < 1):
+            interval = "[0, 1)" if zero else "(0, 1)"
+            raise InputError(f"must be a share in {interval}, got {value}", field=name)
     _check_out(out)
     res, df, case = _open(run)
-    df = _pick_strategy(df, strategy, run)
+    df = pick_strategy(df, strategy, source=run)
     mask = select(where, df, require_not_all=True)
-    inputs = list(res.uncertainties)
-    if strategy is None and df["strategy"].nunique() > 1:
-        inputs.append("strategy")
-    X = df[inputs].copy()
-    if "strategy" in X:
-        X["strategy"] = X["strategy"].astype(str).astype(object)
-    units = {}
-    if case is not None:
-        for p in case.uncertainties:
-            unit = getattr(p, "unit", None)
-            # shares read as percentages; other units only when short enough for a sentence
-            if unit and (unit.split(" ")[0] in ("share", "fraction") or len(unit) <= 16):
-                units[p.name] = unit
+    X, members = discovery_inputs(df, res.uncertainties, strategy)
+    inputs = list(X.columns)
+    units = readable_units(case.uncertainties) if case is not None else {}
     con = _console()
     con.print(
         f"{int(mask.sum()):,} of {len(df):,} experiments meet [bold]{escape(where)}[/]"
         + (f" (strategy {strategy})" if strategy else "")
         + f"; inputs: {', '.join(inputs)}"
     )
-    words = dict(cases=f"futures where {where}", members="futures", verb=f"have {where}")
+    words = dict(cases=f"{members} where {where}", members=members, verb=f"have {where}")
     if method == "prim":
         est = Prim(peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min, n_boxes=n_boxes)
         est.fit(X, mask)
@@ -163,8 +150,8 @@ def discover_command(
         table = box.to_frame()
         con.print(_rich_table(table.drop(columns=["kind"]),
                               title=f"Box {i}: coverage {box.coverage:.0%}, density {box.density:.0%}, "
-                                    f"mass {box.mass:.0%}, {box.n:,} futures"))
-        con.print(box.describe(units=units, **words), soft_wrap=True, markup=False)
+                                    f"mass {box.mass:.0%}, {box.n:,} {members}"))
+        con.print(describe_box(box, units=units, **words), soft_wrap=True, markup=False)
         con.print()
         table.insert(0, "box", i)
         for k in ("coverage", "density", "mass", "n", "k"):

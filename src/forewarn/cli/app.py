@@ -1,11 +1,38 @@
-"""The Typer application that every command module registers on."""
+"""The Typer application that every command module registers on.
+
+Errors become exit codes here, in the application itself, so that ``forewarn ...`` in a shell,
+``python -m forewarn ...`` and ``typer.testing.CliRunner().invoke(app, ...)`` all behave the same:
+0 ok, 2 bad input (a :class:`~forewarn.errors.InputError` or a usage error), 1 anything else.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+
+
+class ForewarnGroup(TyperGroup):
+    """The root command group: prints a :class:`~forewarn.errors.ForewarnError` as one line on stderr
+    and exits with its code, instead of a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from ..errors import ForewarnError
+
+        try:
+            return super().invoke(ctx)
+        except ForewarnError as exc:
+            from rich.console import Console
+            from rich.markup import escape
+
+            Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(exc.exit_code) from None
+
 
 app = typer.Typer(
     name="forewarn",
+    cls=ForewarnGroup,
     help="Explore Kosovo's security futures, rank strategies, and watch the news for signposts.",
     no_args_is_help=True,
     add_completion=False,

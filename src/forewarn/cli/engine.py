@@ -9,15 +9,17 @@ from typing import Any
 
 import typer
 
+from ..engine import SAMPLING_METHODS as METHODS
 from .app import app
-
-_DESIGNS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+from .common import check_out_folder, load_checked_case
 
 
 @app.command("run")
 def run_command(
-    case: Path = typer.Argument(..., help="The case file (TOML).", show_default=False),
-    design: str = typer.Option("lhs", "--design", help=f"Sampling method: {', '.join(_DESIGNS)}."),
+    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML), or `kosovo` for the built-in case.",
+                               show_default=False),
+    method: str = typer.Option("lhs", "--method", help=f"Sampling method of the futures: {', '.join(METHODS)}."),
+    design: str | None = typer.Option(None, "--design", hidden=True, help="Former name of --method."),
     n: int = typer.Option(..., "-n", help="Number of futures (each runs under every strategy).", show_default=False),
     seed: int = typer.Option(0, "--seed", help="The run's seed: same seed, same outcomes."),
     out: Path = typer.Option(..., "--out", help="Run folder to write.", show_default=False),
@@ -37,10 +39,11 @@ def run_command(
 
     from ..errors import InputError
     from ..engine.runner import run
-    from ..engine.space import load_case
 
-    if design not in _DESIGNS:
-        raise InputError(f"unknown design {design!r} (known: {', '.join(_DESIGNS)})", field="--design")
+    if design is not None:  # the former name, still accepted
+        method = design
+    if method not in METHODS:
+        raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="--method")
     for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size)):
         if value is not None and value < 1:
             raise InputError(f"must be at least 1, got {value}", field=name)
@@ -48,11 +51,12 @@ def run_command(
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     if chunk_size is None:
         chunk_size = _resumed_chunk_size(out) if resume else None
-    loaded = load_case(case)
+    loaded = load_checked_case(case)
+    check_out_folder(out)
 
     err = Console(stderr=True, highlight=False)
     kwargs: dict[str, Any] = dict(
-        n=n, method=design, seed=seed, strategies=strategy or None, out=out, workers=workers,
+        n=n, method=method, seed=seed, strategies=strategy or None, out=out, workers=workers,
         resume=resume, overwrite=overwrite,
     )
     if chunk_size is not None:

@@ -46,6 +46,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import SAMPLING_METHODS
+from .jsonable import to_jsonable
+from .seeds import GOLDEN_GAMMA, mix64
 from .space import Case, Parameter
 
 __all__ = [
@@ -61,7 +64,7 @@ __all__ = [
     "to_seed_sequence",
 ]
 
-METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+METHODS = SAMPLING_METHODS
 STREAMING_METHODS = ("mc", "sobol")
 
 #: Rows per block of a streaming "mc" design; part of the design's definition (changing it
@@ -113,21 +116,7 @@ def _seed_spec(ss: np.random.SeedSequence) -> Any:
     return {"entropy": ss.entropy, "spawn_key": list(ss.spawn_key)}
 
 
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    # Steele, Lea and Flood (2014): a bijective mix with full avalanche; uint64 wraps by design.
-    z = np.array(x, dtype=np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        z ^= z >> np.uint64(30)
-        z *= _M1
-        z ^= z >> np.uint64(27)
-        z *= _M2
-        z ^= z >> np.uint64(31)
-    return z
+_GAMMA = np.uint64(GOLDEN_GAMMA)
 
 
 def future_seeds(seed: Seed, futures: np.ndarray | Sequence[int] | int) -> np.ndarray:
@@ -155,7 +144,7 @@ def future_seeds(seed: Seed, futures: np.ndarray | Sequence[int] | int) -> np.nd
     key = _child(to_seed_sequence(seed), _TAG_FUTURE_SEEDS).generate_state(1, np.uint64)[0]
     with np.errstate(over="ignore"):
         state = key + (index.astype(np.uint64) + np.uint64(1)) * _GAMMA
-    return _splitmix64(state)
+    return mix64(state)
 
 
 # -- from the unit cube to parameter values ----------------------------------------------------
@@ -451,7 +440,7 @@ class SampleDesign:
             "n": self.base_n,
             "rows": self.n,
             "seed": _seed_spec(self.seed_sequence),
-            "options": _jsonable(self.options),
+            "options": to_jsonable(self.options),
             "parameters": self.columns,
         }
 
@@ -538,16 +527,6 @@ class StreamingDesign:
 
     def __repr__(self) -> str:
         return f"StreamingDesign(method={self.method!r}, rows={self._n}, parameters={self.columns})"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 class ExperimentDesign:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CaseError, ModelOutputError
-from .space import Case, _find_line
+from .space import Case, find_line
 
 __all__ = ["Model", "load_model", "model_inputs", "call_model", "scalar_model", "ScalarModel", "model_version"]
 
@@ -40,7 +40,7 @@ def _model_error(case: Case, message: str) -> CaseError:
     line = None
     if case.path is not None:
         try:
-            line = _find_line(Path(case.path).read_text(encoding="utf-8"), ("model",))
+            line = find_line(Path(case.path).read_text(encoding="utf-8"), ("model",))
         except OSError:
             line = None
     return CaseError(message, source=case.path, line=line, field="model")

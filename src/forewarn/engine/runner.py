@@ -18,6 +18,7 @@ loads the model from the case itself, so nothing relies on state inherited from 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import io
 import json
 import os
@@ -27,12 +28,15 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ForewarnError, InputError
+from .jsonable import to_jsonable
+from .lifeline import exit_with_parent
 from .results import (
     CASE_COPY,
     CHUNKS,
@@ -44,7 +48,7 @@ from .results import (
     read_manifest,
 )
 
-__all__ = ["run", "chunk_table"]
+__all__ = ["run", "chunk_table", "ChunkPlan", "ChunkWriteError", "write_error"]
 
 Progress = Callable[[int, int], None]
 
@@ -88,7 +92,7 @@ def run(
     chunk_size : int
         Experiments per chunk; bounds memory (at most ``workers + 1`` chunks in flight).
     workers : int
-        Worker processes; ``1`` runs in this process.
+        Worker processes; ``1`` runs in this process. Workers exit when this process dies.
     executor : concurrent.futures.Executor, optional
         Run chunks on this executor instead (``workers`` then only sizes the in-flight window
         when the executor does not say how many workers it has).
@@ -109,9 +113,13 @@ def run(
     Raises
     ------
     InputError
-        Bad arguments, a folder that is not a matching run, or a model that breaks the model
-        contract (:class:`~forewarn.errors.ModelOutputError`, which leaves no chunk for the
-        failed experiments).
+        Bad arguments, a design too large to hold, a folder that is not a matching run or
+        cannot be created, or a model that breaks the model contract
+        (:class:`~forewarn.errors.ModelOutputError`, which leaves no chunk for the failed
+        experiments).
+    ForewarnError
+        A model that raises, a worker that dies, or a run folder that cannot be written (a
+        full disk says so); the chunks recorded so far are kept for ``resume``.
 
     Examples
     --------
@@ -119,19 +127,53 @@ def run(
     >>> case = forewarn.load_case("examples/lake/case.toml")          # doctest: +SKIP
     >>> res = forewarn.run(case, n=1000, design="lhs", seed=1, out="runs/lake")  # doctest: +SKIP
     """
-    from . import design as design_mod
-    from . import model as model_mod
-    from .space import Case, load_case
+    from .model import load_model, model_version
 
-    if not isinstance(case, Case):
-        if isinstance(case, (str, os.PathLike)):
-            case = load_case(case)
-        else:
-            raise InputError(f"case must be a forewarn Case or a case file path, got {type(case).__name__}")
+    case = _as_case(case)
     _check_int("chunk_size", chunk_size, 1)
     _check_int("workers", workers, 1)
     if not isinstance(seed, np.random.SeedSequence):
         _check_int("seed", seed, 0)
+    design = _resolve_design(case, design, n=n, method=method, seed=seed, strategies=strategies)
+    total = _design_len(design)
+    if total < 1:
+        raise InputError("the design has no experiments", field="n")
+    out = Path(out)
+    # Loading the model here checks it before anything is written, and gives its version.
+    version = model_version(load_model(case))
+    manifest = _new_manifest(case, design, _seed_of(design, seed), total, chunk_size, version)
+    try:
+        done = _prepare_folder(out, manifest, resume=resume, overwrite=overwrite)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise write_error(exc.errno, exc.strerror, out, "the run's files") from None
+        raise InputError(f"cannot make the run folder here ({exc.strerror or exc})", source=out, field="out") from None
+    plan = ChunkPlan(case, design, tuple(i for i in range(manifest["n_chunks"]) if i not in done), chunk_size, total, out)
+    state = _Manifest(out, manifest, done)
+    state.save()
+    done_rows = sum(c["rows"] for c in done.values())
+    if progress is not None:
+        progress(done_rows, total)
+    _execute(plan, _Recorder(state, progress, done_rows, plan), state, executor=executor, workers=workers)
+    state.complete()
+    return Results(out, state.data)
+
+
+def _as_case(case: Any) -> Any:
+    from .space import Case, load_case
+
+    if isinstance(case, Case):
+        return case
+    if isinstance(case, (str, os.PathLike)):
+        return load_case(case)
+    raise InputError(f"case must be a forewarn Case or a case file path, got {type(case).__name__}")
+
+
+def _resolve_design(case: Any, design: Any, *, n: int | None, method: str, seed: Any,
+                    strategies: list[str] | None) -> Any:
+    """The design to run: the one given, or one built from ``n``, ``method`` and ``seed``."""
+    from . import design as design_mod
+
     if isinstance(design, str):
         method, design = design, None
     if design is None:
@@ -149,67 +191,87 @@ def run(
     if made_for is not None and hasattr(made_for, "hash") and made_for.hash() != case.hash():
         raise InputError(f"the design was made for another case ({made_for.name!r}) than the one run ({case.name!r})",
                          field="design")
-    total = _design_len(design)
-    if total < 1:
-        raise InputError("the design has no experiments", field="n")
-    seed = _seed_of(design, seed)
-    out = Path(out)
-
-    # Loading the model here checks it before anything is written, and gives its version.
-    version = model_mod.model_version(model_mod.load_model(case))
-    manifest = _new_manifest(case, design, seed, total, chunk_size, version)
-    done = _prepare_folder(out, manifest, resume=resume, overwrite=overwrite)
-    n_chunks = manifest["n_chunks"]
-    pending = [i for i in range(n_chunks) if i not in done]
-
-    state = _Manifest(out, manifest, done)
-    state.save()
-    done_rows = sum(c["rows"] for c in done.values())
-    if progress is not None:
-        progress(done_rows, total)
-
-    if pending:
-        own_pool = None
-        if executor is None and workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # spawn: workers start clean (no threads or state inherited from this process),
-            # the same on every platform.
-            own_pool = ProcessPoolExecutor(
-                max_workers=min(workers, len(pending)), mp_context=multiprocessing.get_context("spawn")
-            )
-            executor = own_pool
-        try:
-            if executor is None:
-                _run_in_process(case, design, pending, chunk_size, total, out, state, progress, done_rows)
-            else:
-                slots = int(getattr(executor, "_max_workers", workers) or workers) + 1
-                _run_on(executor, slots, case, design, pending, chunk_size, total, out, state, progress, done_rows)
-        finally:
-            if own_pool is not None:
-                own_pool.shutdown(wait=True, cancel_futures=True)
-            state.flush()
-
-    state.complete()
-    return Results(out, state.data)
+    return design
 
 
 # -- execution -------------------------------------------------------------------------------
 
 
-def _run_on(executor, slots, case, design, pending, chunk_size, total, out, state, progress, done_rows) -> None:
+@dataclass(frozen=True)
+class ChunkPlan:
+    """What is left to compute: chunks of a design, for a case, into a run folder.
+
+    Chunk ``i`` holds experiments ``i * chunk_size`` up to ``min((i + 1) * chunk_size, total)``.
+    """
+
+    case: Any
+    design: Any
+    pending: tuple[int, ...]
+    chunk_size: int
+    total: int
+    out: Path
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """First and one-past-last experiment of chunk ``index``."""
+        start = index * self.chunk_size
+        return start, min(start + self.chunk_size, self.total)
+
+    def rows(self, index: int) -> tuple[int, Any]:
+        """First experiment and design rows of chunk ``index``."""
+        start, stop = self.bounds(index)
+        return start, self.design.rows(start, stop)
+
+    def where(self, index: int) -> str:
+        """The chunk in words, for messages."""
+        start, stop = self.bounds(index)
+        return f"chunk {index} (experiments {start}..{stop - 1})"
+
+
+def _execute(plan: ChunkPlan, record: _Recorder, state: _Manifest, *, executor: Executor | None,
+             workers: int) -> None:
+    """Compute the plan's chunks in this process, on ``executor``, or on a pool of ``workers``."""
+    if not plan.pending:
+        return
+    own_pool = None
+    if executor is None and workers > 1:
+        own_pool = executor = _process_pool(min(workers, len(plan.pending)))
+    failed = True
+    try:
+        if executor is None:
+            _run_in_process(plan, record)
+        else:
+            _run_on(executor, int(getattr(executor, "_max_workers", workers) or workers) + 1, plan, record)
+        failed = False
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            state.flush()
+        except ForewarnError:
+            if not failed:  # else the error that stopped the run is the one to report
+                raise
+
+
+def _process_pool(workers: int) -> Executor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: workers start clean (no threads or state inherited from this process), the same on
+    # every platform. The initializer makes each worker exit when this process dies.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=exit_with_parent, initargs=(os.getpid(),))
+
+
+def _run_on(executor: Executor, slots: int, plan: ChunkPlan, record: _Recorder) -> None:
     """Feed chunks to ``executor`` keeping at most ``slots`` in flight; record them as they end."""
-    queue = list(reversed(pending))
+    queue = list(reversed(plan.pending))
     running: dict[Future, int] = {}
-    record = _Recorder(state, progress, done_rows, chunk_size, total)
     try:
         while queue or running:
             while queue and len(running) < slots:
                 index = queue.pop()
-                start, stop = _bounds(index, chunk_size, total)
-                rows = design.rows(start, stop)
-                running[executor.submit(_run_chunk, case, rows, index, start, str(out))] = index
+                start, rows = plan.rows(index)
+                running[executor.submit(_run_chunk, plan.case, rows, index, start, str(plan.out))] = index
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in sorted(finished, key=running.__getitem__):
                 record(fut, running.pop(fut))
@@ -223,22 +285,21 @@ def _run_on(executor, slots, case, design, pending, chunk_size, total, out, stat
 class _Recorder:
     """Records finished chunks in the manifest and reports progress; names the chunk on failure."""
 
-    def __init__(self, state: Any, progress: Progress | None, done_rows: int, chunk_size: int, total: int) -> None:
-        self.state, self.progress, self.done_rows = state, progress, done_rows
-        self.chunk_size, self.total = chunk_size, total
+    def __init__(self, state: _Manifest, progress: Progress | None, done_rows: int, plan: ChunkPlan) -> None:
+        self.state, self.progress, self.done_rows, self.plan = state, progress, done_rows, plan
 
     def __call__(self, fut: Future, index: int) -> None:
         try:
             rec = fut.result()
         except Exception as exc:  # noqa: BLE001
-            raise _chunk_error(exc, index, self.chunk_size, self.total) from exc
+            raise _chunk_error(exc, index, self.plan) from exc
         self.state.add(rec)
         self.done_rows += rec["rows"]
         if self.progress is not None:
-            self.progress(self.done_rows, self.total)
+            self.progress(self.done_rows, self.plan.total)
 
 
-def _run_in_process(case, design, pending, chunk_size, total, out, state, progress, done_rows) -> None:
+def _run_in_process(plan: ChunkPlan, record: _Recorder) -> None:
     """Evaluate chunks in this process, writing each one while the next is computed.
 
     Encoding and writing Parquet releases the GIL, so one writer thread overlaps the disk with the
@@ -247,22 +308,21 @@ def _run_in_process(case, design, pending, chunk_size, total, out, state, progre
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    record = _Recorder(state, progress, done_rows, chunk_size, total)
     writing: tuple[Future, int] | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="forewarn-writer") as writer:
         try:
-            for index in pending:
-                start, stop = _bounds(index, chunk_size, total)
+            for index in plan.pending:
+                start, rows = plan.rows(index)
                 try:
-                    table = _compute_chunk(case, design.rows(start, stop), start)
+                    table = _compute_chunk(plan.case, rows, start)
                 except Exception as exc:  # noqa: BLE001
                     if writing is not None:  # the chunk before it is good: keep it
                         pending_write, writing = writing, None
                         record(*pending_write)
-                    raise _chunk_error(exc, index, chunk_size, total) from exc
+                    raise _chunk_error(exc, index, plan) from exc
                 if writing is not None:
                     record(*writing)
-                writing = (writer.submit(_write_chunk, table, index, str(out)), index)
+                writing = (writer.submit(_write_chunk, table, index, str(plan.out)), index)
             if writing is not None:
                 record(*writing)
                 writing = None
@@ -281,8 +341,23 @@ def _compute_chunk(case: Any, rows: Any, start: int):
     return chunk_table(rows, outputs, case)
 
 
+class ChunkWriteError(Exception):
+    """A chunk file could not be written (an ``OSError`` at the write, kept apart from model errors).
+
+    It crosses process boundaries by pickling, so it carries plain values only.
+    """
+
+    def __init__(self, errno_: int | None, strerror: str | None, path: str) -> None:
+        super().__init__(errno_, strerror, path)
+        self.errno, self.strerror, self.path = errno_, strerror, path
+
+
 def _write_chunk(table: Any, index: int, out: str) -> dict[str, Any]:
-    size, digest = _write_parquet_atomic(table, Path(out) / CHUNKS / chunk_name(index))
+    path = Path(out) / CHUNKS / chunk_name(index)
+    try:
+        size, digest = _write_parquet_atomic(table, path)
+    except OSError as exc:
+        raise ChunkWriteError(exc.errno, exc.strerror or str(exc), str(path)) from None
     return {"index": index, "rows": table.num_rows, "bytes": size, "sha256": digest}
 
 
@@ -294,9 +369,10 @@ def _run_chunk(case: Any, rows: Any, index: int, start: int, out: str) -> dict[s
     return _write_chunk(_compute_chunk(case, rows, start), index, out)
 
 
-def _chunk_error(exc: BaseException, index: int, chunk_size: int, total: int) -> ForewarnError:
-    start, stop = _bounds(index, chunk_size, total)
-    where = f"chunk {index} (experiments {start}..{stop - 1})"
+def _chunk_error(exc: BaseException, index: int, plan: ChunkPlan) -> ForewarnError:
+    where = plan.where(index)
+    if isinstance(exc, ChunkWriteError):
+        return write_error(exc.errno, exc.strerror, plan.out, where)
     if isinstance(exc, InputError):
         try:
             new = type(exc)(f"{exc.message} [{where}]", source=exc.source, line=exc.line, field=exc.field)
@@ -315,9 +391,26 @@ def _chunk_error(exc: BaseException, index: int, chunk_size: int, total: int) ->
     return ForewarnError(f"model failed in {where}: {type(exc).__name__}: {exc}")
 
 
-def _bounds(index: int, chunk_size: int, total: int) -> tuple[int, int]:
-    start = index * chunk_size
-    return start, min(start + chunk_size, total)
+def write_error(errno_: int | None, strerror: str | None, folder: Path, what: str) -> ForewarnError:
+    """The error for a failed write into a run folder; a full disk (or quota) says so.
+
+    Parameters
+    ----------
+    errno_ : int or None
+        The ``OSError``'s ``errno``.
+    strerror : str or None
+        Its text.
+    folder : Path
+        The run folder.
+    what : str
+        What was being written ("chunk 5 (experiments 50..59)", "the manifest").
+    """
+    if errno_ in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return ForewarnError(
+            f"the disk is full: cannot write {what} into the run folder {folder} ({strerror}); the chunks "
+            "recorded so far are kept: free some space, then finish the run with --resume"
+        )
+    return ForewarnError(f"cannot write {what} into the run folder {folder}: {strerror}")
 
 
 def chunk_table(rows: Any, outputs: Mapping[str, np.ndarray], case: Any):
@@ -449,7 +542,10 @@ class _Manifest:
     def save(self) -> None:
         self.data["chunks"] = sorted(self.done.values(), key=lambda c: c["index"])
         text = json.dumps(self.data, indent=1, ensure_ascii=False) + "\n"
-        _write_bytes_atomic(self.folder / MANIFEST, text.encode("utf-8"))
+        try:
+            _write_bytes_atomic(self.folder / MANIFEST, text.encode("utf-8"))
+        except OSError as exc:
+            raise write_error(exc.errno, exc.strerror or str(exc), self.folder, f"the manifest ({MANIFEST})") from None
         self.dirty = False
         self.saved_at = time.monotonic()
 
@@ -461,7 +557,7 @@ class _Manifest:
 def _new_manifest(case, design, seed: Any, total: int, chunk_size: int, version: str) -> dict[str, Any]:
     from .. import __version__
 
-    spec = _jsonable(design.spec()) if hasattr(design, "spec") else {"type": type(design).__name__}
+    spec = to_jsonable(design.spec()) if hasattr(design, "spec") else {"type": type(design).__name__}
     strategies = _design_strategies(design, case)
     years = [int(y) for y in case.time.years] if case.time is not None else []
     return {
@@ -549,7 +645,7 @@ def _prepare_folder(
         diffs = [
             f"{label}: {_describe(_get(manifest, keys))} now, {_describe(_get(old, keys))} in the run"
             for keys, label in _MUST_MATCH
-            if _jsonable(_get(manifest, keys)) != _jsonable(_get(old, keys))
+            if to_jsonable(_get(manifest, keys)) != to_jsonable(_get(old, keys))
         ]
         if diffs:
             raise InputError("cannot resume, the run differs: " + "; ".join(diffs), source=out / MANIFEST)
@@ -637,20 +733,6 @@ def _n_futures(design: Any, total: int, n_strategies: int) -> int:
     if isinstance(value, (int, np.integer)):
         return int(value)
     return total // max(n_strategies, 1)
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=_json_default))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return str(value)
 
 
 def _package_versions() -> dict[str, str]:

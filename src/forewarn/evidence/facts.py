@@ -13,12 +13,12 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from ..dates import PartialDate
 from ..errors import InputError
 
 __all__ = [
@@ -38,7 +38,6 @@ FACT_COLUMNS = ("id", "topic", "entity", "quantity", "value", "unit", "as_of", "
 REQUIRED_VALUES = ("id", "entity", "quantity", "value", "source_url")
 
 _ID = re.compile(r"^F\d{4,}$")
-_AS_OF = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 _PARENS = re.compile(r"\(([^)]*)\)")
 _RANGE_SUFFIX = re.compile(r"_(min|max)$")
@@ -110,15 +109,7 @@ def parse_as_of(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    m = _AS_OF.match(text)
-    if not m:
-        raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = m.groups()
-    try:
-        date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a valid date ({exc})") from None
-    return text
+    return PartialDate.parse(text).iso()
 
 
 def read_facts_csv(path: str | Path | object) -> list[FactRow]:

@@ -122,6 +122,7 @@ def _bands(results: Any, name: str, strategies: Sequence[str], frame: pd.DataFra
 def _fail_boxes(frame: pd.DataFrame, case: Any, strategies: Sequence[str]) -> dict[str, dict[str, Any]]:
     """PRIM on each strategy's failures, over the uncertainties."""
     from ..analysis.prim import Prim
+    from ..report.describe import describe_box
 
     labels = {p.name: p.name.replace("_", " ") for p in case.uncertainties}
     units = {p.name: p.unit for p in case.uncertainties if getattr(p, "unit", None)}
@@ -140,7 +141,7 @@ def _fail_boxes(frame: pd.DataFrame, case: Any, strategies: Sequence[str]) -> di
             box = prim.box_
             entry["box"] = box
             entry["dims"] = list(box.dims)
-            entry["text"] = box.describe(labels=labels, units=units, cases="failures", members="futures",
+            entry["text"] = describe_box(box, labels=labels, units=units, cases="failures", members="futures",
                                          verb="fail")
         out[s] = entry
     return out

@@ -1,16 +1,15 @@
 """Look up rows of the shipped fact base (``forewarn/data/facts.csv``) by fact id.
 
-A light reader for the built-in case and its tests: the full store lives in
-:mod:`forewarn.evidence`. Only the standard library is used, so this is cheap to import.
+A light view for the built-in case and its tests, read and validated by
+:func:`forewarn.evidence.facts.read_facts_csv` (the full store lives in :mod:`forewarn.evidence`).
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-from importlib import resources
 from typing import NamedTuple
+
+from ..evidence.facts import default_facts_path, read_facts_csv
 
 __all__ = ["Fact", "facts", "fact", "fact_value", "fact_ids"]
 
@@ -32,19 +31,18 @@ class Fact(NamedTuple):
 @functools.cache
 def facts() -> dict[str, Fact]:
     """Every fact of the shipped fact base, by id (read once per process)."""
-    text = resources.files("forewarn").joinpath("data", "facts.csv").read_text(encoding="utf-8")
     out: dict[str, Fact] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        out[row["id"]] = Fact(
-            id=row["id"],
-            topic=row["topic"],
-            entity=row["entity"],
-            quantity=row["quantity"],
-            value=float(row["value"]),
-            unit=row["unit"],
-            as_of=row["as_of"],
-            source_url=row["source_url"],
-            statement=row["statement"],
+    for row in read_facts_csv(default_facts_path()):
+        out[row.id] = Fact(
+            id=row.id,
+            topic=row.topic,
+            entity=row.entity,
+            quantity=row.quantity,
+            value=row.value,
+            unit=row.unit,
+            as_of=row.as_of or "",
+            source_url=row.source_url,
+            statement=row.statement,
         )
     return out
 

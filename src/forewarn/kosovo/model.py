@@ -16,6 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..engine.seeds import seed_uniform
+
 __all__ = ["kosovo_model", "OUTCOMES", "SCALAR_OUTCOMES", "SERIES_OUTCOMES", "seed_uniform"]
 
 #: Scalar outcomes, one value per experiment.
@@ -47,29 +49,6 @@ OUTCOMES = SCALAR_OUTCOMES + SERIES_OUTCOMES
 
 _DEFAULT_BASE_YEAR = 2025
 _DEFAULT_HORIZON = 2035
-
-
-def seed_uniform(seed: np.ndarray) -> np.ndarray:
-    """A uniform number in [0, 1) per experiment, a pure function of its 64-bit seed.
-
-    SplitMix64's finaliser, vectorised. Every strategy run on one future gets the same seed and
-    so the same draw (common random numbers), whatever the chunking.
-
-    Parameters
-    ----------
-    seed : ndarray of uint64 (any integer dtype is reinterpreted as uint64)
-
-    Returns
-    -------
-    ndarray of float64
-    """
-    z = np.asarray(seed).astype(np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        z += np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
 def _column(inputs: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:

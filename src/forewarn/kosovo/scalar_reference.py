@@ -12,18 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..engine.seeds import seed_uniform_scalar
+
 __all__ = ["kosovo_model_scalar", "seed_uniform_scalar"]
-
-_MASK = (1 << 64) - 1
-
-
-def seed_uniform_scalar(seed: int) -> float:
-    """SplitMix64's finaliser for one seed: the same draw as :func:`forewarn.kosovo.model.seed_uniform`."""
-    z = (int(seed) + 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    z = z ^ (z >> 31)
-    return (z >> 11) * (1.0 / 9007199254740992.0)
 
 
 def _clip(x: float, lo: float, hi: float) -> float:

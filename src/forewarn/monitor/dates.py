@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..dates import PartialDate
+
 __all__ = ["DateMatch", "PubDate", "parse_pub_date", "find_dates", "resolve_weekday", "resolve_month"]
 
 _MONTHS = {
@@ -52,26 +54,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-@dataclass(frozen=True)
-class PubDate:
-    """A publication date at the precision the page gives (day, month or year)."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @property
-    def date(self) -> dt.date | None:
-        """The day as a :class:`datetime.date`, when known."""
-        return dt.date(self.year, self.month, self.day) if self.day and self.month else None
-
-    def iso(self) -> str:
-        """ISO string at the known precision."""
-        if self.day and self.month:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
+#: A publication date at the precision the page gives (day, month or year).
+PubDate = PartialDate
 
 
 @dataclass(frozen=True)
@@ -100,21 +84,11 @@ def parse_pub_date(s: "str | dt.date | None") -> PubDate | None:
     if s is None:
         return None
     if isinstance(s, (dt.date, dt.datetime)):
-        return PubDate(s.year, s.month, s.day)
+        return PartialDate.from_date(s)
     s = str(s).strip()
-    s = re.sub(r"^(\d{4}-\d{2}-\d{2})[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?$", r"\1", s)  # an ISO time stamp
     if not s or s.lower() in ("unknown", "none", "null", "n/a"):
         return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", s)
-    if not m:
-        raise ValueError(f"not a date (YYYY[-MM[-DD]]): {s!r}")
-    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    pd = PubDate(y, int(mo) if mo else None, int(d) if d else None)
-    if pd.month is not None and not 1 <= pd.month <= 12:
-        raise ValueError(f"bad month in {s!r}")
-    if pd.day is not None:
-        dt.date(pd.year, pd.month, pd.day)  # raises ValueError on a bad day
-    return pd
+    return PartialDate.parse(s, loose=True)
 
 
 def resolve_weekday(weekday: int, pub: dt.date, future: bool = False) -> dt.date:

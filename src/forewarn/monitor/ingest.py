@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..engine.seeds import splitmix64
 from ..errors import ForewarnError, InputError
 from .sources import MAX_BYTES, URL_TIMEOUT, RawDocument, expand_inputs, read_input, read_text_article
 
@@ -106,21 +107,11 @@ def minhash(text: str) -> np.ndarray:
     if len(h) == 0:
         sig[1:] = 0xFFFFFFFF
         return sig
-    perm = _mix64(h[None, :] ^ _MASKS[:, None])
+    # XOR with one random mask per permutation, then a bijective mix: NUM_PERM hash functions
+    # that behave as independent random permutations.
+    perm = splitmix64(h[None, :] ^ _MASKS[:, None])
     sig[1:] = (perm.min(axis=1) >> np.uint64(32)).astype(np.uint32)
     return sig
-
-
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a bijection of uint64 that mixes every bit (wrapping arithmetic).
-
-    XOR with one random mask per permutation, then this mix, gives NUM_PERM hash functions
-    that behave as independent random permutations for MinHash.
-    """
-    z = x + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
 
 
 def similarity(sig: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

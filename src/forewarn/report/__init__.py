@@ -1,1 +1,1 @@
-"""Reports: briefs as data (:mod:`~forewarn.report.brief`) rendered to the terminal and HTML, SVG charts (:mod:`~forewarn.report.svg`)."""
+"""Reports: briefs as data (:mod:`~forewarn.report.brief`) rendered to the terminal and HTML, SVG charts (:mod:`~forewarn.report.svg`), boxes of scenario discovery in words (:mod:`~forewarn.report.describe`)."""

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from ..dates import PartialDate
 from ..errors import CaseError, ForewarnError
 
 __all__ = [
@@ -406,9 +407,9 @@ def _line(source: Any, loc: tuple[Any, ...]) -> int | None:
     if source is None:
         return None
     try:
-        from ..engine.space import _find_line
+        from ..engine.space import find_line
 
-        return _find_line(Path(source).read_text(encoding="utf-8"), loc)
+        return find_line(Path(source).read_text(encoding="utf-8"), loc)
     except Exception:  # a missing file or a changed helper only costs the line number
         return None
 
@@ -598,15 +599,14 @@ def _iso(value: Any) -> str | None:
     match = _DATE_RE.match(str(value).strip())
     if not match:
         return None
-    year, month, day = match.groups()
-    return "-".join(p for p in (year, month, day) if p)
+    try:
+        return PartialDate.parse(match.group(0)).iso()
+    except ValueError:
+        return None
 
 
 def _to_date(iso: str | None) -> _dt.date | None:
-    if not iso:
-        return None
-    year, month, day = (iso.split("-") + ["01", "01"])[:3]
-    return _dt.date(int(year), int(month), int(day))
+    return PartialDate.parse(iso).first_day() if iso else None
 
 
 def _table(evidence: Any, name: str) -> pd.DataFrame:

@@ -79,7 +79,8 @@ def describe_box(
     Parameters
     ----------
     box : Box
-        A box from :class:`~forewarn.analysis.prim.Prim` or :class:`~forewarn.analysis.cart.Cart`.
+        A box from :class:`~forewarn.analysis.prim.Prim` or :class:`~forewarn.analysis.cart.Cart`
+        (any object with ``restrictions``, ``coverage`` and ``density``).
     labels, units : mapping, optional
         Readable names and units per input.
     cases : str
