@@ -263,3 +263,14 @@ def test_watch_run_narrowed_to_nothing(toy_run, hand_store, tmp_path, cli):
     code, out, err = cli("watch", "--case", str(other), "--run", str(run_dir), "--db", str(hand_store))
     assert code == 0, err
     assert "leave NO future of 30" in out and "k < 1" in out
+
+
+def test_watch_help_shows_the_signposts_table_name(capsys):
+    code, out, _ = run_cli(["watch", "--help"], capsys)
+    assert code == 0 and "[[signposts]]" in out
+
+
+def test_watch_case_by_builtin_name(tmp_path, hand_store, capsys):
+    code, out, err = run_cli(["watch", "--case", "kosovo", "--db", str(hand_store), "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["case"] == "kosovo"

@@ -72,8 +72,8 @@ def _read_evidence(store: Any) -> dict[str, Any]:
 
 @app.command("watch")
 def watch(
-    case: Optional[Path] = typer.Option(
-        None, "--case", help="Case file whose \\[\\[signposts]] to check (default: the built-in Kosovo case)."
+    case: Optional[str] = typer.Option(
+        None, "--case", help="Case file whose \\[\\[signposts]] to check, or `kosovo` (default: the built-in Kosovo case)."
     ),
     gazetteer: Optional[Path] = typer.Option(
         None, "--gazetteer", help="Gazetteer file (TOML) with the case's actor names and missions "
@@ -90,25 +90,9 @@ def watch(
     ),
 ) -> None:
     """Check the case's signposts against the evidence store: which fired, on what evidence."""
-    from ..errors import InputError
     from ..signposts import match_signposts, narrowing_summary, parse_signposts
-    from ..engine.space import load_case
 
-    results = None
-    if run is not None:
-        from ..engine.results import open_results
-
-        results = open_results(run)
-    if case is not None:
-        path, loaded = case, load_case(case)
-    elif results is not None:
-        loaded = results.case
-        if loaded is None:
-            raise InputError("the run's case cannot be read; give it with --case", source=run, field="--run")
-        path = getattr(loaded, "path", None) or run
-    else:
-        path = default_case_path()
-        loaded = load_case(path)
+    path, loaded, results = _resolve_case(case, run)
     signposts = parse_signposts(loaded)
     store = _open_store(db)
     try:
@@ -122,16 +106,9 @@ def watch(
     statuses = match_signposts(signposts, evidence, gazetteer=gz)
     n_docs = len(evidence["documents"])
     summary = narrowing_summary(results.experiments, statuses, loaded) if results is not None else None
-
     if as_json:
-        payload = {
-            "case": loaded.name,
-            "case_path": str(path),
-            "store": where,
-            "documents": n_docs,
-            "fired": sum(s.fired for s in statuses),
-            "signposts": [s.to_dict() for s in statuses],
-        }
+        payload = {"case": loaded.name, "case_path": str(path), "store": where, "documents": n_docs,
+                   "fired": sum(s.fired for s in statuses), "signposts": [s.to_dict() for s in statuses]}
         if summary is not None:
             payload["run"] = str(run)
             payload["narrowing"] = summary.to_dict()
@@ -147,6 +124,30 @@ def watch(
         text = escape(str(summary))
         console.print(f"[bold]Futures of {escape(str(run))}[/]")
         console.print(f"[bold red]{text}[/]" if summary.empty else text)
+
+
+def _resolve_case(case: str | None, run: Path | None) -> tuple[Any, Any, Any]:
+    """(case path, loaded case, run results or None): ``--case`` (a file or a built-in name, the
+    same resolution as every command), else the run's own case, else the built-in Kosovo case."""
+    from ..engine.space import load_case
+    from ..errors import InputError
+    from .common import case_path
+
+    results = None
+    if run is not None:
+        from ..engine.results import open_results
+
+        results = open_results(run)
+    if case is not None:
+        path = case_path(case)
+        return path, load_case(path), results
+    if results is not None:
+        loaded = results.case
+        if loaded is None:
+            raise InputError("the run's case cannot be read; give it with --case", source=run, field="--run")
+        return getattr(loaded, "path", None) or run, loaded, results
+    path = default_case_path()
+    return path, load_case(path), results
 
 
 def _print_tables(case_name: str, where: str, n_docs: int, statuses: list[Any], max_evidence: int) -> None:
