@@ -265,12 +265,12 @@ def test_watch_run_narrowed_to_nothing(toy_run, hand_store, tmp_path, cli):
     assert "leave NO future of 30" in out and "k < 1" in out
 
 
-def test_watch_help_shows_the_signposts_table_name(capsys):
-    code, out, _ = run_cli(["watch", "--help"], capsys)
+def test_watch_help_shows_the_signposts_table_name(cli):
+    code, out, _ = cli("watch", "--help")
     assert code == 0 and "[[signposts]]" in out
 
 
-def test_watch_case_by_builtin_name(tmp_path, hand_store, capsys):
-    code, out, err = run_cli(["watch", "--case", "kosovo", "--db", str(hand_store), "--json"], capsys)
+def test_watch_case_by_builtin_name(hand_store, cli):
+    code, out, err = cli("watch", "--case", "kosovo", "--db", str(hand_store), "--json")
     assert code == 0, err
     assert json.loads(out)["case"] == "kosovo"
