@@ -88,13 +88,14 @@ _FROM_TO_MID = r"\s+(?:(?:in|at\s+the\s+end\s+of|by)\s+(?:(?:early|late|mid)\s+)
 _REINF_AFTER = re.compile(r"^\s*(?:more|new|additional|extra|fresh)\b(?!\s+than)", re.IGNORECASE)
 _RED_AFTER = re.compile(r"^\s*(?:fewer|less)\b(?!\s+than)", re.IGNORECASE)
 _HIST = re.compile(r"\b(?:once|initially|originally|formerly|previously|at\s+(?:its|the)\s+(?:peak|height)|used\s+to|had\s+been|in\s+the\s+past)\b", re.IGNORECASE)
+_PAST_STATE = re.compile(r"\b(?:was|were|had|numbered|totall?ed|extended|stood)\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:currently|now|at\s+present|presently|today|are\s+(?:stationed|deployed|serving|based)|is\s+(?:stationed|deployed|serving|based))\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|intend\w*|plan\w*|aim\w*|eventually|going\s+to\s+be|to\s+have|to\s+reach|to\s+grow|to\s+be)\b", re.IGNORECASE)
 _PAST_CHANGE = re.compile(r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:reduced|cut|increased|raised|lowered|decreased|expanded|downsized|halved|doubled|boosted)\b|\b(?:fell|dropped|grew|rose|shrank|decreased|declined)\b", re.IGNORECASE)
 _PERFECT_CHANGE = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+)?(?:grown|fallen|risen|increased|decreased|dropped|shrunk|doubled|halved|reduced|cut|expanded|declined|climbed)\b", re.IGNORECASE)
 _FOREIGN = re.compile(r"\b(?:across\s+the\s+(?:globe|world)|around\s+the\s+(?:globe|world)|abroad|overseas|worldwide|foreign\s+missions|international\s+missions|missions\s+abroad)\b", re.IGNORECASE)
 _PROCURE = re.compile(r"\b(?:buy\w*|bought|purchas\w+|acqui\w+|contract\w*|deal\w*|agreement|order\w*|procure\w*|weapons?|equipment|arms|jets?|aircraft|drones?|tanks?|missiles?|howitzers?)\b", re.IGNORECASE)
-_BUDGET = re.compile(r"\b(?:budget\w*|spending|spend|spent|expenditure\w*|allocat\w*|funding|funds?|outlays?|invest\w*|earmark\w*)\b", re.IGNORECASE)
+_BUDGET = re.compile(r"\b(?:budget\w*|spending|spend\w*|spent|costs?|expenditure\w*|allocat\w*|funding|funds?|outlays?|invest\w*|earmark\w*)\b", re.IGNORECASE)
 _MONEY_CTX = re.compile(r"\b(?:defen[cs]e|military|army|armed\s+forces|security\s+forces?|mission|troops?)\b", re.IGNORECASE)
 _NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|mission|contribut\w+|serving|contingents?|forces?|coalition)\b", re.IGNORECASE)
 _MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
@@ -284,6 +285,8 @@ def _sentence_numbers(art: Article, si: int, sent: Sentence) -> Numbers | None:
             units.append(("percent", n.end))
         else:
             u, word, uend = _unit_after(art.text, n, sent.end)
+            u, uend = _demonym_unit(art, sent, n, u, uend)
+            u = _list_unit(art, sent, n, u)
             if u is None:
                 bare = word is None or word in _NEXT_OK or word in "-–—,.;:)" or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", word or ""))
                 u = None if bare else "__noun__"
@@ -295,6 +298,32 @@ def _sentence_numbers(art: Article, si: int, sent: Sentence) -> Numbers | None:
                    mentions(art.text, sent.start, sent.end, art.gz))
 
 
+def _demonym_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None, uend: int) -> tuple[str | None, int]:
+    """ "100 Austrians" in a sentence about forces: troops of that country."""
+    if u is not None:
+        return u, uend
+    w = re.match(r"\s+([A-Z][a-z]+s)\b", art.text[n.end:sent.end])
+    if w and art.gz.country_of(w.group(1)) and re.search(r"\b(?:troops?|soldiers|forces?|battalion|contingent|peacekeep\w+)\b",
+                                                           art.text[sent.start:sent.end], re.IGNORECASE):
+        return "troops", n.end + w.end()
+    return u, uend
+
+
+def _list_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None) -> str | None:
+    """Items of a list opened by a colon after a counted noun ("30 helicopters: 11 X, four Y")
+    count the same thing."""
+    head = art.text[sent.start:n.start]
+    colon = head.rfind(":")
+    if colon < 0 or u not in (None, "__noun__"):
+        return u
+    items = head[colon + 1:]
+    if re.search(r"[.;]|\b(?:is|are|was|were|has|have|said|will)\b", items):
+        return u
+    m = re.search(r"([A-Za-z][\w-]*)\s*$", head[:colon])
+    lw = m.group(1).lower() if m else ""
+    return UNIT_NOUNS.get(lw, u)
+
+
 def _sentence_claims(art: Article, sn: Numbers) -> list[dict]:
     """Steps 2-6 for each number of a sentence: unit, range, kind, as_of, actor, place."""
     cands: list[dict] = []
@@ -303,6 +332,7 @@ def _sentence_claims(art: Article, sn: Numbers) -> list[dict]:
         if c is None or not _money_and_percent(art, sn, c, cands) or not _range(art, sn, c):
             continue
         claim = _finish(art, sn, c)
+        _share_date(art, claim, cands)
         key = (claim["actor"], claim["mission_or_location"], claim["value"], claim["value_max"], c.unit, c.kind)
         key2 = (claim["actor"], claim["value"], claim["value_max"], c.unit, c.kind)
         if key in art.seen or key2 in art.seen:
@@ -311,6 +341,18 @@ def _sentence_claims(art: Article, sn: Numbers) -> list[dict]:
         cands.append(claim)
         art.prev_claim, art.prev_claim_sent = claim, sn.index
     return cands
+
+
+def _share_date(art: Article, claim: dict, cands: list[dict]) -> None:
+    """Figures listed after a dated one of the same unit share its date ("2% of GDP in 2023,
+    followed by X with 1.7% and Y with 1.6%") when their own clause gives none."""
+    pub = art.pub.iso() if art.pub else None
+    if claim["kind"] not in ("budget", "procurement") or claim["as_of"] not in (None, pub):
+        return
+    for prev in reversed(cands):
+        if prev["unit"] == claim["unit"] and prev["as_of"] not in (None, pub):
+            claim["as_of"] = prev["as_of"]
+            return
 
 
 def _is_label(art: Article, sn: Numbers, n: NumberMatch, unit: str | None) -> bool:
@@ -367,7 +409,7 @@ def _candidate(art: Article, sn: Numbers, i: int) -> Candidate | None:
             return None
         if re.match(r"\s+(?:more|less|fewer|higher|lower)\s+than\b", text[n.end:min(sn.sent.end, n.end + 80)]):
             return None
-    if unit is None and not n.words:
+    if unit is None and (not n.words or n.value >= 100):
         unit = _bare_unit(art, sn, i)
         if unit is None or unit.startswith("million") or unit == "percent":
             return None
@@ -381,7 +423,8 @@ def _candidate(art: Article, sn: Numbers, i: int) -> Candidate | None:
         n = NumberMatch(n.start, n.end, float(n.raw.replace(".", "")), n.approx, n.approx_word, None, False, False, None, n.raw)
     if unit == "nations" and not (_NATION_CTX.search(sn.stext) or art.gz.mission_rx.search(sn.stext)):
         return None
-    if unit == "personnel" and text[:uend].lower().endswith("members") and not (_member_ctx(art, text[n.end:uend]) or n.value >= 100 and _member_ctx(art, sn.stext)):
+    if unit == "personnel" and text[:uend].lower().endswith("members") and not (
+            _member_ctx(art, text[n.end:uend + 40]) or n.value >= 100 and _member_ctx(art, sn.stext)):
         return None
     near = text[max(sn.sent.start, n.start - 25):min(sn.sent.end, max(uend, n.end) + 45)]
     if unit in _FORCE_UNITS and (_CASUALTY.search(near) or _AUDIENCE.search(text[max(sn.sent.start, n.start - 60):n.start])):
@@ -397,9 +440,11 @@ def _percent_unit(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) ->
     after = art.text[n.end:min(sn.sent.end, n.end + 80)]
     gdp = r"(?:gdp|gross\s+domestic\s+product|national\s+income)"
     owner = r"(?:the\s+|its\s+|their\s+|our\s+|[A-Z][\w.]*(?:'s|’s)\s+)?"
-    by = r"\bby\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+)?$"
+    by = r"\bby\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+|roughly\s+|some\s+|up\s+to\s+|almost\s+)?$"
     if re.match(r"\s*of\s+" + owner + gdp, after, re.IGNORECASE):
         c.unit, c.kind = "percent of GDP", "budget"
+    elif re.match(r"\s*(?:troop\s+|force\s+|personnel\s+)?(?:reduction|cut|drawdown)\b", after, re.IGNORECASE):
+        c.unit, c.kind = "percent cut", "reduction"  # "a roughly 20% troop reduction"
     elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre):
         c.unit = "percent increase"
         c.kind = "budget" if _BUDGET.search(before) else "reinforcement"
@@ -407,7 +452,8 @@ def _percent_unit(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) ->
         annual = re.match(r"\s*(?:a|per|each|every)\s+year|\s*(?:in\s+)?each\s+of\s+the\s+next|\s*annually", after, re.IGNORECASE)
         c.unit = "percent annual cut" if annual else "percent cut"
         c.kind = "budget" if _BUDGET.search(sn.stext) else "reduction"
-    elif (any(x["unit"] == "percent of GDP" for x in cands) and re.search(r"\b(?:from|to|up|down|compared)\b", before)) or re.match(
+    elif (any(x["unit"] == "percent of GDP" for x in cands) and (re.search(r"\b(?:from|to|up|down|compared|with)\b", before)
+                                                                  and not re.match(r"\s*of\b", after))) or re.match(
             r"\s*(?:to|and|-|–)\s+(?:" + _APPROXW + r"\s+)*[\d.]+\s*(?:%|percent|per\s+cent)\s+of\s+" + owner + r"(?:gdp|gross\s+domestic)", after, re.IGNORECASE):
         c.unit, c.kind = "percent of GDP", "budget"  # "2.2% of GDP, up from 1.6%"; "from 1.35% to 1.76% of GDP"
     elif _BUDGET.search(sn.stext):
@@ -447,7 +493,22 @@ def _range(art: Article, sn: Numbers, c: Candidate) -> bool:
         c.value_max = nxt.value
     elif prv is not None and re.search(r"\bbetween\s+$", text[max(start, prv.start - 12):prv.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[prv.end:n.start]):
         return False  # the upper end of a range already taken
+    elif nxt is not None and _plain_range(text, start, n, nxt):
+        c.value_max = nxt.value  # "500 to 1,000 troops", "200-300 soldiers"
+    elif prv is not None and _plain_range(text, start, prv, n):
+        return False
     return True
+
+
+def _plain_range(text: str, start: int, a: NumberMatch, b: NumberMatch) -> bool:
+    """``a`` to ``b`` as a range of one figure: "500 to 1,000", "200-300" (not "from A to B", not a
+    change "cut ... to B" nor money converted in brackets)."""
+    if not re.fullmatch(r"\s*(?:to|-|–)\s*", text[a.end:b.start]) or b.value <= a.value:
+        return False
+    if bool(a.currency) != bool(b.currency) or a.percent != b.percent and not b.percent:
+        return False
+    return not re.search(r"\b(?:from|rais\w*|increas\w*|cut\w*|reduc\w*|grow\w*|grew|rose|fell|dropped)\b[^.;,]*$",
+                         text[max(start, a.start - 60):a.start], re.IGNORECASE)
 
 
 def _kind(art: Article, sn: Numbers, c: Candidate, clause_a: int) -> str:
@@ -495,6 +556,11 @@ def _finish(art: Article, sn: Numbers, c: Candidate) -> dict:
     as_of = _as_of(art, sn, n, c.kind, clause_a, clause_b, next_start)
     if c.kind == "strength" and as_of and art.pub and int(as_of[:4]) < art.pub.year - 1 and not re.search(r"\bas\s+of\b", art.text[clause_a:clause_b]):
         c.kind = "historical"
+    if c.kind == "strength" and art.pub and not sn.dates and _PAST_STATE.search(art.text[sn.sent.start:n.start]):
+        # "The commander was X, whose command extended to 1,700 troops" after a dated sentence
+        past = _as_of(art, sn, n, "historical", clause_a, clause_b, next_start)
+        if past and int(past[:4]) < art.pub.year - 1:
+            c.kind, as_of = "historical", past
     recent = sn.index - art.prev_claim_sent
     actor = _actor(art, sn, c, art.prev_claim if recent <= 2 else None)
     location = _location(art, sn, c, actor, art.prev_claim if recent <= 6 else None)
@@ -518,7 +584,14 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
     """The time a figure refers to: its clause's date, a date opening the sentence, the statement's
     date, else the publication date (None for undated articles)."""
     text, sent = art.text, sn.sent
-    usable = [d for d in sn.dates if d.prep not in ("since", "from") and d.date is not None and d.granularity != "week"]
+    # the second year of "2022-2023" is the end of a span that starts with the first
+    usable = [d for d in sn.dates if d.prep not in ("since", "from") and d.date is not None and d.granularity != "week"
+              and not re.search(r"\d{4}\s*[-–]\s*$", text[max(sent.start, d.start - 6):d.start])]
+    # 0. the year of the budget a figure belongs to ("the country's 2022 defence budget")
+    if kind in ("budget", "procurement"):
+        for d in usable:
+            if d.granularity == "year" and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:budget|spending|expenditure)\b", text[d.end:d.end + 40], re.IGNORECASE):
+                return d.date
     # 1. a date in the number's clause
     in_clause = [d for d in usable if clause_a <= d.start < clause_b and d.prep != "of"]
     if in_clause:
@@ -544,6 +617,14 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
             prev = [d for d in art.dates if d.end <= sent.start and not d.relative and d.date and d.start >= first]
             if prev:
                 return prev[-1].date[:4]
+        # a past figure with no date of its own continues the sentence before, when that one is dated
+        # ("In 2007 the battalion led the task force. Its commander had some 1,700 troops.")
+        if sn.index and not sn.dates:
+            ps = art.sentences[sn.index - 1]
+            prev = [d for d in art.dates if ps.start <= d.start < ps.end and not d.relative and d.date
+                    and d.prep not in ("since",)]
+            if prev:
+                return prev[0].date[:4]
         return None
     return art.pub.iso() if art.pub else None
 

@@ -205,8 +205,9 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
                     date = resolve_weekday(wd, pub.date, future=fut).isoformat()
             elif kind == "rel":
                 relative = True
-                if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, core_start - 8):core_start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", gd["rel"]):
-                    continue  # "the past year", "over the next year": durations
+                if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, core_start - 8):core_start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", gd["rel"]) \
+                        and not re.match(r"\s*,?\s+(?:it|they|the\s+\w+)?\s*(?:was|were|had|stood|amounted|totall?ed)\b", text[m.end():m.end() + 30]):
+                    continue  # "the past year", "over the next year": durations; "the previous year it was": a date
                 rel = " ".join(gd["rel"].lower().split())
                 if rel in ("today", "tonight", "yesterday", "tomorrow"):
                     if pub is not None and pub.date is not None:
