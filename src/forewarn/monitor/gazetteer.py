@@ -196,6 +196,8 @@ class Gazetteer:
         The place most texts are about: the default for "in the country" and for a force's figures.
     peoples : tuple of str
         Plural names of peoples that follow a place without making it an actor (``Kosovo Serbs``).
+    people : tuple of str
+        Full names as they should be written (``Aleksandar Vučić`` for ``Alexander Vucic``).
     name : str
         What the gazetteer is for (``world``, a case's name).
     """
@@ -212,6 +214,7 @@ class Gazetteer:
     home: str | None = None
     name: str = "world"
     peoples: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.country_forms: dict[str, str] = {f: c for c, forms in self.countries.items() for f in forms}
@@ -229,6 +232,7 @@ class Gazetteer:
         force_aliases = [a for a, c in self.organisations.items() if c in self.forces.values()]
         self.force_rx = re.compile(r"(?<![\w])(?:" + (_alternation(force_aliases) or "(?!x)x") + r")(?![\w])")
         self.force_country = {v: k for k, v in self.forces.items()}
+        self._people = {fold(p.split()[-1]): p for p in self.people if len(p.split()) >= 2}
         self.peoples_rx = re.compile(r"\s+(?:" + (_alternation(self.peoples) or "(?!x)x") + r")\b")
 
     # -- lookups -----------------------------------------------------------------------------
@@ -267,6 +271,15 @@ class Gazetteer:
     def spelling(self, word: str) -> str:
         """``word`` written with the diacritics the gazetteer knows (``Vucic`` -> ``Vučić``)."""
         return self.spellings.get(fold(word), word)
+
+    def person(self, name: str) -> str:
+        """The gazetteer's spelling of a full name whose surname it knows and whose first name is a
+        variant of its own (``Alexander Vucic`` -> ``Aleksandar Vučić``); else ``name``."""
+        toks = name.split()
+        known = self._people.get(fold(toks[-1])) if len(toks) >= 2 else None
+        if known and fold(known.split()[0])[:3] == fold(toks[0])[:3]:
+            return known
+        return name
 
     def is_gazetteer_word(self, tok: str) -> bool:
         """True for tokens that are countries, organisations, places, titles or months (not person names)."""
@@ -379,8 +392,9 @@ def _merge(base: Gazetteer, data: Mapping[str, Any], name: str | None, source: A
     spellings.update({fold(k): v for k, v in (data.get("spellings") or {}).items()})
     home = data.get("home", base.home)
     peoples = tuple(dict.fromkeys(base.peoples + tuple(_strings(data.get("peoples", []), "peoples", source))))
+    people = tuple(dict.fromkeys(base.people + tuple(_strings(data.get("people", []), "people", source))))
     return Gazetteer(countries, orgs, org_actor, missions, forces, leaders, capitals, places, spellings, home,
-                     name or base.name, peoples)
+                     name or base.name, peoples, people)
 
 
 #: General knowledge about states, alliances and international bodies; no case's missions or leaders.

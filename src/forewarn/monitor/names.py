@@ -110,7 +110,7 @@ class NameIndex:
                 continue
             if not all(t[0].isupper() for t in toks if t[0].isalpha()):
                 continue
-            fixed = " ".join(gazetteer.spelling(t) for t in toks)
+            fixed = gazetteer.person(" ".join(gazetteer.spelling(t) for t in toks))
             key = fold(fixed)
             prev = self._by_fold.get(key)
             if prev is None:

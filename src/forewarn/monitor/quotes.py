@@ -52,6 +52,14 @@ _FORMAL_DOC = re.compile(
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"^(?:the|this)\s+(?P<noun>force|mission|alliance|ministry|embassy|government|army|command)$", re.IGNORECASE)
+# "the minister", "the defence minister", "the leader": a person the text has introduced
+_PERSON_ANAPHOR = re.compile(
+    r"^(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?P<noun>minister|president|leader|commander|general|spokes(?:man|woman|person)|"
+    r"chief|secretary|premier|ambassador|envoy|head|chancellor|admiral|colonel)$", re.IGNORECASE)
+_UNNAMED = re.compile(
+    r"^(?:a|an|one|two|three|four|several|some|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?"
+    r"(?P<who>officials?|spokes(?:man|woman|person|men|women|people)|sources?|diplomats?|representatives?)\b",
+    re.IGNORECASE)
 _LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
 _TRAILING = re.compile(
     r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
@@ -252,6 +260,35 @@ class _Resolver:
         self.known_orgs.append(name)
         return name
 
+    def _person_with_role(self, noun: str, pos: int) -> _Speaker | None:
+        """The person named last before ``pos`` whose stated role holds ``noun``."""
+        best: tuple[int, str] | None = None
+        for person, role in self.names.roles.items():
+            if not re.search(r"\b" + re.escape(noun.lower()), role.lower()):
+                continue
+            at = self.text.rfind(person.split()[-1], 0, pos)
+            at = at if at >= 0 else fold(self.text[:pos]).rfind(fold(person.split()[-1]))
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, person)
+        return _Speaker(best[1], self.names.roles.get(best[1]), "person") if best else None
+
+    def _unnamed_org(self, phrase: str) -> str | None:
+        """The organisation an unnamed official speaks for: a named one, a country's government,
+        or a country's ministry ("a senior defense official" in a text about that country)."""
+        phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+        org = self.org_name(phrase)
+        if org:
+            return org
+        country = self.gz.country_of(phrase)
+        if country:
+            return f"{country} government"
+        for head in ("Department", "Ministry"):
+            org = self.gz.org_of(f"{phrase.split()[-1]} {head}") if phrase else None
+            actor = self.gz.org_actor.get(org) if org else None
+            if actor and any(self.gz.country_forms[m.group()] == actor for m in self.gz.country_rx.finditer(self.text)):
+                return org
+        return None
+
     def resolve(self, seg: str, pos: int, st: _State, verb_first: bool = False) -> _Speaker | None:
         """Resolve the subject text of a speech verb to a speaker."""
         seg = re.sub(r"\([^()]*\)", " ", seg.replace("\n", " "))  # asides in brackets
@@ -265,7 +302,12 @@ class _Resolver:
         if not verb_first and len(order) > 1:
             # "Jane Doe, a KFOR spokeswoman, said": the apposition describes the name before it
             head = _LEADING.sub("", order[0].strip(" \"“”„'")).strip()
-            if re.match(r"(?i)^(?:a|an|the|former|its|his|her)\b", head) and ROLE_WORD.search(head):
+            other = _LEADING.sub("", order[1].strip(" \"“”„'")).strip()
+            # "After a meeting with X, the president said": X is not the one the role describes
+            introduced = _ADVERBIAL.match(other) or re.search(r"\b(?:with|by|to|from|for|at|after|before|met)\s+[^,]*$", other)
+            role_first = re.match(r"^(?:(?:a|an|the|former|its|his|her)\b|(?:[a-z][\w-]*\s+){0,2}?" + ROLE_WORD.pattern + ")", head,
+                                  re.IGNORECASE if head[:1].islower() or re.match(r"(?i)(?:a|an|the|former|its|his|her)\b", head) else 0)
+            if role_first and ROLE_WORD.search(head) and not introduced:
                 sp = self._resolve_part(_LEADING.sub("", order[1].strip(" \"“”„'")).strip(), pos, st)
                 if sp is not None and sp.kind == "person":
                     return _Speaker(sp.name, head, "person")
@@ -302,6 +344,11 @@ class _Resolver:
             if noun in ("response", "reply", "answer") and st.addressee is not None:
                 return st.addressee
             return st.last or self.fallback_org(pos)
+        m = _PERSON_ANAPHOR.match(part)
+        if m:
+            found = self._person_with_role(m.group("noun"), pos) or st.last_person
+            if found is not None:
+                return found
         m = _ANAPHOR.match(part)
         if m:
             noun = m.group("noun").lower()
@@ -346,15 +393,12 @@ class _Resolver:
             here = re.sub(r"^(?:the|The|a|A|an|An)\s+", "", (part[:cstart] + prefix).strip(" ,"))
             role = here if here and ROLE_WORD.search(here) and not _rank_only(here) and len(here.split()) <= 8 else None
             return _Speaker(canon, role or self.names.roles.get(canon), "person")
-        # an unnamed official of an organisation
-        m = re.search(r"^(?:a|an|one|two|several|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?(?:official|officials|spokes(?:man|woman|person)|source|sources|diplomat|representative)\b", part, re.IGNORECASE)
+        # an unnamed official of an organisation ("a NATO official", "US diplomats")
+        m = _UNNAMED.search(part)
         if m:
-            org = self.org_name(m.group("org"))
-            if org is None:
-                c = self.gz.country_of(re.sub(r"^(?:the)\s+", "", m.group("org").strip(), flags=re.IGNORECASE))
-                org = c
+            org = self._unnamed_org(m.group("org"))
             if org:
-                return _Speaker(org, "official", "org")
+                return _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
         org = self.org_name(part)
         if org:
             return _Speaker(org, None, "org")
@@ -520,7 +564,9 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
             if speaker is None:
                 events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
                 if events:
-                    speaker = events[0][1]
+                    # a named speaker's verb outranks "according to" (a news agency relaying them)
+                    said = [e for e in events if not masked[e[0]:e[0] + 9].lower().startswith("according")]
+                    speaker = (said or events)[0][1]
                     attribution = prefix
                 elif prefix.strip() and last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
                     speaker = last_q_speaker
