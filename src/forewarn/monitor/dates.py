@@ -47,6 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
     ("my", re.compile(r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
     ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("endyear", re.compile(r"\bthe\s+(?P<edge>end|start|beginning|middle)\s+of\s+(?P<which>the|this|next|last)\s+year\b", re.IGNORECASE)),
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
     ("m", re.compile(r"\b" + _MON + r"\b(?!\s+\d)")),
@@ -120,7 +121,7 @@ def _month_num(s: str) -> int:
 
 
 def _future(context: str) -> bool:
-    return bool(re.search(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|scheduled|plans?|next|upcoming|coming)\b", context, re.IGNORECASE))
+    return bool(re.search(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|scheduled|plans?|planned|next|upcoming|coming|due)\b", context, re.IGNORECASE))
 
 
 def _valid_day(y: int, m: int, d: int) -> bool:
@@ -183,7 +184,17 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
                 relative, gran = True, "month"
                 mo = _month_num(word)
                 if pub is not None:
-                    date = _iso(resolve_month(mo, pub), mo)
+                    y = resolve_month(mo, pub)
+                    # "a further cut is planned for October": a month in a future clause is the next one
+                    if _future(text[max(0, core_start - 40):core_start]) and pub.month and (y, mo) < (pub.year, pub.month):
+                        y += 1
+                    date = _iso(y, mo)
+            elif kind == "endyear":
+                relative, gran = True, "month"
+                if pub is not None:
+                    shift = {"the": 0, "this": 0, "next": 1, "last": -1}[gd["which"].lower()]
+                    month = {"end": 12, "start": 1, "beginning": 1, "middle": 6}[gd["edge"].lower()]
+                    date = _iso(pub.year + shift, month)
             elif kind == "relmon":
                 relative, gran = True, "month"
                 mo = _month_num(gd["month"])
