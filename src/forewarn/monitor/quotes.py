@@ -508,6 +508,30 @@ def _is_name_like(q: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() for w in words)
 
 
+@dataclass
+class _Doc:
+    """One article as the quote rules see it: text, quotes blanked out, sentences, resolver, state."""
+
+    text: str
+    masked: str
+    sentences: list[Sentence]
+    res: _Resolver
+    st: _State
+    names: NameIndex
+
+
+@dataclass
+class _Cursor:
+    """Where the rules are in a sentence: its quotes, the end of the last one, recent speakers."""
+
+    sent: Sentence
+    quotes: list[QuoteSpan]
+    prev_close: int
+    prev_sent: Sentence | None
+    prev_speaker: _Speaker | None
+    last_q_speaker: _Speaker | None = None
+
+
 def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None = None) -> list[dict]:
     """Attributed quotes of ``text`` as dicts (speaker, role, text, kind, start, end, sentence).
 
@@ -517,8 +541,7 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
     names = names or NameIndex(text, WORLD)
     spans = find_quote_spans(text)
     masked = _mask_quotes(text, spans)
-    res = _Resolver(text, names, masked)
-    st = _State()
+    doc = _Doc(text, masked, sentences, _Resolver(text, names, masked), _State(), names)
     out: list[dict] = []
     by_sent: dict[int, list[QuoteSpan]] = {}
     for q in spans:
@@ -528,94 +551,111 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
     prev_sent: Sentence | None = None
     prev_speaker: _Speaker | None = None
     for sent in sentences:
-        quotes = by_sent.get(sent.start, [])
+        cur = _Cursor(sent, by_sent.get(sent.start, []), sent.start, prev_sent, prev_speaker)
         sent_speaker: _Speaker | None = None
-        prev_close = sent.start
-        last_q_speaker: _Speaker | None = None
-        for qi, q in enumerate(quotes):
-            qtext = text[q.start:q.end]
-            nxt_open = quotes[qi + 1].open if qi + 1 < len(quotes) else None
-            close_sent = sentence_at(sentences, max(q.close - 1, q.open))
-            send = close_sent.end if close_sent is not None else sent.end
-            # the attribution after the quote stops at the next quote or the end of its sentence
-            send_after = sentence_at(sentences, min(q.close + 1, len(text) - 1))
-            if send_after is not None and send_after.end > send and send_after.start <= q.close + 2:
-                send = send_after.end
-            suffix_end = min(send, nxt_open) if nxt_open is not None else send
-            suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
-            prefix = masked[prev_close:q.open]
-            speaker = None
-            attribution = ""
-            said_after = False
-            attributed_after = False
-            m = VERB_RX.search(suffix[:80])
-            if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
-                attributed_after = True
-                subj = suffix[: m.start()]
-                attribution = suffix[: m.end() + 60]
-                if m.group().lower().startswith("according"):
-                    speaker = res.resolve(re.split(r"[,;]|\.\s*$", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
-                elif subj.strip(" ,.;:\"”“'"):
-                    speaker = res.resolve(subj, q.close, st)
-                else:
-                    rest = re.split(r";|\.\s*$", suffix[m.end():], maxsplit=1)[0]
-                    speaker = res.resolve(rest, q.close, st, verb_first=True)
-                said_after = speaker is not None
-            if speaker is None:
-                events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
-                if events:
-                    # a named speaker's verb outranks "according to" (a news agency relaying them)
-                    said = [e for e in events if not masked[e[0]:e[0] + 9].lower().startswith("according")]
-                    speaker = (said or events)[0][1]
-                    attribution = prefix
-                elif prefix.strip() and last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
-                    speaker = last_q_speaker
-                    attribution = prefix
-            if speaker is None and not prefix.strip(" \"“”'"):
-                if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
-                    ev = _speech_events(masked, prev_sent, res, st)
-                    if ev:
-                        speaker = ev[0][1]
-                        attribution = prev_sent.text
-                if speaker is None and not attributed_after and prev_speaker is not None and len(qtext.split()) >= 5 and prev_sent is not None and sent.para - prev_sent.para <= 1:
-                    speaker = prev_speaker
-            if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):
-                prev_close = q.close + 1
-                continue
-            if _FORMAL_DOC.search(attribution.replace(qtext, "")):
-                kind = "other"
-            else:
-                pre = masked[prev_close if qi else sent.start:q.open].strip(" \"“”'")
-                kind = "direct" if (not pre or pre.endswith(":")) else "partial"
-            role = speaker.role
-            if role is None and speaker.kind == "person":
-                role = names.roles.get(speaker.name)
-            qs = sentence_at(sentences, q.open)
-            qe = sentence_at(sentences, max(q.end - 1, q.open))
-            s0 = qs.start if qs else q.open
-            s1 = max(qe.end if qe else q.end, q.end)
-            out.append({
-                "speaker": speaker.name, "role": role, "text": qtext, "kind": kind,
-                "start": q.start, "end": q.end, "sentence": text[s0:s1],
-            })
-            _remember(st, speaker)
-            last_q_speaker = speaker
-            sent_speaker = speaker
-            prev_close = q.close + 1
-        # speech verbs outside quotes keep track of who spoke last (for pronouns)
-        events = _speech_events(masked, sent, res, st, lo=prev_close if quotes else None)
-        if events:
-            _remember(st, events[-1][1])
-            sent_speaker = events[-1][1]
-        elif sent_speaker is None:
-            subj = _subject_person(masked, sent, names)
-            if subj is not None and (st.last_person is None or subj != st.last_person.name):
-                st.last_person = _Speaker(subj, names.roles.get(subj), "person")
-        am = re.search(r"\basked\s+(?P<who>(?:the\s+)?" + CAP + r"(?:\s+" + CAP + r")*)", masked[sent.start:sent.end])
-        if am:
-            sp = res._resolve_part(am.group("who"), sent.start, st)
-            if sp is not None:
-                st.addressee = sp
-        prev_speaker = sent_speaker
-        prev_sent = sent
+        for qi, q in enumerate(cur.quotes):
+            found = _attribute(doc, cur, qi, q)
+            if found is not None:
+                speaker, attribution = found
+                out.append(_quote_item(doc, cur, qi, q, speaker, attribution))
+                _remember(doc.st, speaker)
+                cur.last_q_speaker = sent_speaker = speaker
+            cur.prev_close = q.close + 1
+        sent_speaker = _after_sentence(doc, cur, sent_speaker)
+        prev_speaker, prev_sent = sent_speaker, sent
     return out
+
+
+def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker, str] | None:
+    """The speaker of quote ``q`` and the attribution text: a speech verb after it, one before it in
+    its sentence, a colon ending the sentence before, or the speaker of the sentence before."""
+    text, masked, sentences, res, st = doc.text, doc.masked, doc.sentences, doc.res, doc.st
+    sent, quotes, prev_close = cur.sent, cur.quotes, cur.prev_close
+    qtext = text[q.start:q.end]
+    nxt_open = quotes[qi + 1].open if qi + 1 < len(quotes) else None
+    close_sent = sentence_at(sentences, max(q.close - 1, q.open))
+    send = close_sent.end if close_sent is not None else sent.end
+    # the attribution after the quote stops at the next quote or the end of its sentence
+    send_after = sentence_at(sentences, min(q.close + 1, len(text) - 1))
+    if send_after is not None and send_after.end > send and send_after.start <= q.close + 2:
+        send = send_after.end
+    suffix_end = min(send, nxt_open) if nxt_open is not None else send
+    suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
+    prefix = masked[prev_close:q.open]
+    speaker, attribution, said_after, attributed_after = None, "", False, False
+    m = VERB_RX.search(suffix[:80])
+    if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+        attributed_after = True
+        subj = suffix[: m.start()]
+        attribution = suffix[: m.end() + 60]
+        if m.group().lower().startswith("according"):
+            speaker = res.resolve(re.split(r"[,;]|\.\s*$", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
+        elif subj.strip(" ,.;:\"”“'"):
+            speaker = res.resolve(subj, q.close, st)
+        else:
+            rest = re.split(r";|\.\s*$", suffix[m.end():], maxsplit=1)[0]
+            speaker = res.resolve(rest, q.close, st, verb_first=True)
+        said_after = speaker is not None
+    if speaker is None:
+        events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
+        if events:
+            # a named speaker's verb outranks "according to" (a news agency relaying them)
+            said = [e for e in events if not masked[e[0]:e[0] + 9].lower().startswith("according")]
+            speaker = (said or events)[0][1]
+            attribution = prefix
+        elif prefix.strip() and cur.last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
+            speaker = cur.last_q_speaker
+            attribution = prefix
+    if speaker is None and not prefix.strip(" \"“”'"):
+        prev_sent = cur.prev_sent
+        if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
+            ev = _speech_events(masked, prev_sent, res, st)
+            if ev:
+                speaker = ev[0][1]
+                attribution = prev_sent.text
+        if speaker is None and not attributed_after and cur.prev_speaker is not None and len(qtext.split()) >= 5 \
+                and prev_sent is not None and sent.para - prev_sent.para <= 1:
+            speaker = cur.prev_speaker
+    if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):
+        return None
+    return speaker, attribution
+
+
+def _quote_item(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan, speaker: _Speaker, attribution: str) -> dict:
+    """The quote as a dict: kind (direct, partial, other), role, offsets and sentence."""
+    text, sentences = doc.text, doc.sentences
+    qtext = text[q.start:q.end]
+    if _FORMAL_DOC.search(attribution.replace(qtext, "")):
+        kind = "other"
+    else:
+        pre = doc.masked[cur.prev_close if qi else cur.sent.start:q.open].strip(" \"“”'")
+        kind = "direct" if (not pre or pre.endswith(":")) else "partial"
+    role = speaker.role
+    if role is None and speaker.kind == "person":
+        role = doc.names.roles.get(speaker.name)
+    qs = sentence_at(sentences, q.open)
+    qe = sentence_at(sentences, max(q.end - 1, q.open))
+    s0 = qs.start if qs else q.open
+    s1 = max(qe.end if qe else q.end, q.end)
+    return {"speaker": speaker.name, "role": role, "text": qtext, "kind": kind,
+            "start": q.start, "end": q.end, "sentence": text[s0:s1]}
+
+
+def _after_sentence(doc: _Doc, cur: _Cursor, sent_speaker: _Speaker | None) -> _Speaker | None:
+    """Speech verbs outside quotes, the person a sentence is about and "asked X" keep track of who
+    spoke last (for pronouns and continued quotes); returns the sentence's speaker."""
+    masked, sent, st, res = doc.masked, cur.sent, doc.st, doc.res
+    events = _speech_events(masked, sent, res, st, lo=cur.prev_close if cur.quotes else None)
+    if events:
+        _remember(st, events[-1][1])
+        sent_speaker = events[-1][1]
+    elif sent_speaker is None:
+        subj = _subject_person(masked, sent, doc.names)
+        if subj is not None and (st.last_person is None or subj != st.last_person.name):
+            st.last_person = _Speaker(subj, doc.names.roles.get(subj), "person")
+    am = re.search(r"\basked\s+(?P<who>(?:the\s+)?" + CAP + r"(?:\s+" + CAP + r")*)", masked[sent.start:sent.end])
+    if am:
+        sp = res._resolve_part(am.group("who"), sent.start, st)
+        if sp is not None:
+            st.addressee = sp
+    return sent_speaker
