@@ -22,7 +22,7 @@ mission of the gazetteer); denials ("denied", "no plans to", "will not") are not
 >>> [i.as_dict()["level"] for i in extract_intents("The US wants to cut its troops in Europe.")]
 ['intent']
 >>> it = extract_intents("Washington will withdraw 300 soldiers from the mission by 2027.")[0]
->>> (it.actor, it.action, it.level, it.size, it.timing)
+>>> (it.actor, it.action, it.level, int(it.size), it.timing)
 ('United States', 'reduce', 'decision', 300, '2027')
 """
 
