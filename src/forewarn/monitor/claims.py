@@ -299,7 +299,7 @@ def _sentence_numbers(art: Article, si: int, sent: Sentence) -> Numbers | None:
 
 
 def _demonym_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None, uend: int) -> tuple[str | None, int]:
-    """ "100 Austrians" in a sentence about forces: troops of that country."""
+    """ "80 Slovenes" in a sentence about forces: troops of that country."""
     if u is not None:
         return u, uend
     w = re.match(r"\s+([A-Z][a-z]+s)\b", art.text[n.end:sent.end])
@@ -310,7 +310,7 @@ def _demonym_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None, u
 
 
 def _list_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None) -> str | None:
-    """Items of a list opened by a colon after a counted noun ("30 helicopters: 11 X, four Y")
+    """Items of a list opened by a colon after a counted noun ("20 aircraft: 8 X, five Y")
     count the same thing."""
     head = art.text[sent.start:n.start]
     colon = head.rfind(":")
@@ -345,7 +345,7 @@ def _sentence_claims(art: Article, sn: Numbers) -> list[dict]:
 
 def _share_date(art: Article, claim: dict, cands: list[dict]) -> None:
     """Figures listed after a dated one of the same unit share its date ("2% of GDP in 2023,
-    followed by X with 1.7% and Y with 1.6%") when their own clause gives none."""
+    then X with 1.4% and Y with 1.2%") when their own clause gives none."""
     pub = art.pub.iso() if art.pub else None
     if claim["kind"] not in ("budget", "procurement") or claim["as_of"] not in (None, pub):
         return
@@ -444,7 +444,7 @@ def _percent_unit(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) ->
     if re.match(r"\s*of\s+" + owner + gdp, after, re.IGNORECASE):
         c.unit, c.kind = "percent of GDP", "budget"
     elif re.match(r"\s*(?:troop\s+|force\s+|personnel\s+)?(?:reduction|cut|drawdown)\b", after, re.IGNORECASE):
-        c.unit, c.kind = "percent cut", "reduction"  # "a roughly 20% troop reduction"
+        c.unit, c.kind = "percent cut", "reduction"  # "a 15% troop reduction"
     elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre):
         c.unit = "percent increase"
         c.kind = "budget" if _BUDGET.search(before) else "reinforcement"
@@ -494,14 +494,14 @@ def _range(art: Article, sn: Numbers, c: Candidate) -> bool:
     elif prv is not None and re.search(r"\bbetween\s+$", text[max(start, prv.start - 12):prv.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[prv.end:n.start]):
         return False  # the upper end of a range already taken
     elif nxt is not None and _plain_range(text, start, n, nxt):
-        c.value_max = nxt.value  # "500 to 1,000 troops", "200-300 soldiers"
+        c.value_max = nxt.value  # "400 to 900 troops", "200-300 soldiers"
     elif prv is not None and _plain_range(text, start, prv, n):
         return False
     return True
 
 
 def _plain_range(text: str, start: int, a: NumberMatch, b: NumberMatch) -> bool:
-    """``a`` to ``b`` as a range of one figure: "500 to 1,000", "200-300" (not "from A to B", not a
+    """``a`` to ``b`` as a range of one figure: "400 to 900", "200-300" (not "from A to B", not a
     change "cut ... to B" nor money converted in brackets)."""
     if not re.fullmatch(r"\s*(?:to|-|–)\s*", text[a.end:b.start]) or b.value <= a.value:
         return False
@@ -557,7 +557,7 @@ def _finish(art: Article, sn: Numbers, c: Candidate) -> dict:
     if c.kind == "strength" and as_of and art.pub and int(as_of[:4]) < art.pub.year - 1 and not re.search(r"\bas\s+of\b", art.text[clause_a:clause_b]):
         c.kind = "historical"
     if c.kind == "strength" and art.pub and not sn.dates and _PAST_STATE.search(art.text[sn.sent.start:n.start]):
-        # "The commander was X, whose command extended to 1,700 troops" after a dated sentence
+        # "Its commander then led 900 soldiers" after a dated sentence
         past = _as_of(art, sn, n, "historical", clause_a, clause_b, next_start)
         if past and int(past[:4]) < art.pub.year - 1:
             c.kind, as_of = "historical", past
@@ -587,7 +587,7 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
     # the second year of "2022-2023" is the end of a span that starts with the first
     usable = [d for d in sn.dates if d.prep not in ("since", "from") and d.date is not None and d.granularity != "week"
               and not re.search(r"\d{4}\s*[-–]\s*$", text[max(sent.start, d.start - 6):d.start])]
-    # 0. the year of the budget a figure belongs to ("the country's 2022 defence budget")
+    # 0. the year of the budget a figure belongs to ("its 2024 defence budget")
     if kind in ("budget", "procurement"):
         for d in usable:
             if d.granularity == "year" and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:budget|spending|expenditure)\b", text[d.end:d.end + 40], re.IGNORECASE):
@@ -618,7 +618,7 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
             if prev:
                 return prev[-1].date[:4]
         # a past figure with no date of its own continues the sentence before, when that one is dated
-        # ("In 2007 the battalion led the task force. Its commander had some 1,700 troops.")
+        # ("In 2005 the battalion led the task force. Its commander had some 900 troops.")
         if sn.index and not sn.dates:
             ps = art.sentences[sn.index - 1]
             prev = [d for d in art.dates if ps.start <= d.start < ps.end and not d.relative and d.date

@@ -184,7 +184,7 @@ def _month(f: _Found) -> _Resolved:
     mo, date = _month_num(word), None
     if f.pub is not None:
         y = resolve_month(mo, f.pub)
-        # "a further cut is planned for October": a month in a future clause is the next one
+        # "another cut is due in October": a month in a future clause is the next one
         if _future(f.text[max(0, f.start - 40):f.start]) and f.pub.month and (y, mo) < (f.pub.year, f.pub.month):
             y += 1
         date = _iso(y, mo)

@@ -268,7 +268,7 @@ def _size(text: str, sent: Sentence, m: re.Match) -> tuple[float | None, str | N
     """The stated number of troops (or percent) nearest the action word, and whether it is all of them."""
     best = None
     numbers = find_numbers(text[sent.start:sent.end])
-    # "300 of its roughly 600 troops": 300 is the size, 600 the whole it is part of
+    # "250 of its 700 troops": 250 is the size, 600 the whole it is part of
     part_of = {k + 1 for k in range(len(numbers) - 1)
                if re.fullmatch(r"\s+of\s+(?:its|their|the|our)\s+(?:\w+\s+)?",
                                text[sent.start + numbers[k].end:sent.start + numbers[k + 1].start])}
