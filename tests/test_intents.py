@@ -163,7 +163,7 @@ def test_an_announced_size_narrows_differently_from_all():
     sp = statuses(half)["us_drawdown_announced"]
     assert sp.level == "decision"
     assert [str(c) for c in sp.constraints] == [
-        "us_withdrawal_year <= 2028", "us_withdrawal_year <= 2027", "us_share_withdrawn >= 0.5"]
+        "us_withdrawal_year <= 2028", "us_withdrawal_year <= 2027.25", "us_share_withdrawn >= 0.5"]
     whole = ("US to leave KFOR", "Lakeside Courier", "https://lakeside.example/b", "2026-06-03",
              "WASHINGTON - The United States has decided to withdraw all of its troops from KFOR, "
              "the Pentagon announced on Tuesday.")

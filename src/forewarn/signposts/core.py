@@ -279,8 +279,8 @@ class Narrowing(_Frozen):
 
     The bound is one of: ``value`` (a list for ``in``); ``offset_years``, relative to the year
     the signpost was first seen (``op = "<="``, ``offset_years = 3``: at most three years after
-    the first report); ``timing = true``, the year of the timing the evidence states ("by next
-    spring"); ``share_of = N``, the stated size as a share of N (300 of 600 -> 0.5; "all" -> 1).
+    the first report); ``timing = true``, the end of the period the evidence states ("by next
+    spring" in 2026 -> the end of March 2027, 2027.25; "by 2028" -> 2029.0), as a fractional year; ``share_of = N``, the stated size as a share of N (300 of 600 -> 0.5; "all" -> 1).
     ``level`` applies the narrowing only when some evidence is at that level or above
     (``decision``: an announced decision, not a wish).
     """
@@ -934,12 +934,24 @@ def _resolve_one(sp: Signpost, nw: Narrowing, items: list[dict[str, Any]]) -> tu
         timed = [i for i in ranked if i.get("timing")]
         if not timed:
             return None, f"{nw.uncertainty} {nw.op} (stated timing): no evidence states when"
-        return Constraint(sp.name, nw.uncertainty, nw.op, int(str(timed[0]["timing"])[:4])), None
+        return Constraint(sp.name, nw.uncertainty, nw.op, _end_of(str(timed[0]["timing"]))), None
     for i in ranked:
         share = _stated_share(i, float(nw.share_of))
         if share is not None and (i["source"] == "intent" or i.get("kind") in ("reduction", "reinforcement")):
             return Constraint(sp.name, nw.uncertainty, nw.op, round(share, 4)), None
     return None, f"{nw.uncertainty} {nw.op} (stated size of {nw.share_of:g}): no evidence states a size"
+
+
+def _end_of(iso: str) -> float:
+    """The end of an ISO period as a fractional year: ``2026`` -> 2027.0, ``2026-12`` -> 2027.0,
+    ``2027-03`` -> 2027.25, ``2027-03-10`` -> 2027 + (59 + 10) / 365 (a year uncertainty's scale)."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        return float(parts[0] + 1)
+    if len(parts) == 2:
+        return round(parts[0] + parts[1] / 12, 4)
+    day = _dt.date(*parts).timetuple().tm_yday
+    return round(parts[0] + day / 365, 4)
 
 
 def _resolve(sp: Signpost, items: list[dict[str, Any]]) -> tuple[tuple[Constraint, ...], tuple[str, ...]]:
