@@ -25,7 +25,7 @@ def case_file(tmp_path):
 
 def test_run_then_show(cli, case_file, tmp_path):
     out = tmp_path / "run"
-    code, stdout, stderr = cli("run", case_file, "--design", "lhs", "-n", 12, "--seed", 3,
+    code, stdout, stderr = cli("run", case_file, "--method", "lhs", "-n", 12, "--seed", 3,
                                   "--out", out, "--chunk-size", 5)
     assert code == 0, stderr
     assert f"results in {out}" in stdout and "24 experiments" in stdout and "5 chunks" in stdout
@@ -54,7 +54,7 @@ def test_run_then_show(cli, case_file, tmp_path):
 def test_strategy_option(cli, case_file, tmp_path):
     out = tmp_path / "run"
     code, stdout, stderr = cli("run", case_file, "-n", 4, "--out", out, "--strategy", "push",
-                                  "--design", "mc")
+                                  "--method", "mc")
     assert code == 0, stderr
     res = open_results(out)
     assert res.strategies == ["push"] and res.n == 4
@@ -67,8 +67,9 @@ def test_strategy_option(cli, case_file, tmp_path):
         (["-n", "3", "--chunk-size", "0"], "--chunk-size: must be at least 1, got 0"),
         (["-n", "3", "--workers", "0"], "--workers: must be at least 1, got 0"),
         (["-n", "3", "--seed", "-2"], "--seed: must be 0 or more"),
-        (["-n", "3", "--design", "latin"], "unknown design 'latin'"),
-        (["-n", "3", "--strategy", "nope"], "no strategy named 'nope' (known: idle, push, default)"),
+        (["-n", "3", "--method", "latin"], "--method: unknown sampling method 'latin'"),
+        (["-n", "3", "--design", "latin"], "--method: unknown sampling method 'latin'"),  # the former name
+        (["-n", "3", "--strategy", "nope"], "no strategy named 'nope' (known: idle, push)"),
         pytest.param(["-n", "many"], "valid integer"),
         pytest.param(["--seed", "1"], "Missing option '-n'"),
     ],
@@ -93,11 +94,12 @@ def test_bad_case_exits_2(cli, tmp_path):
     assert code == 2 and "not a forewarn run" in stderr
 
 
-def test_model_returning_nan_exits_2_naming_the_outcome(cli, tmp_path):
+def test_model_returning_nan_exits_1_naming_the_outcome(cli, tmp_path):
+    # A fault of the model, not of the user's input: exit 1 (the chunks done are kept).
     case_file = write_case(tmp_path / "case", model="nan_noisy")
     out = tmp_path / "run"
     code, _, stderr = cli("run", case_file, "-n", 30, "--seed", 8, "--out", out, "--chunk-size", 4)
-    assert code == 2
+    assert code == 1
     assert "outcome 'final'" in stderr and "NaN in experiment" in stderr
     m = json.loads((out / "manifest.json").read_text())
     files = sorted(p.name for p in (out / "chunks").iterdir())
@@ -120,7 +122,7 @@ def test_existing_run_needs_resume_or_overwrite(cli, case_file, tmp_path):
 def test_killed_run_resumes_to_the_same_results(cli, tmp_path):
     case_file = write_case(tmp_path / "case", model="slow_noisy")
     out = tmp_path / "run"
-    args = ["run", str(case_file), "--design", "lhs", "-n", "24", "--seed", "7", "--out", str(out),
+    args = ["run", str(case_file), "--method", "lhs", "-n", "24", "--seed", "7", "--out", str(out),
             "--chunk-size", "4"]
     env = dict(os.environ, FOREWARN_TEST_SLEEP="0.3")
     proc = subprocess.Popen(

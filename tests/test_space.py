@@ -101,7 +101,7 @@ def test_lookups(toy_case):
     assert toy_case.defaults() == {
         "a": 0.5, "k": 3, "mode": "calm", "shock": False, "effort": 2.0, "units": 10, "scale": 2.0, "base": 1,
     }
-    with pytest.raises(InputError, match=r"no strategy named 'bold' \(known: cheap, strong, default\)"):
+    with pytest.raises(InputError, match=r"no strategy named 'bold' \(known: cheap, strong\)"):
         toy_case.strategy("bold")
     with pytest.raises(InputError, match="no uncertainty or lever named 'zz'"):
         toy_case.parameter("zz")

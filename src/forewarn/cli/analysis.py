@@ -16,18 +16,24 @@ _TABLE_SUFFIXES = (".csv", ".parquet")
 def _check_out(out: Path | None) -> None:
     """Refuse a bad --out before any work is done."""
     from ..errors import InputError
+    from .common import check_out_folder
 
-    if out is not None and out.suffix.lower() not in _TABLE_SUFFIXES:
+    if out is None:
+        return
+    if out.suffix.lower() not in _TABLE_SUFFIXES:
         raise InputError(
             f"cannot write {out.name!r}: use a .csv or .parquet file", source=out, field="--out"
         )
+    if out.is_dir():
+        raise InputError("is a folder; give a file name", source=out, field="--out")
+    check_out_folder(out.parent)
 
 
 def _write(table: Any, out: Path) -> None:
     from ..errors import InputError
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".csv":
             table.to_csv(out, index=False)
         else:
@@ -221,7 +227,8 @@ def robust_command(
 
 @app.command("sensitivity")
 def sensitivity_command(
-    case: Path = typer.Argument(..., help="The case file (TOML).", show_default=False),
+    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML), or `kosovo` for the built-in case.",
+                               show_default=False),
     method: str = typer.Option("sobol", "--method", help="sobol, morris or delta."),
     n: int = typer.Option(..., "-n", help="Base samples (sobol), trajectories (morris) or futures (delta).",
                           show_default=False),
@@ -232,11 +239,12 @@ def sensitivity_command(
                                         "(default: every lever at its default).", show_default=False),
     out: Path | None = typer.Option(None, "--out", help="Write the indices to this .csv or .parquet file.",
                                     show_default=False),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ) -> None:
     """Global sensitivity of the outcomes to the uncertainties (runs the model in process)."""
     from ..analysis.sensitivity import METHODS, analyze_case
     from ..errors import InputError
-    from ..engine.space import load_case
+    from .common import load_checked_case, working
 
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")
@@ -245,8 +253,9 @@ def sensitivity_command(
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     _check_out(out)
-    loaded = load_case(case)
-    table = analyze_case(loaded, method, n, outcome=outcome, seed=seed, strategy=strategy)
+    loaded = load_checked_case(case)
+    with working(f"{method} indices of {loaded.name}: sampling, running the model, computing", quiet=quiet):
+        table = analyze_case(loaded, method, n, outcome=outcome, seed=seed, strategy=strategy)
     con = _console()
     con.print(f"{method} indices from {table.attrs['rows']:,} model runs (seed {seed})")
     sort = {"sobol": "ST", "morris": "mu_star", "delta": "delta"}[method]

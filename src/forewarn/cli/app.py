@@ -13,7 +13,30 @@ import typer
 from typer.core import TyperGroup
 
 
-class ForewarnGroup(TyperGroup):
+def _plain_flags(command: Any, ctx: Any) -> Any:
+    """Show on/off options as ``--json``, not ``--json <bool>``: a flag takes no value."""
+    for param in command.get_params(ctx):
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return command
+
+
+class PlainFlagsGroup(TyperGroup):
+    """A command group whose help shows flags without a value type."""
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        return command if command is None else _plain_flags(command, ctx)
+
+
+class ForewarnGroup(PlainFlagsGroup):
     """The root command group: prints a :class:`~forewarn.errors.ForewarnError` as one line on stderr
     and exits with its code, instead of a traceback."""
 
@@ -38,7 +61,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-case_app = typer.Typer(help="Check and describe case files.", no_args_is_help=True)
-facts_app = typer.Typer(help="The sourced fact base.", no_args_is_help=True)
+case_app = typer.Typer(cls=PlainFlagsGroup, help="Check and describe case files.", no_args_is_help=True)
+facts_app = typer.Typer(cls=PlainFlagsGroup, help="The sourced fact base.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 app.add_typer(facts_app, name="facts")

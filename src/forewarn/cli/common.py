@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +15,7 @@ from ..errors import CaseError, ForewarnError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.space import Case
 
-__all__ = ["BUILTIN_CASES", "case_path", "check_case", "load_checked_case", "check_out_folder"]
+__all__ = ["BUILTIN_CASES", "case_path", "check_case", "load_checked_case", "check_out_folder", "working"]
 
 #: Case names that stand for a case shipped in the package (``forewarn run kosovo ...``).
 BUILTIN_CASES = ("kosovo",)
@@ -150,3 +152,18 @@ def check_out_folder(folder: Path, option: str = "--out") -> None:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputError(f"cannot write in {probe}: {reason}", source=folder, field=option) from None
+
+
+@contextmanager
+def working(description: str, *, quiet: bool = False) -> Iterator[None]:
+    """Show that long work is going on: a spinner, what is being done and the time taken, on
+    stderr, gone when it ends. Silent with ``quiet`` or when stderr is not a terminal (a pipe,
+    a log file, a test)."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    err = Console(stderr=True, highlight=False)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        bar.add_task(description, total=None)
+        yield

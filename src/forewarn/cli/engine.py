@@ -28,6 +28,7 @@ def run_command(
         show_default=False,
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1: run in this process)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped run in --out."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace what is in --out."),
     strategy: list[str] | None = typer.Option(
@@ -61,7 +62,7 @@ def run_command(
     )
     if chunk_size is not None:
         kwargs["chunk_size"] = chunk_size
-    if err.is_terminal:
+    if err.is_terminal and not quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         columns = (TextColumn("running {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -97,12 +98,15 @@ def _resumed_chunk_size(out: Path) -> int | None:
 def show_command(
     run_folder: Path = typer.Argument(..., metavar="RUN", help="A run folder.", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ) -> None:
     """Describe a run: case, model, design, seed, sizes, chunks, and outcomes by strategy."""
     from ..engine.results import open_results
+    from .common import working
 
     results = open_results(run_folder, allow_incomplete=True)
-    info = _describe(results)
+    with working(f"summarising {results.n:,} experiments of {run_folder}", quiet=quiet):
+        info = _describe(results)
     if as_json:
         typer.echo(json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False))
         return

@@ -330,7 +330,7 @@ def sample(
     """
     params = _parameters(parameters)
     if method not in METHODS:
-        raise InputError(f"unknown design method {method!r} (known: {', '.join(METHODS)})", field="method")
+        raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="method")
     d = len(params)
     if method == "factorial":
         levels = options.pop("levels", None)
