@@ -10,6 +10,10 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASES = FIXTURES / "cases"
 
+# Fixture files are data (some model files raise on import on purpose), not modules to collect
+# for doctests.
+collect_ignore = ["fixtures"]
+
 
 @pytest.fixture
 def cases_dir() -> Path:

@@ -19,6 +19,9 @@ def requires_ema(test):
     """Mark a test that needs the EMA Workbench: the ``bench`` marker, skipped when it is missing,
     and the warnings its import raises under our ``filterwarnings = error`` let through."""
     test = pytest.mark.skipif(not has_ema, reason="needs the EMA Workbench (the bench extra)")(test)
-    # The Workbench 2.5 imports deprecated pandas and numpy names; nothing of ours.
-    test = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")(test)
+    # Importing the Workbench 2.5 uses deprecated pandas and numpy names and says that an
+    # optional package of its own (ipyparallel) is missing; none of it is ours.
+    test = pytest.mark.filterwarnings(
+        "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore:ipyparallel not installed:UserWarning"
+    )(test)
     return pytest.mark.bench(test)

@@ -186,3 +186,33 @@ def test_killed_run_resumes_to_the_same_results(cli, tmp_path):
     code, _, stderr = cli(*[a if a != "7" else "8" for a in args], "--resume")
     assert code == 2 and "cannot resume" in stderr and "seed: 8 now, 7 in the run" in stderr
     assert manifest.read_bytes() == before
+
+
+def test_show_at_80_columns_keeps_every_name_whole(cli, tmp_path):
+    from forewarn.kosovo import load_kosovo_case
+
+    case = load_kosovo_case()
+    out = tmp_path / "run"
+    run(case, n=10, seed=1, out=out)
+    code, stdout, stderr = cli("show", out, env={"COLUMNS": "80"})
+    assert code == 0, stderr
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    import re
+
+    lines = [line.strip() for line in stdout.splitlines()]
+    for o in case.outcomes:  # a series outcome shows its last year: "deterrence[2035] (maximize)"
+        title = re.compile(rf"{o.name}(\[\d{{4}}\])? \({o.direction}\)")
+        assert any(title.fullmatch(line) for line in lines), o.name
+    rows = [line.split()[0] for line in lines if line.split() and line.split()[0] in case.strategy_names]
+    assert len(rows) == len(case.outcomes) * len(case.strategy_names)
+    assert "…" not in stdout
+
+
+def test_show_and_run_are_quiet_off_a_terminal(cli, case_file, tmp_path):
+    # No progress display when stderr is not a terminal (as here), with or without --quiet.
+    out = tmp_path / "run"
+    code, _, stderr = cli("run", case_file, "-n", 3, "--out", out)
+    assert code == 0 and stderr == ""
+    for args in (["show", out], ["show", out, "--quiet"]):
+        code, stdout, stderr = cli(*args)
+        assert code == 0 and stderr == "" and "complete" in stdout

@@ -13,13 +13,13 @@ OFFSETS = {"start", "end", "granularity"}  # provenance added to the gold fields
 
 
 def test_json_has_exactly_the_gold_field_names(cli):
-    r = cli("extract", str(DEV / "17.txt"), str(DEV / "14.txt"), "--json")
+    r = cli("extract", str(DEV / "17.txt"), str(DEV / "16.txt"), "--json")
     assert r.exit_code == 0, r.stdout + r.stderr
     out = json.loads(r.stdout)
-    assert [Path(o["path"]).name for o in out] == ["17.txt", "14.txt"]
+    assert [Path(o["path"]).name for o in out] == ["17.txt", "16.txt"]
     gold_q = set(GOLD[16]["quotes"][0])
-    gold_c = set(GOLD[13]["force_claims"][0])
-    gold_e = set(GOLD[13]["events"][0])
+    gold_c = set(GOLD[15]["force_claims"][0])
+    gold_e = set(GOLD[15]["events"][0])
     for o in out:
         assert {"path", "pub_date", "quotes", "force_claims", "events"} <= set(o)
         assert o["quotes"] and o["force_claims"] and o["events"]
@@ -29,14 +29,14 @@ def test_json_has_exactly_the_gold_field_names(cli):
             assert set(c) - OFFSETS == gold_c
         for e in o["events"]:
             assert set(e) - OFFSETS - {"sentence"} == gold_e
-    assert out[0]["pub_date"] == "2024-08-30"
-    assert out[0]["quotes"][0]["speaker"] == "Aleksandar Vučić"
+    assert out[0]["pub_date"] == "2024-06-12"
+    assert out[0]["quotes"][0]["speaker"] == "Oddvar Lund"
 
 
 def test_table_view(cli):
-    r = cli("extract", str(DEV / "18.txt"))
+    r = cli("extract", str(DEV / "03.txt"))
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert "Mark Rutte" in r.stdout and "undated" in r.stdout
+    assert "Lleshi" in r.stdout and "undated" in r.stdout
 
 
 def test_bad_files_exit_2_but_good_ones_are_printed(tmp_path, cli):
@@ -61,6 +61,6 @@ def test_console_script_exit_code(tmp_path):
 def test_a_folder_means_its_txt_files(tmp_path, cli):
     r = cli("extract", str(DEV), "--json")
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert len(json.loads(r.stdout)) == 20
+    assert len(json.loads(r.stdout)) == 18
     r = cli("extract", str(tmp_path), "--json")
     assert r.exit_code == 2 and "no .txt" in r.stderr

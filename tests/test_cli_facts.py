@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,10 @@ BAD = {
     "duplicate_id": (HEADER + GOOD + GOOD, 3, "id"),
     "bad_date": (HEADER + GOOD + GOOD.replace("F9001", "F9002").replace("2023-12", "12/2023"), 3, "as_of"),
     "bad_id": (HEADER + GOOD + GOOD.replace("F9001", "fact-2"), 3, "id"),
+    "javascript_link": (HEADER + GOOD + GOOD.replace("F9001", "F9002").replace("https://example.org/a", "javascript:alert(1)"), 3,
+                        "source_url: 'javascript:alert(1)' is not an http(s) link"),
+    "data_link": (HEADER + GOOD + GOOD.replace("F9001", "F9002").replace("https://example.org/a", "data:text/html;base64,PHNjcmlwdD4="), 3,
+                  "source_url"),
 }
 
 
@@ -110,3 +115,14 @@ def test_db_from_environment(db, cli, monkeypatch):
     monkeypatch.setenv("FOREWARN_DB", str(db))
     code, out, _ = cli("facts", "show", "--entity", "KFOR", "--quantity", "total_strength", "--since", "2025-11")
     assert code == 0 and "F0110" in out
+
+
+def test_show_prints_notes_as_readable_qualifiers(db, cli):
+    code, out, err = cli("facts", "show", "--db", str(db))
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "[note:" not in out and "(nan)" not in out and " nan " not in flat
+    assert not re.search(r"(?<![a-z])note:", out)
+    # F0336's note reads "sic 'grew' = fell; RFE/RL" in the fact base
+    assert "the source says 'grew', meaning fell" in flat
+    assert "source in German" in flat

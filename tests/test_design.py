@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -281,3 +282,96 @@ def test_experiment_spec_is_json(toy_case):
     assert spec["futures"]["method"] == "sobol" and spec["strategies"] == ["cheap", "strong"]
     assert spec["seed"] == 2 and spec["rows"] == 12
     assert design.seed == 2
+
+
+# ---------------------------------------------------------------- sizes checked before allocating
+
+from forewarn.engine.design import check_design_size, design_rows  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "method, n, options",
+    [("lhs", 7, {}), ("mc", 5, {}), ("sobol", 8, {}), ("saltelli", 4, {}), ("saltelli", 4, {"calc_second_order": False}),
+     ("morris", 3, {}), ("factorial", 3, {}), ("factorial", 4, {"levels": {"r": 2}}), ("factorial", 1, {})],
+)
+def test_design_rows_is_the_number_of_rows_sampled(method, n, options):
+    assert design_rows(PARAMS, n, method, **options) == len(sample(PARAMS, n, method, seed=1, **options))
+
+
+@given(st.integers(1, 30), st.integers(0, 12))
+def test_integer_levels_of_a_factorial_are_counted_exactly(levels, width):
+    p = [Parameter(name="k", kind="integer", low=3, high=3 + width)]
+    assert design_rows(p, levels, "factorial") == len(sample(p, levels, "factorial"))
+
+
+@given(st.sampled_from(["lhs", "saltelli", "morris", "factorial"]), st.integers(1, 10**6), st.integers(1, 10**9))
+def test_the_size_limit_is_exact_and_the_suggested_n_is_the_largest_that_fits(method, n, limit):
+    params = PARAMS[:3]
+    need = design_rows(params, n, method) * len(params) * 8
+    if need <= limit:
+        assert check_design_size(params, n, method, limit=limit) == design_rows(params, n, method)
+        return
+    with pytest.raises(InputError) as info:
+        check_design_size(params, n, method, limit=limit)
+    message = str(info.value)
+    assert f"{design_rows(params, n, method):,} rows × 3 parameters × 8 bytes" in message
+    import re
+
+    found = re.search(r"at most (?:n|levels) = ([\d,]+) fits", message)
+    if found is None:
+        assert "no n fits" in message and design_rows(params, 1, method) * 24 > limit
+    else:
+        fits = int(found.group(1).replace(",", ""))
+        assert design_rows(params, fits, method) * 24 <= limit < design_rows(params, fits + 1, method) * 24
+
+
+def test_a_huge_design_is_refused_before_anything_is_allocated(tmp_path):
+    import tracemalloc
+
+    import tomllib
+
+    case = parse_case(tomllib.loads(KOSOVO_LIKE))
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=r"1,000,000,000,000 rows × 20 parameters × 8 bytes = 145\.5 TiB"):
+            experiments(case, 10**12, method="lhs", seed=1)
+        with pytest.raises(InputError, match=r"100,000,000,000,000,000,000 rows .* at most levels = \d fits"):
+            experiments(case, 10, method="factorial")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024**2
+    # streaming designs make their rows a slice at a time: no limit on n
+    assert experiments(case, 10**12, method="mc", seed=1).futures.n == 10**12
+
+
+KOSOVO_LIKE = "name = 'wide'\nmodel = 'm.py:f'\n" + "".join(
+    f"[[uncertainties]]\nname = 'u{i}'\nkind = 'real'\nlow = 0.0\nhigh = 1.0\n" for i in range(20)
+) + "[[outcomes]]\nname = 'y'\n"
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["run", "{case}", "-n", "1000000000000", "--out", "{out}"], r"1,000,000,000,000 rows × \d+ parameters"),
+        (["run", "{case}", "--design", "factorial", "-n", "10", "--out", "{out}"], r"at most levels = \d+ fits"),
+        (["sensitivity", "{case}", "--method", "sobol", "-n", "1000000000000"], r"the saltelli design would hold"),
+    ],
+)
+def test_the_cli_says_what_fits_and_exits_2(argv, expected, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from importlib import resources
+
+    case = resources.files("forewarn") / "kosovo" / "case.toml"
+    out = tmp_path / "run"
+    args = [a.format(case=case, out=out) for a in argv]
+    proc = subprocess.run([sys.executable, "-c", "from forewarn.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and re.search(expected, lines[0]), proc.stderr
+    assert "fits" in lines[0] and "8 bytes" in lines[0]
+    assert not out.exists()

@@ -500,6 +500,7 @@ def test_a_watched_process_exits_when_its_parent_is_killed(how):
         if launcher.poll() is None:
             launcher.kill()
             launcher.wait()
+        launcher.stdout.close()
         if child is not None:
             try:
                 child.kill()

@@ -179,14 +179,25 @@ def _print_tables(info: dict[str, Any]) -> None:
     if not info["summary"]:
         console.print("no outcomes stored yet")
         return
-    table = Table(title="Outcomes by strategy (p05, median and p95 over futures)")
-    for col, justify in (("outcome", "left"), ("direction", "left"), ("strategy", "left"), ("mean", "right"),
-                         ("p05", "right"), ("median", "right"), ("p95", "right")):
-        table.add_column(col, justify=justify)
+    # One small table per outcome: its name and direction in the title, whole, whatever the
+    # terminal's width; the strategies' names are never cut either.
+    from rich import box
+
+    console.print("[bold]Outcomes by strategy[/] (mean, and p05, median and p95 over the futures)")
+    width = max(len(str(row["strategy"])) for row in info["summary"])
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in info["summary"]:
-        table.add_row(row["outcome"], row["direction"], row["strategy"],
-                      *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
-    console.print(table)
+        groups.setdefault(row["outcome"], []).append(row)
+    for outcome, rows in groups.items():
+        table = Table(title=f"{outcome} ({rows[0]['direction']})", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False)
+        table.add_column("strategy", no_wrap=True, min_width=width)
+        for col in ("mean", "p05", "median", "p95"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for row in rows:
+            table.add_row(row["strategy"], *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
+        console.print()
+        console.print(table)
 
 
 def _fmt(value: float | None) -> str:

@@ -19,12 +19,14 @@ def extract_command(
 ) -> None:
     """Extract quotes, numeric force claims, dated events and statements of intent from article files.
 
-    Files that cannot be read (missing, binary, empty) are reported on stderr and the command
-    exits with 2; the others are still extracted and printed.
+    Files that cannot be read (missing, binary, empty, over the 5 MB that ``ingest`` also
+    allows) are reported on stderr and the command exits with 2; the others are still extracted
+    and printed.
     """
     from ..errors import InputError
     from ..monitor.extract import extract, read_article
     from ..monitor.gazetteer import Gazetteer
+    from ..monitor.sources import check_size, clean_text
 
     if gazetteer is not None:
         gz = Gazetteer.from_toml(gazetteer)
@@ -46,7 +48,9 @@ def extract_command(
             files.append(p)
     for p in files:
         try:
+            check_size(p)
             text, date, url = read_article(p)
+            text = clean_text(text)  # no terminal escapes from an article reach the screen
             date = date if date is not None else pub_date
             out = extract(text, date, url=url, gazetteer=gz)
         except InputError as exc:

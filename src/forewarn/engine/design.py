@@ -5,6 +5,9 @@ parameter value: ``low + u (high - low)`` for a real parameter; ``low + floor(u 
 for an integer one (each whole number equally likely); the ``floor(u k)``-th of ``k`` choices for
 a categorical or boolean one.
 
+Designs held in memory are sized first (:func:`check_design_size`): rows × parameters × 8
+bytes may take at most :data:`DESIGN_MEMORY_SHARE` of physical memory.
+
 Methods (``sample(..., method=...)``):
 
 ``"lhs"``
@@ -38,6 +41,7 @@ strategy ``i % S``, with columns ``experiment``, ``future``, ``strategy``, ``see
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -62,6 +66,9 @@ __all__ = [
     "future_seeds",
     "experiments",
     "to_seed_sequence",
+    "design_rows",
+    "check_design_size",
+    "design_memory_limit",
 ]
 
 METHODS = SAMPLING_METHODS
@@ -288,6 +295,115 @@ def _factorial(params: Sequence[Parameter], n: int | None, levels: Any) -> pd.Da
     return pd.DataFrame(data, index=pd.RangeIndex(idx.shape[1]))
 
 
+# -- sizes: refuse a design that cannot be held before allocating it ----------------------------
+
+#: Share of the machine's physical memory a design held in memory may take (its unit-cube
+#: values, 8 bytes per row and parameter; the table built from them takes about as much again).
+DESIGN_MEMORY_SHARE = 0.25
+#: The limit used where the physical memory cannot be read.
+DESIGN_MEMORY_FALLBACK = 4 * 1024**3
+
+
+def design_memory_limit() -> int:
+    """Bytes a design held in memory may take: :data:`DESIGN_MEMORY_SHARE` of physical memory."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not POSIX
+        return DESIGN_MEMORY_FALLBACK
+    return int(total * DESIGN_MEMORY_SHARE) if total > 0 else DESIGN_MEMORY_FALLBACK
+
+
+def design_rows(parameters: Case | Sequence[Parameter], n: int | None, method: str = "lhs", **options: Any) -> int:
+    """How many rows :func:`sample` makes for these arguments, computed without sampling.
+
+    Parameters
+    ----------
+    parameters, n, method, **options
+        As for :func:`sample`.
+
+    Returns
+    -------
+    int
+        Exact for every method ("morris": before any selection of optimal trajectories).
+
+    Examples
+    --------
+    >>> from forewarn.engine.space import Parameter
+    >>> p = [Parameter(name=f"x{i}", kind="real", low=0, high=1) for i in range(20)]
+    >>> design_rows(p, 10, "factorial")
+    100000000000000000000
+    >>> design_rows(p, 1000, "saltelli", calc_second_order=False)
+    22000
+    """
+    params = _parameters(parameters)
+    d = len(params)
+    if method == "factorial":
+        levels = options.get("levels")
+        rows = 1
+        for p in params:
+            k = levels.get(p.name, n) if isinstance(levels, Mapping) else (levels if levels is not None else n)
+            if p.kind in ("real", "integer"):
+                k = _check_n(k, f"levels of {p.name}")
+            if p.kind == "integer":
+                # rounded, evenly spaced levels are distinct while they are at least 1 apart, and
+                # hit every whole number once they are closer
+                k = min(k, int(p.high) - int(p.low) + 1)
+            elif p.kind not in ("real", "integer"):
+                k = len(p.values)
+            rows *= k
+        return rows
+    n = _check_n(n)
+    if method == "saltelli":
+        return n * (2 * d + 2 if options.get("calc_second_order", True) else d + 2)
+    if method == "morris":
+        return n * (d + 1)
+    return n
+
+
+def check_design_size(parameters: Case | Sequence[Parameter], n: int | None, method: str = "lhs", *,
+                      limit: int | None = None, **options: Any) -> int:
+    """Refuse, before anything is allocated, a design larger than memory allows; return its rows.
+
+    The estimate is rows × parameters × 8 bytes (the unit-cube values every method draws),
+    against ``limit`` (default :func:`design_memory_limit`).
+
+    Raises
+    ------
+    InputError
+        Naming the rows, the bytes, the limit and the largest ``n`` that fits.
+    """
+    params = _parameters(parameters)
+    limit = design_memory_limit() if limit is None else int(limit)
+    width = max(len(params), 1)
+    rows = design_rows(params, n, method, **options)
+    if rows * width * 8 <= limit:
+        return rows
+    fits = ""
+    if n is not None and (method != "factorial" or options.get("levels") is None):
+        lo, hi = 0, int(n)  # the largest n whose design fits: rows grow with n
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if design_rows(params, mid, method, **options) * width * 8 <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        what = "levels" if method == "factorial" else "n"
+        fits = f"; at most {what} = {lo:,} fits" if lo else "; no n fits"
+    raise InputError(
+        f"the {method} design would hold {rows:,} rows × {width} parameters × 8 bytes = {_bytes_text(rows * width * 8)}, "
+        f"is more than the {_bytes_text(limit)} a design may take in memory "
+        f"({DESIGN_MEMORY_SHARE:.0%} of this machine's){fits}",
+        field="n",
+    )
+
+
+def _bytes_text(b: int) -> str:
+    for unit, size in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if b >= size:
+            return f"{b / size:,.1f} {unit}"
+    return f"{b} bytes"
+
+
 def sample(
     parameters: Case | Sequence[Parameter],
     n: int | None,
@@ -332,6 +448,7 @@ def sample(
     if method not in METHODS:
         raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="method")
     d = len(params)
+    check_design_size(params, n, method, **options)
     if method == "factorial":
         levels = options.pop("levels", None)
         _no_options(method, options)
