@@ -184,3 +184,30 @@ def test_threat_signpost_needs_a_reported_concentration_with_its_number():
                 "officials said.")
     sp = statuses(numbered)["serbian_buildup"]
     assert sp.fired and [str(c) for c in sp.constraints] == ["threat_base >= 8000"]
+
+
+def test_rejecting_an_item_of_the_sentence_sets_its_statements_aside(tmp_path):
+    """Statements are not stored items: a user who rejects the claim read from a sentence also
+    sets aside what the sentence says about intentions, so the signpost no longer fires."""
+    import hashlib
+
+    from forewarn.evidence import open_store
+
+    text = ("WASHINGTON - The United States will withdraw 300 soldiers from Kosovo by next spring, "
+            "the Pentagon announced on Tuesday.")
+    claim = {"actor": "United States", "mission_or_location": "Kosovo", "value": 300, "unit": "troops",
+             "as_of": "2026-06-02", "kind": "reduction", "sentence": text, "start": 45, "end": 48}
+    case = load_kosovo_case()
+    with open_store(tmp_path / "s.db", defaults=False) as store:
+        store.add_document({"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                            "url": "https://lakeside.example/d", "title": "US to halve Kosovo contingent",
+                            "pub_date": "2026-06-02"}, {"force_claims": [claim]})
+        [sp] = [s for s in match_signposts(parse_signposts(case), store, gazetteer=GZ) if s.name == "us_drawdown_announced"]
+        assert sp.fired and {e["source"] for e in sp.evidence} == {"force_claim", "intent"}
+        ref = "C" + str(int(store.force_claims()["id"].iloc[0]))
+        store.review(ref, "rejected", reason="misread", who="tester")
+        [sp] = [s for s in match_signposts(parse_signposts(case), store, gazetteer=GZ) if s.name == "us_drawdown_announced"]
+        assert not sp.fired
+        store.undo_review(ref, who="tester")
+        [sp] = [s for s in match_signposts(parse_signposts(case), store, gazetteer=GZ) if s.name == "us_drawdown_announced"]
+        assert sp.fired

@@ -715,6 +715,7 @@ def _intents_table(evidence: Any, gazetteer: Any) -> Any:
         elif docs_fn is not None:
             docs = docs_fn
         docs = pd.DataFrame() if docs is None else pd.DataFrame(docs)
+        set_aside = _rejected_sentences(evidence)
         rows = []
         if "text" in docs.columns:
             for doc in docs.to_dict("records"):
@@ -726,10 +727,31 @@ def _intents_table(evidence: Any, gazetteer: Any) -> Any:
                 except ValueError:
                     pub = None
                 for it in extract_intents(text, None, pub, gazetteer=gazetteer or WORLD):
-                    rows.append({"document_id": doc.get("id"), **it.as_dict()})
+                    if (_key(doc.get("id")), " ".join(it.sentence.split())) not in set_aside:
+                        rows.append({"document_id": doc.get("id"), **it.as_dict()})
         return pd.DataFrame(rows)
 
     return extract
+
+
+def _rejected_sentences(evidence: Any) -> set[tuple[Any, str]]:
+    """(document, sentence) of every item a user rejected: statements of intent are not stored
+    items, so rejecting any quote, claim or event of a sentence sets its statements aside too."""
+    out: set[tuple[Any, str]] = set()
+    for name in ("force_claims", "quotes", "events"):
+        fn = evidence.get(name) if isinstance(evidence, Mapping) else getattr(evidence, name, None)
+        if not callable(fn):
+            continue
+        try:
+            df = pd.DataFrame(fn(include_rejected=True))
+        except TypeError:  # a source without reviews
+            continue
+        if "review_status" not in df.columns or "sentence" not in df.columns:
+            continue
+        for row in df[df["review_status"] == "rejected"].to_dict("records"):
+            if isinstance(row.get("sentence"), str):
+                out.add((_key(row.get("document_id")), " ".join(row["sentence"].split())))
+    return out
 
 
 def _key(value: Any) -> Any:
