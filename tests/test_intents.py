@@ -150,6 +150,8 @@ def test_drawdown_fires_on_the_february_2026_intention_without_a_number():
     assert item["title"] == "NATO allies told to plan for a leaner Kosovo mission" and item["outlet"] == "Adriatic Ledger"
     assert item["url"] == "https://adriatic-ledger.example/kfor-leaner" and item["pub_date"] == "2026-02-19"
     assert "to be made smaller" in item["sentence"] and item["sentence"] in FEB_2026
+    # KFOR's present size is not the size of the cut, nor the dateline a timing
+    assert item["size"] is None and item["timing"] is None and item["target"] == "KFOR"
     # two years from the first report; no date nor size announced, so those narrowings wait
     assert [str(c) for c in sp.constraints] == ["us_withdrawal_year <= 2028"]
     assert len(sp.unresolved) == 2 and all("level decision" in u for u in sp.unresolved)

@@ -80,6 +80,9 @@ _NOT_FORCES_AFTER = re.compile(r"^\s+(?:\w+\s+){0,2}?(?:spending|budgets?|fundin
                                r"relations|trade|prices?|taxes|costs?|tariffs?)\b", re.IGNORECASE)
 _WHOLE = re.compile(r"\ball\s+(?:of\s+)?(?:its|their|the|US|U\.S\.)?\s*(?:\w+\s+)?(?:troops|soldiers|forces|units|personnel)\b"
                     r"|\bcomplete(?:ly)?\b|\bentire(?:ly)?\b|\bfull\s+withdrawal\b", re.IGNORECASE)
+# a figure that states how large a force is now ("4,500 troops strong", "600 soldiers currently")
+_CURRENT_SIZE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:troops|soldiers|personnel|peacekeepers)?\s*(?:-?strong|currently|now|today|at\s+present)\b",
+                           re.IGNORECASE)
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_RX = re.compile(r"\b(?:(?P<rel>next|this|coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
                         re.IGNORECASE)
@@ -274,8 +277,8 @@ def _size(text: str, sent: Sentence, m: re.Match) -> tuple[float | None, str | N
                                text[sent.start + numbers[k].end:sent.start + numbers[k + 1].start])}
     for k, n in enumerate(numbers):
         start, end = sent.start + n.start, sent.start + n.end
-        if k in part_of:
-            continue
+        if k in part_of or _CURRENT_SIZE.match(text[end:end + 50]):
+            continue  # "roughly 4,500 troops strong today": the force's size, not the size of the move
         if n.percent:
             unit = "percent"
         elif not n.currency and n.value >= 1 and float(n.value).is_integer() and (
@@ -296,9 +299,12 @@ def _size(text: str, sent: Sentence, m: re.Match) -> tuple[float | None, str | N
 def _timing(text: str, sent: Sentence, pub: PubDate | None, dates: list[DateMatch]) -> str | None:
     """When it is to happen: a date in the sentence introduced by by/in/until/next, or a season."""
     for d in dates:
-        if sent.start <= d.start < sent.end and d.date and d.prep in ("by", "in", "until", "till", "before", "next", "during", "from", "starting", "as of", ""):
-            if d.prep in ("in", "") and pub is not None and d.date[:4] < pub.iso()[:4]:
-                continue  # a past year is when something else happened
+        if not (sent.start <= d.start < sent.end and d.date):
+            continue
+        ahead = pub is None or d.date > pub.iso()
+        if d.prep in ("by", "until", "till", "before", "starting", "as of") or d.prep in ("in", "next", "during", "from", "") and ahead:
+            if pub is not None and d.date[:len(pub.iso())] <= pub.iso() and d.prep not in ("by", "until", "till", "before"):
+                continue  # the day it was said (a dateline, "on Monday"), not when it is to happen
             return d.date
     for s in _SEASON_RX.finditer(text, sent.start, sent.end):
         month = _SEASONS[s.group("season").lower()]
