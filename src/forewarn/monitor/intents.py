@@ -262,8 +262,9 @@ def _target(text: str, sent: Sentence, clause_start: int, m: re.Match, gz: Gazet
     if after:
         return after[0][1]
     before = _places(text, clause_start, m.start(), gz)
-    if before:
-        return before[-1][1]
+    missions = [p for p in before if p[1] in gz.missions.values()]
+    if missions or before:
+        return (missions or before)[-1][1]  # "the KFOR force in Kosovo ... made smaller": the mission
     return gz.mission_in(text)
 
 
