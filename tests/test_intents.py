@@ -45,8 +45,8 @@ def test_size_share_and_timing():
     assert (it.size, it.unit, it.whole, it.timing, it.target) == (300, "troops", False, "2027-03", "Kosovo")
     [it] = intents("The United States has decided to withdraw all of its troops from KFOR by 2028.")
     assert it.whole and it.size is None and it.timing == "2028" and it.target == "KFOR"
-    [it] = intents("The US could cut its troop presence in Europe by up to 30 percent.")
-    assert (it.size, it.unit, it.target, it.level) == (30, "percent", "Europe", "intent")
+    [it] = intents("Washington may reduce the number of its soldiers based in Asia by up to 25 percent.")
+    assert (it.actor, it.size, it.unit, it.target, it.level) == ("United States", 25, "percent", "Asia", "intent")
 
 
 @pytest.mark.parametrize(
