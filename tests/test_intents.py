@@ -213,3 +213,20 @@ def test_rejecting_an_item_of_the_sentence_sets_its_statements_aside(tmp_path):
         store.undo_review(ref, who="tester")
         [sp] = [s for s in match_signposts(parse_signposts(case), store, gazetteer=GZ) if s.name == "us_drawdown_announced"]
         assert sp.fired
+
+
+def test_rejected_rows_in_tables_are_set_aside_with_their_sentence():
+    """Tables read with their rejected rows (as `watch` reads them) give the same answer as a store."""
+    text = "WASHINGTON - The United States will withdraw 300 soldiers from Kosovo by next spring."
+    docs = pd.DataFrame([{"id": 1, "title": "t", "pub_date": "2026-06-02", "text": text}])
+    claim = {"document_id": 1, "actor": "United States", "mission_or_location": "Kosovo", "value": 300.0,
+             "unit": "troops", "as_of": "2026-06-02", "kind": "reduction", "sentence": text, "start": 45, "end": 48}
+    case = load_kosovo_case()
+
+    def drawdown(status):
+        ev = {"documents": docs, "force_claims": pd.DataFrame([{**claim, "review_status": status}])}
+        return next(s for s in match_signposts(parse_signposts(case), ev, gazetteer=GZ) if s.name == "us_drawdown_announced")
+
+    assert {e["source"] for e in drawdown(None).evidence} == {"force_claim", "intent"}
+    assert {e["source"] for e in drawdown("accepted").evidence} == {"force_claim", "intent"}
+    assert not drawdown("rejected").fired

@@ -61,7 +61,8 @@ def _read_evidence(store: Any) -> dict[str, Any]:
     from ..errors import InputError
 
     try:
-        out = {name: getattr(store, name)() for name in ("force_claims", "quotes", "events")}
+        # rejected items too: the matching sets them aside, and the statements of their sentences
+        out = {name: getattr(store, name)(include_rejected=True) for name in ("force_claims", "quotes", "events")}
         # the texts too: statements of intent are extracted from them when the signposts are matched
         out["documents"] = store.documents(with_text=True)
         return out

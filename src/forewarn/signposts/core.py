@@ -654,10 +654,14 @@ class _Evidence:
             for row in docs.to_dict("records"):
                 self.docs[_key(row.get("id"))] = row
         pub = {k: v.get("pub_date") for k, v in self.docs.items()}
-        self.claims = self._prepare(_table(evidence, "force_claims"), "force_claim", pub, date_col="as_of")
-        self.quotes = self._prepare(_table(evidence, "quotes"), "quote", pub, date_col=None)
-        self.events = self._prepare(_table(evidence, "events"), "event", pub, date_col="date")
-        self._raw_intents = _intents_table(evidence, gazetteer)
+        tables = {name: _table(evidence, name) for name in ("force_claims", "quotes", "events")}
+        # Items a user rejected are set aside, and with them the statements of their sentences.
+        rejected = _rejected_sentences(evidence) | _rejected_rows(tables.values())
+        tables = {name: _kept(df) for name, df in tables.items()}
+        self.claims = self._prepare(tables["force_claims"], "force_claim", pub, date_col="as_of")
+        self.quotes = self._prepare(tables["quotes"], "quote", pub, date_col=None)
+        self.events = self._prepare(tables["events"], "event", pub, date_col="date")
+        self._raw_intents = _intents_table(evidence, gazetteer, rejected)
         self._pub = pub
         self._intents: pd.DataFrame | None = None
 
@@ -693,7 +697,23 @@ class _Evidence:
         return self.docs.get(key, {})
 
 
-def _intents_table(evidence: Any, gazetteer: Any) -> Any:
+def _kept(df: pd.DataFrame) -> pd.DataFrame:
+    if "review_status" not in df.columns:
+        return df
+    return df[df["review_status"].astype(object) != "rejected"].reset_index(drop=True)
+
+
+def _rejected_rows(tables: Any) -> set[tuple[Any, str]]:
+    out: set[tuple[Any, str]] = set()
+    for df in tables:
+        if "review_status" in df.columns and "sentence" in df.columns:
+            for row in df[df["review_status"].astype(object) == "rejected"].to_dict("records"):
+                if isinstance(row.get("sentence"), str):
+                    out.add((_key(row.get("document_id")), " ".join(row["sentence"].split())))
+    return out
+
+
+def _intents_table(evidence: Any, gazetteer: Any, set_aside: set[tuple[Any, str]]) -> Any:
     """A function giving the statements of intent: a given ``intents`` table, else extracted on
     demand from the documents' texts (a store's ``documents(with_text=True)`` or a ``text`` column)."""
     given = evidence.get("intents") if isinstance(evidence, Mapping) else getattr(evidence, "intents", None)
@@ -715,7 +735,6 @@ def _intents_table(evidence: Any, gazetteer: Any) -> Any:
         elif docs_fn is not None:
             docs = docs_fn
         docs = pd.DataFrame() if docs is None else pd.DataFrame(docs)
-        set_aside = _rejected_sentences(evidence)
         rows = []
         if "text" in docs.columns:
             for doc in docs.to_dict("records"):
@@ -735,23 +754,19 @@ def _intents_table(evidence: Any, gazetteer: Any) -> Any:
 
 
 def _rejected_sentences(evidence: Any) -> set[tuple[Any, str]]:
-    """(document, sentence) of every item a user rejected: statements of intent are not stored
-    items, so rejecting any quote, claim or event of a sentence sets its statements aside too."""
-    out: set[tuple[Any, str]] = set()
+    """(document, sentence) of every item a user rejected, asked of a store (whose tables leave
+    rejected items out): statements of intent are not stored items, so rejecting any quote,
+    claim or event of a sentence sets its statements aside too."""
+    tables = []
     for name in ("force_claims", "quotes", "events"):
         fn = evidence.get(name) if isinstance(evidence, Mapping) else getattr(evidence, name, None)
         if not callable(fn):
             continue
         try:
-            df = pd.DataFrame(fn(include_rejected=True))
+            tables.append(pd.DataFrame(fn(include_rejected=True)))
         except TypeError:  # a source without reviews
             continue
-        if "review_status" not in df.columns or "sentence" not in df.columns:
-            continue
-        for row in df[df["review_status"] == "rejected"].to_dict("records"):
-            if isinstance(row.get("sentence"), str):
-                out.add((_key(row.get("document_id")), " ".join(row["sentence"].split())))
-    return out
+    return _rejected_rows(tables)
 
 
 def _key(value: Any) -> Any:
