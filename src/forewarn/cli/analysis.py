@@ -85,7 +85,7 @@ def _open(run: Path) -> tuple[Any, Any, Any]:
 @app.command("discover")
 def discover_command(
     run: Path = typer.Argument(..., help="A run folder (written by `forewarn run`).", show_default=False),
-    where: str = typer.Option(..., "--where", help="Which futures are of interest, e.g. 'min_deterrence < 1'.",
+    where: str = typer.Option(..., "--where", help="Which futures are of interest, e.g. 'min_margin < 1'.",
                               show_default=False),
     strategy: str | None = typer.Option(None, "--strategy", help="Look at one strategy's futures "
                                         "(default: all, with the strategy as an input).", show_default=False),
@@ -172,7 +172,7 @@ def discover_command(
 def robust_command(
     run: Path = typer.Argument(..., help="A run folder (written by `forewarn run`).", show_default=False),
     satisfice: list[str] | None = typer.Option(
-        None, "--satisfice", help="A threshold every future should meet, e.g. 'min_deterrence>=1' (repeat).",
+        None, "--satisfice", help="A threshold every future should meet, e.g. 'min_margin>=1' (repeat).",
         show_default=False,
     ),
     criterion: str | None = typer.Option(

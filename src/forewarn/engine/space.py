@@ -41,6 +41,8 @@ from ..errors import CaseError, InputError
 
 __all__ = [
     "Parameter",
+    "StressRange",
+    "LeverCost",
     "Constant",
     "Outcome",
     "Strategy",
@@ -120,6 +122,47 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class StressRange(_Frozen):
+    """An uncertainty's assumed extension beyond its sourced range: ``stress = {low = .., high = ..}``.
+
+    The stress range must contain the sourced ``[low, high]``; :meth:`Case.with_ranges` swaps it in.
+    """
+
+    low: float
+    high: float
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _check_number(cls, value: Any) -> Any:
+        if not _is_number(value) or not math.isfinite(value):
+            raise ValueError(f"must be a finite number, got {_fmt(value)}")
+        return float(value)
+
+
+class LeverCost(_Frozen):
+    """What a lever costs: ``cost = {priced_by = ["name", ...], note = ".."}`` names the uncertainties,
+    constants or levers that price it in the model; ``cost = {free = "why"}`` states why it costs nothing."""
+
+    priced_by: tuple[str, ...] = ()
+    free: str | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check_cost(self) -> LeverCost:
+        free = (self.free or "").strip()
+        if self.priced_by and self.free is not None:
+            raise _FieldError(
+                "a cost is either `priced_by` (what prices the lever) or `free` (why it costs nothing), not both", "free"
+            )
+        if not self.priced_by and not free:
+            raise _FieldError(
+                "a lever with no price needs a stated reason: `free = \"why it costs nothing\"`, "
+                "or name what prices it in `priced_by`",
+                "free" if self.free is not None else "priced_by",
+            )
+        return self
+
+
 class Parameter(_Frozen):
     """An uncertainty or a lever.
 
@@ -139,6 +182,10 @@ class Parameter(_Frozen):
     description: str = ""
     sources: tuple[str, ...] = ()
     assumption: str | None = None
+    #: Uncertainties only: an assumed range beyond the sourced one (see :meth:`Case.with_ranges`).
+    stress: StressRange | None = None
+    #: Levers only: what the lever costs, or why it costs nothing.
+    cost: LeverCost | None = None
 
     @field_validator("name")
     @classmethod
@@ -198,7 +245,25 @@ class Parameter(_Frozen):
                 raise _FieldError(f"default {problem}", "default")
             if kind == "real":
                 object.__setattr__(self, "default", float(self.default))
+        self._check_stress()
         return self
+
+    def _check_stress(self) -> None:
+        stress = self.stress
+        if stress is None:
+            return
+        if self.kind not in ("real", "integer"):
+            raise _FieldError(f"a stress range is only for real and integer parameters, not {self.kind}", "stress")
+        if stress.low > stress.high:
+            raise _FieldError(f"stress low ({stress.low}) is above stress high ({stress.high})", "stress", "low")
+        if stress.low > self.low or stress.high < self.high:
+            raise _FieldError(
+                f"the stress range [{stress.low}, {stress.high}] must contain the sourced range "
+                f"[{self.low}, {self.high}]",
+                "stress",
+            )
+        if self.kind == "integer" and not (float(stress.low).is_integer() and float(stress.high).is_integer()):
+            raise _FieldError("an integer parameter needs whole numbers for its stress range", "stress")
 
     def _check_type(self, key: str, value: Any) -> None:
         if self.kind == "integer" and not (isinstance(value, (int, np.integer)) and not isinstance(value, bool)):
@@ -384,6 +449,9 @@ class Case(_Frozen):
     outcomes: tuple[Outcome, ...]
     strategies: tuple[Strategy, ...] = ()
     signposts: tuple[dict[str, Any], ...] = ()
+    #: "required": every uncertainty, lever and constant cites sources or states an assumption,
+    #: and every lever states its cost (``cost``); "optional" (the default) only reports gaps.
+    provenance: Literal["optional", "required"] = "optional"
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("model")
@@ -439,7 +507,42 @@ class Case(_Frozen):
                 problem = levers[lever].check_value(value)
                 if problem:
                     raise _FieldError(f"value {problem}", "strategies", i, "levers", lever)
+        self._check_costs_and_stress(set(seen))
         return self
+
+    def _check_costs_and_stress(self, names: set[str]) -> None:
+        for i, p in enumerate(self.levers):
+            if p.stress is not None:
+                raise _FieldError("a stress range is only for uncertainties, not levers", "levers", i, "stress")
+            for j, name in enumerate(p.cost.priced_by if p.cost else ()):
+                if name not in names:
+                    raise _FieldError(
+                        f"no uncertainty, lever or constant named {name!r} prices this lever",
+                        "levers", i, "cost", "priced_by", j,
+                    )
+        for i, p in enumerate(self.uncertainties):
+            if p.cost is not None:
+                raise _FieldError("a cost is only for levers, not uncertainties", "uncertainties", i, "cost")
+        if self.provenance != "required":
+            return
+        for section in ("uncertainties", "levers"):
+            for i, p in enumerate(getattr(self, section)):
+                if not p.sources and not p.assumption:
+                    raise _FieldError(
+                        "this case requires provenance: cite `sources` or state an `assumption`", section, i, "sources"
+                    )
+        for key, c in self.constants.items():
+            if not c.sources and not c.assumption:
+                raise _FieldError(
+                    "this case requires provenance: cite `sources` or state an `assumption`", "constants", key
+                )
+        for i, p in enumerate(self.levers):
+            if p.cost is None:
+                raise _FieldError(
+                    "this case requires every lever to state its cost: `cost = {priced_by = [...]}` naming what "
+                    "prices it, or `cost = {free = \"why it costs nothing\"}`",
+                    "levers", i, "name",
+                )
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -518,11 +621,54 @@ class Case(_Frozen):
         missing += [f"constants.{k}" for k, c in self.constants.items() if not c.sources and not c.assumption]
         return missing
 
+    @property
+    def stress_names(self) -> list[str]:
+        """Names of the uncertainties that declare a stress range, in file order."""
+        return [p.name for p in self.uncertainties if p.stress is not None]
+
+    def with_ranges(self, ranges: str) -> Case:
+        """The case on a named set of ranges: ``"sourced"`` (the case as it is) or ``"stress"``.
+
+        ``"stress"`` widens every uncertainty that declares ``stress = {low, high}`` to that range;
+        the others keep their sourced range. Defaults, levers and strategies are unchanged.
+
+        Raises
+        ------
+        InputError
+            An unknown name of a range set.
+        """
+        if ranges == "sourced":
+            return self
+        if ranges != "stress":
+            raise InputError(f"unknown set of ranges {ranges!r} (known: sourced, stress)", field="ranges")
+        changed = []
+        for p in self.uncertainties:
+            if p.stress is None:
+                changed.append(p)
+                continue
+            low, high = p.stress.low, p.stress.high
+            if p.kind == "integer":
+                low, high = int(low), int(high)
+            changed.append(p.model_copy(update={"low": low, "high": high}))
+        return self.model_copy(update={"uncertainties": tuple(changed)})
+
     # -- identity -----------------------------------------------------------------------------
 
     def canonical(self) -> dict[str, Any]:
-        """The case as plain JSON-able data (without ``path``): what :meth:`hash` digests."""
-        return self.model_dump(mode="json")
+        """The case as plain JSON-able data (without ``path``): what :meth:`hash` digests.
+
+        Fields added after the first case format (``stress``, ``cost``, ``provenance``) appear only
+        when set, so a case that does not use them keeps its hash.
+        """
+        data = self.model_dump(mode="json")
+        for section in ("uncertainties", "levers"):
+            for item in data.get(section, ()):
+                for key in ("stress", "cost"):
+                    if item.get(key) is None:
+                        item.pop(key, None)
+        if data.get("provenance") == "optional":
+            data.pop("provenance")
+        return data
 
     def hash(self) -> str:
         """A stable SHA-256 (hex) of the case's content; independent of where the file lives,

@@ -25,9 +25,9 @@ __all__ = ["build_kosovo_brief", "FAILURE", "SATISFICE"]
 
 #: A future in which a strategy "fails": the deterrence ratio falls below 1 in some year, i.e. an
 #: aggressor could gather the 3:1 local superiority it needs (the 3:1 rule, facts F0732, F0733).
-FAILURE = "min_deterrence < 1"
+FAILURE = "min_margin < 1"
 #: Satisficing thresholds of the ranking: deterrence holds every year.
-SATISFICE = {"min_deterrence": (">=", 1.0)}
+SATISFICE = {"min_margin": (">=", 1.0)}
 
 _CAVEAT = (
     "These are explorations of a transparent model under stated assumptions, not predictions: each "
@@ -130,7 +130,7 @@ def _fail_boxes(frame: pd.DataFrame, case: Any, strategies: Sequence[str]) -> di
     out: dict[str, dict[str, Any]] = {}
     for s in strategies:
         sub = frame[frame["strategy"] == s]
-        fail = (sub["min_deterrence"] < 1.0).to_numpy()
+        fail = (sub["min_margin"] < 1.0).to_numpy()
         k = int(fail.sum())
         entry: dict[str, Any] = {"failures": k, "futures": len(sub), "share": k / max(len(sub), 1)}
         if 0 < k < len(sub) and k >= 20:
@@ -150,13 +150,13 @@ def _fail_boxes(frame: pd.DataFrame, case: Any, strategies: Sequence[str]) -> di
 def _ranking(frame: pd.DataFrame, directions: dict[str, str]) -> pd.DataFrame:
     from ..analysis.robustness import ranking
 
-    return ranking(frame, directions, thresholds=SATISFICE, outcome="min_deterrence")
+    return ranking(frame, directions, thresholds=SATISFICE, outcome="min_margin")
 
 
 def _ranking_table(rank: pd.DataFrame, frame: pd.DataFrame, caption: str) -> Table:
     med = frame.groupby("strategy").agg(
         cost=("total_cost", "median"),
-        esc=("expected_escalations", "median"),
+        esc=("expected_crises", "median"),
         dens=("min_force_density", "median"),
     )
     rows = []
@@ -165,7 +165,7 @@ def _ranking_table(rank: pd.DataFrame, frame: pd.DataFrame, caption: str) -> Tab
         rows.append([
             f"{int(r['rank'])}. {s}",
             _pct(float(r["satisficing"])),
-            f"{float(r.get('max_regret:min_deterrence', np.nan)):.2f}",
+            f"{float(r.get('max_regret:min_margin', np.nan)):.2f}",
             f"{med.loc[s, 'esc']:.2f}",
             f"{med.loc[s, 'dens']:.1f}",
             _num(med.loc[s, "cost"]),
@@ -301,7 +301,7 @@ def build_kosovo_brief(
     kfor_base = float(case.constants["kfor_total_base"].value)
     if len(gone):
         k10, k50, k90 = np.percentile(gone["kfor_troops_end"], [10, 50, 90])
-        hold = float((gone["min_deterrence"] >= 1).mean())
+        hold = float((gone["min_margin"] >= 1).mean())
         answer2 = (
             f"In the {_pct(len(gone) / max(len(base), 1))} of futures where the US keeps under a tenth of its "
             f"contingent by {years[-1]}, "
@@ -326,13 +326,13 @@ def build_kosovo_brief(
     ))
 
     # ---- 3. Can Kosovo defend itself?
-    det = results.outcomes(["deterrence"])["deterrence"][keep]
+    det = results.outcomes(["margin"])["margin"][keep]
     strat = frame["strategy"].to_numpy()[keep]
     d_now = np.percentile(det[strat == "current_plan"][:, 0], [10, 50, 90])
     ksf_end = float(np.median(base["ksf_active_end"]))
     ksf_now = float(case.constants["ksf_active_base"].value)
-    fail_cp = float((base["min_deterrence"] < 1).mean())
-    bands_det = _bands(results, "deterrence", chosen, frame, keep)
+    fail_cp = float((base["min_margin"] < 1).mean())
+    bands_det = _bands(results, "margin", chosen, frame, keep)
     sections.append(Section(
         id="defend", number=3, question="Can Kosovo defend itself, now and as the KSF grows?",
         answer=(
