@@ -130,3 +130,23 @@ def test_analyze_case_bad_input(kwargs, match):
     method = kwargs.pop("method", "sobol")
     with pytest.raises(InputError, match=match):
         analyze_case(case, method, 8, **kwargs)
+
+
+def test_a_case_with_a_hundred_levers_analyses_without_warnings():
+    import warnings
+
+    case = load_case(Path(__file__).parents[1] / "examples" / "lake" / "case.toml")
+    assert len(case.levers) >= 100  # enough to fragment a frame built one column at a time
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        t = analyze_case(case, "morris", 2, seed=1, outcome="max_P")
+    assert t.attrs["rows"] == 2 * (len(case.uncertainties) + 1) and len(t) == len(case.uncertainties)
+
+
+def test_delta_on_too_few_rows_is_an_input_error():
+    # with 50 futures of the Kosovo case, the KSF strength at the end does not vary within some
+    # class of the US withdrawal year: its kernel density estimate is singular
+    case = load_case(Path(__file__).parents[1] / "src" / "forewarn" / "kosovo" / "case.toml")
+    with pytest.raises(InputError, match=r"^n: delta indices need more rows than 50 here .*Singular matrix"):
+        analyze_case(case, "delta", 50, seed=1, outcome="ksf_active_end")
