@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASES = FIXTURES / "cases"
+
+# Fixture files are data (some model files raise on import on purpose), not modules to collect
+# for doctests.
+collect_ignore = ["fixtures"]
 
 
 @pytest.fixture
@@ -56,3 +61,48 @@ def store_file(default_store_file, tmp_path):
     path = tmp_path / "store.db"
     shutil.copy(default_store_file, path)
     return path
+
+
+class CliResult(NamedTuple):
+    """What one command did: ``code, out, err = cli(...)``, or ``r.exit_code``, ``r.stdout``, ``r.stderr``."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli():
+    """Run ``forewarn ARGS...`` in this process with ``typer.testing.CliRunner``.
+
+    ``cli("run", case, "-n", 4)`` returns a :class:`CliResult`. Arguments are turned into strings;
+    keyword arguments go to ``CliRunner.invoke`` (``input=``, ``env=``). An exception other than an
+    exit is raised again, so a traceback fails the test that caused it rather than reading as exit 1.
+    """
+    from typer.testing import CliRunner
+
+    from forewarn.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args, **kwargs) -> CliResult:
+        result = runner.invoke(app, [str(a) for a in args], prog_name="forewarn", **kwargs)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def refused_port():
+    """A local TCP port that refuses connections for as long as the test runs.
+
+    The socket is bound, so nothing else can take the port, but never listens: a connection
+    to it is refused at once, whatever else runs on the machine.
+    """
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from forewarn.analysis.prim import Box, Prim, Restriction, _quantile_sorted
 from forewarn.errors import InputError
 from forewarn.report.describe import describe_box
+from optional import requires_ema
 
 
 def planted(n: int, seed: int, noise: float = 0.05) -> tuple[pd.DataFrame, np.ndarray]:
@@ -187,7 +188,7 @@ def test_describe_with_labels_and_units():
 
 
 def _ema_prim():
-    ema = pytest.importorskip("ema_workbench")
+    import ema_workbench as ema
     import warnings
 
     with warnings.catch_warnings():
@@ -199,8 +200,7 @@ def _ema_prim():
 COLS = ["coverage", "density", "mass", "res_dim"]
 
 
-@pytest.mark.bench
-@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+@requires_ema
 @pytest.mark.parametrize("seed", [0, 1])
 def test_same_trajectory_as_ema_workbench_real_inputs(seed):
     _, eprim = _ema_prim()
@@ -216,8 +216,7 @@ def test_same_trajectory_as_ema_workbench_real_inputs(seed):
     np.testing.assert_allclose(ours[COLS].to_numpy(float), ref[COLS].to_numpy(float), rtol=0, atol=1e-12)
 
 
-@pytest.mark.bench
-@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+@requires_ema
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_same_peeling_as_ema_workbench_mixed_inputs(seed):
     # The Workbench's pasting fails on integer limits with pandas 3, so compare its peeling.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -62,3 +64,24 @@ def test_select_requires_some_rows():
     with pytest.raises(InputError, match="every one of the 4 rows"):
         select("total_cost > 0", DF, require_not_all=True)
     assert np.array_equal(select("total_cost > 0", DF), np.ones(4, dtype=bool))
+
+
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("x < -'a'", "a sign (- or +) applies to numbers only"),
+        ("-c < 1", "a sign (- or +) applies to numbers only, not to 'c'"),
+        ("not " * 600 + "x < 1", "characters; at most 2,000"),
+        ("not " * 60 + "x < 1", "nests too deeply (at most 50 levels)"),
+    ],
+)
+def test_bounded_and_typed_expressions(expr, message):
+    df = pd.DataFrame({"x": [0.5, 1.5], "c": ["a", "b"]})
+    with pytest.raises(InputError, match=re.escape(message)):
+        evaluate_where(expr, df)
+
+
+def test_signs_and_nesting_within_the_limits_work():
+    df = pd.DataFrame({"x": [0.5, 1.5, -2.0]})
+    assert evaluate_where("-x > -1", df).tolist() == [True, False, True]
+    assert evaluate_where("not " * 40 + "x < 1", df).tolist() == [True, False, True]

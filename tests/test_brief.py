@@ -7,16 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forewarn.cli import main
 
 N = 400  # futures: small enough for the default suite, large enough for PRIM and the ranking
-
-
-def invoke(capsys, *args):
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +20,8 @@ def brief_run(tmp_path_factory):
     return build_kosovo_brief(n=N, seed=11, out=root / "out", db=str(db)), root, db
 
 
-def test_brief_command_answers_the_five_questions(capsys, tmp_path):
-    code, out, err = invoke(capsys, "brief", "-n", N, "--seed", 3, "--out", tmp_path / "b", "--db", tmp_path / "s.sqlite")
+def test_brief_command_answers_the_five_questions(cli, tmp_path):
+    code, out, err = cli("brief", "-n", N, "--seed", 3, "--out", tmp_path / "b", "--db", tmp_path / "s.sqlite")
     assert code == 0, err
     for q in range(1, 6):
         assert re.search(rf"^{q}\. ", out, re.M), f"question {q} missing"
@@ -140,19 +132,19 @@ def test_article_text_is_escaped_in_the_html(tmp_path):
         (["--workers", "0"], "--workers: must be at least 1"),
     ],
 )
-def test_bad_options_exit_2_and_write_nothing(capsys, tmp_path, args, message):
+def test_bad_options_exit_2_and_write_nothing(cli, tmp_path, args, message):
     out = tmp_path / "b"
-    code, _, err = invoke(capsys, "brief", "--out", out, "--db", tmp_path / "s.sqlite", *args)
+    code, _, err = cli("brief", "--out", out, "--db", tmp_path / "s.sqlite", *args)
     assert code == 2
     assert message in err
     assert not out.exists()
 
 
-def test_corrupt_database_exits_2_and_is_left_untouched(capsys, tmp_path):
+def test_corrupt_database_exits_2_and_is_left_untouched(cli, tmp_path):
     db = tmp_path / "broken.sqlite"
     db.write_bytes(b"this is not a database" * 100)
     before = db.read_bytes()
-    code, _, err = invoke(capsys, "brief", "-n", 100, "--out", tmp_path / "b", "--db", db)
+    code, _, err = cli("brief", "-n", 100, "--out", tmp_path / "b", "--db", db)
     assert code == 2
     assert "broken.sqlite" in err
     assert db.read_bytes() == before

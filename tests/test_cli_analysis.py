@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forewarn.cli import main
 
 TOY = Path(__file__).parent / "fixtures" / "cases" / "toy.toml"
 
@@ -21,16 +20,9 @@ def run_dir(tmp_path_factory):
     return out
 
 
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return info.value.code, captured.out, captured.err
-
-
-def test_discover_prim_prints_boxes_and_writes_them(run_dir, tmp_path, capsys):
+def test_discover_prim_prints_boxes_and_writes_them(run_dir, tmp_path, cli):
     out = tmp_path / "boxes.csv"
-    code, text, err = cli(capsys, "discover", run_dir, "--where", "total > 30", "--strategy", "cheap",
+    code, text, err = cli("discover", run_dir, "--where", "total > 30", "--strategy", "cheap",
                           "--out", out)
     assert code == 0, err
     assert "Peeling trajectory" in text and "Box 1" in text
@@ -40,9 +32,9 @@ def test_discover_prim_prints_boxes_and_writes_them(run_dir, tmp_path, capsys):
     assert set(boxes["name"]) <= {"a", "k", "mode", "shock"}
 
 
-def test_discover_covering_finds_boxes_in_order(run_dir, tmp_path, capsys):
+def test_discover_covering_finds_boxes_in_order(run_dir, tmp_path, cli):
     out = tmp_path / "boxes.csv"
-    code, text, err = cli(capsys, "discover", run_dir, "--where", "peak > 9", "--strategy", "cheap",
+    code, text, err = cli("discover", run_dir, "--where", "peak > 9", "--strategy", "cheap",
                           "--n-boxes", "3", "--peel-alpha", "0.1", "--out", out)
     assert code == 0, err
     boxes = pd.read_csv(out)
@@ -52,17 +44,17 @@ def test_discover_covering_finds_boxes_in_order(run_dir, tmp_path, capsys):
     assert (per_box["density"] > 0).all()
 
 
-def test_discover_all_strategies_and_cart(run_dir, tmp_path, capsys):
-    code, text, err = cli(capsys, "discover", run_dir, "--where", "peak > 9", "--method", "cart",
+def test_discover_all_strategies_and_cart(run_dir, tmp_path, cli):
+    code, text, err = cli("discover", run_dir, "--where", "peak > 9", "--method", "cart",
                           "--out", tmp_path / "b.parquet")
     assert code == 0, err
     assert "Tree leaves" in text and "inputs: a, k, mode, shock, strategy" in text
     assert len(pd.read_parquet(tmp_path / "b.parquet")) >= 1
 
 
-def test_robust_ranks_strategies(run_dir, tmp_path, capsys):
+def test_robust_ranks_strategies(run_dir, tmp_path, cli):
     out = tmp_path / "rank.csv"
-    code, text, err = cli(capsys, "robust", run_dir, "--satisfice", "total<=40", "--satisfice", "peak < 10",
+    code, text, err = cli("robust", run_dir, "--satisfice", "total<=40", "--satisfice", "peak < 10",
                           "--out", out)
     assert code == 0, err
     assert "Strategy ranking" in text and "ranked by satisficing" in text
@@ -72,15 +64,15 @@ def test_robust_ranks_strategies(run_dir, tmp_path, capsys):
     assert table["satisficing"].between(0, 1).all()
     # the toy's strong strategy lowers both outcomes in every future
     assert table["strategy"].iloc[0] == "strong"
-    code, text, _ = cli(capsys, "robust", run_dir, "--criterion", "worst", "--outcome", "peak")
+    code, text, _ = cli("robust", run_dir, "--criterion", "worst", "--outcome", "peak")
     assert code == 0 and "worst:peak" in text
 
 
 @pytest.mark.parametrize("method, column", [("sobol", "ST"), ("morris", "mu_star"), ("delta", "delta")])
-def test_sensitivity(method, column, tmp_path, capsys):
+def test_sensitivity(method, column, tmp_path, cli):
     out = tmp_path / "idx.csv"
     n = {"sobol": 64, "morris": 8, "delta": 300}[method]
-    code, text, err = cli(capsys, "sensitivity", TOY, "--method", method, "-n", n, "--outcome", "total",
+    code, text, err = cli("sensitivity", TOY, "--method", method, "-n", n, "--outcome", "total",
                           "--seed", 2, "--out", out)
     assert code == 0, err
     assert f"{method} indices from" in text
@@ -109,10 +101,10 @@ def test_sensitivity(method, column, tmp_path, capsys):
         (["sensitivity", "{case}", "-n", "0"], "must be at least 1"),
     ],
 )
-def test_bad_input_exits_2_with_one_clear_line(run_dir, tmp_path, capsys, args, message):
+def test_bad_input_exits_2_with_one_clear_line(run_dir, tmp_path, cli, args, message):
     fill = {"{run}": str(run_dir), "{missing}": str(tmp_path / "nothing"), "{case}": str(TOY)}
     args = [fill.get(a, a) for a in args]
-    code, text, err = cli(capsys, *args)
+    code, text, err = cli(*args)
     assert code == 2
     assert message in err
     assert "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -9,17 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from forewarn.cli import main
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 BAD = sorted(p.stem for p in CASES.glob("bad_*.toml"))
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -33,10 +26,10 @@ def cases_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("command", ["check", "show"])
-def test_check_good_case(cases_copy, capsys, command):
+@pytest.mark.parametrize("command", [["check", "--full"], ["show"]])
+def test_check_good_case_in_full(cases_copy, cli, command):
     before = snapshot(cases_copy)
-    code, out, err = run_cli(["case", command, str(cases_copy / "toy.toml")], capsys)
+    code, out, err = cli("case", *command, str(cases_copy / "toy.toml"))
     assert code == 0, err
     for word in ("toy", "uncertainties (4)", "levers (2)", "strategies (2)", "outcomes (3)", "F0001", "calm", "cheap", "ok"):
         assert word in out
@@ -44,11 +37,39 @@ def test_check_good_case(cases_copy, capsys, command):
     assert snapshot(cases_copy) == before
 
 
+def test_check_prints_a_summary_by_default(cases_copy, cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, err = cli("case", "check", cases_copy / "toy.toml")
+    assert code == 0, err
+    assert "uncertainties (4): a, k, mode, shock" in out and "strategies (2): cheap" in out
+    assert "F0001" not in out  # the sources are in the full tables only
+    assert "--full" in out
+    full = cli("case", "check", "--full", cases_copy / "toy.toml").stdout
+    assert len(out.splitlines()) < len(full.splitlines()) / 2
+
+
+def test_check_accepts_the_built_in_case_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no file called "kosovo" here
+    code, out, err = cli("case", "check", "kosovo")
+    assert code == 0, err
+    assert out.startswith("kosovo") and "case.toml" in out and "ok  case hash" in out
+    assert len(out.splitlines()) < 40
+
+
+def test_years_have_no_thousands_separator(cli):
+    code, out, err = cli("case", "check", "--full", "kosovo", env={"COLUMNS": "250"})
+    assert code == 0, err
+    assert "2026 … 2040" in out  # us_withdrawal_year, unit "year"
+    # Years of the time axis and year-valued constants and uncertainties (2025 to 2040).
+    assert not re.search(r"\b2,0[234]\d\b", out), re.search(r".*\b2,0[234]\d\b.*", out).group(0)
+    assert "2025" in out and "2035" in out
+
+
 @pytest.mark.parametrize("stem", BAD)
-def test_check_bad_case_exits_2_with_one_line(cases_copy, capsys, stem):
+def test_check_bad_case_exits_2_with_one_line(cases_copy, cli, stem):
     path = cases_copy / f"{stem}.toml"
     before = snapshot(cases_copy)
-    code, out, err = run_cli(["case", "check", str(path)], capsys)
+    code, out, err = cli("case", "check", str(path))
     assert code == 2
     assert out == ""
     lines = err.strip().splitlines()
@@ -61,28 +82,27 @@ def test_check_bad_case_exits_2_with_one_line(cases_copy, capsys, stem):
     assert snapshot(cases_copy) == before  # nothing written, not even bytecode
 
 
-def test_missing_file_exits_2(tmp_path, capsys):
-    code, _, err = run_cli(["case", "check", str(tmp_path / "none.toml")], capsys)
+def test_missing_file_exits_2(tmp_path, cli):
+    code, _, err = cli("case", "check", str(tmp_path / "none.toml"))
     assert code == 2 and "no such case file" in err
 
 
-def test_installed_command(tmp_path):
-    exe = Path(sys.executable).with_name("forewarn")
-    if not exe.exists():
-        pytest.skip("the forewarn script is not installed beside this Python")
-    ok = subprocess.run([exe, "case", "check", str(CASES / "toy.toml")], capture_output=True, text=True, timeout=120)
+def test_command_line_in_its_own_process(tmp_path):
+    # `python -m forewarn` runs what the installed `forewarn` script runs (forewarn.cli:main).
+    exe = [sys.executable, "-m", "forewarn"]
+    ok = subprocess.run([*exe, "case", "check", str(CASES / "toy.toml")], capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run([exe, "case", "check", str(CASES / "bad_kind.toml")], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run([*exe, "case", "check", str(CASES / "bad_kind.toml")], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2
     assert "bad_kind.toml:13: uncertainties.b.kind:" in bad.stderr
 
 
-def test_check_reports_a_bad_signpost_with_its_line(tmp_path, capsys):
+def test_check_reports_a_bad_signpost_with_its_line(tmp_path, cli):
     toy = (CASES / "toy.toml").read_text()
     for extra in CASES.glob("*.py"):
         shutil.copy(extra, tmp_path / extra.name)
     bad = tmp_path / "toy.toml"
     bad.write_text(toy.replace('uncertainty = "shock"', 'uncertainty = "no_such_thing"'))
-    code, _, err = run_cli(["case", "check", str(bad)], capsys)
+    code, _, err = cli("case", "check", str(bad))
     assert code == 2
     assert "toy.toml" in err and "no_such_thing" in err and "shock_seen" in err

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
+from pathlib import Path
 
 import pytest
 
-ARTICLE = resources.files("forewarn").joinpath("data", "articles", "rfe-kfor-us-troops.txt").read_text(encoding="utf-8")
+# The framing article is evaluation material kept outside the repository (../shared).
+RFE = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles" / "rfe-kfor-us-troops.txt"
+needs_rfe = pytest.mark.skipif(not RFE.is_file(), reason="the framing article (../shared/data/articles) is not present")
+
+
+def _ingest_rfe(tmp_path, cli):
+    """Ingest the framing article with the URL and date of its annotation; return its text."""
+    gold = json.loads(RFE.with_name("rfe-kfor-us-troops.gold.json").read_text(encoding="utf-8"))
+    text = RFE.read_text(encoding="utf-8")
+    path = tmp_path / "rfe.txt"
+    path.write_text(f"URL: {gold['url']}\nDATE: {gold['pub_date']}\n\n{text}", encoding="utf-8")
+    code, _, err = cli("ingest", str(path))
+    assert code == 0, err
+    return text
+
 
 CASE = """
 name = "watchtest"
@@ -48,15 +62,6 @@ threshold = { unit = "troops", op = "<", value = 4000 }
 """
 
 
-def run_cli(args, capsys):
-    from forewarn.cli import main, watch  # noqa: F401  (importing watch registers the command)
-
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
-
-
 @pytest.fixture
 def case_file(tmp_path):
     path = tmp_path / "case.toml"
@@ -87,11 +92,11 @@ def hand_store(tmp_path, monkeypatch):
     return url
 
 
-def test_watch_json_known_answer(tmp_path, hand_store, capsys):
-    # The store also holds the framing article (2025-03); from 2026 only the hand-built claim counts.
+def test_watch_json_known_answer(tmp_path, hand_store, cli):
+    # From 2026 only the hand-built claim counts.
     case_file = tmp_path / "case2026.toml"
     case_file.write_text(CASE.replace('since = "2025-01-01"', 'since = "2026-01-01"'), encoding="utf-8")
-    code, out, err = run_cli(["watch", "--case", str(case_file), "--db", str(hand_store), "--json"], capsys)
+    code, out, err = cli("watch", "--case", str(case_file), "--db", str(hand_store), "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["case"] == "watchtest"
@@ -109,8 +114,8 @@ def test_watch_json_known_answer(tmp_path, hand_store, capsys):
     assert data["fired"] == sum(s["fired"] for s in data["signposts"])
 
 
-def test_watch_table(case_file, hand_store, capsys):
-    code, out, err = run_cli(["watch", "--case", str(case_file), "--db", str(hand_store)], capsys)
+def test_watch_table(case_file, hand_store, cli):
+    code, out, err = cli("watch", "--case", str(case_file), "--db", str(hand_store))
     assert code == 0, err
     assert "us_kfor_small" in out and "FIRED" in out and "not fired" in out
     assert "The US has 450 soldiers in KFOR." in out
@@ -126,55 +131,58 @@ def test_watch_table(case_file, hand_store, capsys):
         (('uncertainty = "us_withdrawal_year"', 'uncertainty = "serbian_threat"'), "'serbian_threat'"),
     ],
 )
-def test_watch_bad_case_exits_2(tmp_path, hand_store, capsys, edit, words):
+def test_watch_bad_case_exits_2(tmp_path, hand_store, cli, edit, words):
     path = tmp_path / "bad.toml"
     path.write_text(CASE.replace(*edit, 1), encoding="utf-8")
-    code, out, err = run_cli(["watch", "--case", str(path), "--db", str(hand_store)], capsys)
+    code, out, err = cli("watch", "--case", str(path), "--db", str(hand_store))
     assert code == 2
     assert words in err and "bad.toml" in err
 
 
-def test_watch_case_without_signposts(tmp_path, hand_store, capsys):
+def test_watch_case_without_signposts(tmp_path, hand_store, cli):
     path = tmp_path / "plain.toml"
     path.write_text(CASE[: CASE.index("[[signposts]]")], encoding="utf-8")
-    code, out, err = run_cli(["watch", "--case", str(path), "--db", str(hand_store)], capsys)
+    code, out, err = cli("watch", "--case", str(path), "--db", str(hand_store))
     assert code == 0, err
     assert "declares no signposts" in out
-    code, out, err = run_cli(["watch", "--case", str(path), "--db", str(hand_store), "--json"], capsys)
+    code, out, err = cli("watch", "--case", str(path), "--db", str(hand_store), "--json")
     assert code == 0 and json.loads(out)["signposts"] == []
 
 
-def test_watch_missing_case_exits_2(tmp_path, hand_store, capsys):
-    code, _, err = run_cli(["watch", "--case", str(tmp_path / "nope.toml"), "--db", str(hand_store)], capsys)
+def test_watch_missing_case_exits_2(tmp_path, hand_store, cli):
+    code, _, err = cli("watch", "--case", str(tmp_path / "nope.toml"), "--db", str(hand_store))
     assert code == 2 and "nope.toml" in err
 
 
 @pytest.mark.parametrize("kind", ["folder", "not_sqlite"])
-def test_watch_bad_database_exits_2(tmp_path, case_file, capsys, kind):
+def test_watch_bad_database_exits_2(tmp_path, case_file, cli, kind):
     bad = tmp_path / "bad.db"
     if kind == "folder":
         bad.mkdir()
     else:
         bad.write_bytes(b"this is not a database, just some text\n" * 4)
-    code, _, err = run_cli(["watch", "--case", str(case_file), "--db", str(bad)], capsys)
+    code, _, err = cli("watch", "--case", str(case_file), "--db", str(bad))
     assert code == 2 and "bad.db" in err
 
 
-def test_watch_on_framing_article_with_test_case(tmp_path, monkeypatch, case_file, capsys):
+@needs_rfe
+def test_watch_on_framing_article_with_test_case(tmp_path, monkeypatch, case_file, cli):
     """Real store, real extractor: the framing article's 'about 600 soldiers' in KFOR (2025-03)."""
     monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
-    code, out, err = run_cli(["watch", "--case", str(case_file), "--json"], capsys)
+    article = _ingest_rfe(tmp_path, cli)
+    code, out, err = cli("watch", "--case", str(case_file), "--json")
     assert code == 0, err
     small = next(s for s in json.loads(out)["signposts"] if s["name"] == "us_kfor_small")
     assert small["fired"], "no US strength claim below 1,000 in KFOR/Kosovo was extracted from the article"
     sentences = [e["sentence"] for e in small["evidence"]]
     assert any("about 600 soldiers" in s for s in sentences), sentences
-    assert all(s in ARTICLE for s in sentences)
+    assert all(s in article for s in sentences)
     assert small["first_seen"].startswith("2025")
     assert small["constraints"][0]["text"] == "us_withdrawal_year <= 2028"
 
 
-def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
+@needs_rfe
+def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, cli):
     """The default command: built-in Kosovo case, fresh store with the framing article ingested.
 
     Known answer: the article reports the US contingent at about 600 (strength, not a cut), KFOR at
@@ -182,7 +190,8 @@ def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
     case's four signposts fires on it. A later report of a US drawdown fires the first one.
     """
     monkeypatch.setenv("FOREWARN_DB", str(tmp_path / "fresh.db"))
-    code, out, err = run_cli(["watch", "--json"], capsys)
+    _ingest_rfe(tmp_path, cli)
+    code, out, err = cli("watch", "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["case"] == "kosovo" and data["documents"] >= 1
@@ -196,9 +205,9 @@ def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
         "WASHINGTON - The United States will withdraw 300 of its roughly 600 troops serving with KFOR in "
         "Kosovo by the end of the year, the Pentagon said on Monday.\n"
     )
-    code, _, err = run_cli(["ingest", str(news)], capsys)
+    code, _, err = cli("ingest", str(news))
     assert code == 0, err
-    code, out, err = run_cli(["watch", "--json"], capsys)
+    code, out, err = cli("watch", "--json")
     data = json.loads(out)
     fired = {s["name"]: s for s in data["signposts"] if s["fired"]}
     assert set(fired) == {"us_drawdown_announced"}
@@ -206,7 +215,7 @@ def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, capsys):
     assert sp["first_seen"].startswith("2026")
     assert sp["constraints"][0]["text"] == "us_withdrawal_year <= 2028"
     assert "will withdraw 300" in sp["evidence"][0]["sentence"]
-    code, out, err = run_cli(["watch"], capsys)
+    code, out, err = cli("watch")
     assert code == 0, err
     assert "FIRED" in out and "will withdraw 300" in " ".join(out.split())
 
@@ -245,9 +254,9 @@ def toy_run(tmp_path, cases_dir):
     return folder / "toy.toml", tmp_path / "run", res
 
 
-def test_watch_run_narrowing(toy_run, hand_store, capsys):
+def test_watch_run_narrowing(toy_run, hand_store, cli):
     case_path, run_dir, res = toy_run
-    code, out, err = run_cli(["watch", "--run", str(run_dir), "--db", str(hand_store), "--json"], capsys)
+    code, out, err = cli("watch", "--run", str(run_dir), "--db", str(hand_store), "--json")
     assert code == 0, err
     data = json.loads(out)
     futures = res.experiments.drop_duplicates("future")
@@ -255,16 +264,16 @@ def test_watch_run_narrowing(toy_run, hand_store, capsys):
     assert 0 < left < 30
     assert data["narrowing"]["futures_total"] == 30 and data["narrowing"]["futures_left"] == left
     assert data["narrowing"]["steps"][0]["constraint"] == "k <= 2"
-    code, out, err = run_cli(["watch", "--run", str(run_dir), "--db", str(hand_store)], capsys)
+    code, out, err = cli("watch", "--run", str(run_dir), "--db", str(hand_store))
     assert code == 0, err
     assert f"{left} of 30 futures remain." in out
 
 
-def test_watch_run_narrowed_to_nothing(toy_run, hand_store, tmp_path, capsys):
+def test_watch_run_narrowed_to_nothing(toy_run, hand_store, tmp_path, cli):
     case_path, run_dir, res = toy_run
     other = tmp_path / "toy_none.toml"
     other.write_text(case_path.read_text(encoding="utf-8").replace('op = "<="\nvalue = 2', 'op = "<"\nvalue = 1'),
                      encoding="utf-8")
-    code, out, err = run_cli(["watch", "--case", str(other), "--run", str(run_dir), "--db", str(hand_store)], capsys)
+    code, out, err = cli("watch", "--case", str(other), "--run", str(run_dir), "--db", str(hand_store))
     assert code == 0, err
     assert "leave NO future of 30" in out and "k < 1" in out

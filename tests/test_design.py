@@ -118,7 +118,7 @@ def test_salib_problem_and_saltelli_analysis():
 
 
 def test_bad_arguments():
-    with pytest.raises(InputError, match="unknown design method 'grid'"):
+    with pytest.raises(InputError, match="unknown sampling method 'grid'"):
         sample(PARAMS, 4, "grid", seed=0)
     with pytest.raises(InputError, match="positive integer"):
         sample(PARAMS, 0, "lhs", seed=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -171,3 +172,26 @@ def test_conflicts_ignore_one_sources_range_and_other_units():
     assert conflicts(df).empty
     df.loc[2, "unit"] = "troops"
     assert set(conflicts(df).id) == {"F1", "F2", "F3"}
+
+
+def test_every_shipped_fact_has_a_readable_qualifier():
+    from forewarn.evidence.facts import default_facts_path, fact_qualifier, format_note, read_facts_csv
+
+    for r in read_facts_csv(default_facts_path()):
+        q = fact_qualifier(r.annotation, r.note)
+        assert not re.search(r"\[|(^|; )note:|\bnan\b|=>", q), (r.id, q)
+        if r.annotation or r.note:
+            assert q, r.id
+    assert format_note("note: Wikipedia mirror infobox") == "Wikipedia mirror infobox"
+    assert format_note("quote in German; 15th anniversary of Austrian deployment => 2014") == \
+        "source in German; 15th anniversary of Austrian deployment, so 2014"
+    assert fact_qualifier("Reuters", None) == "Reuters" and fact_qualifier("nan", "") == ""
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "ftp://a.example/x", "//a.example", "http://", "https://a.example/\x1b[2J"])
+def test_check_link_refuses_what_is_not_a_web_link(link):
+    from forewarn.evidence.facts import check_link
+
+    with pytest.raises(ValueError, match="not an http"):
+        check_link(link)
+    assert check_link(" https://a.example/x?y=1 ") == "https://a.example/x?y=1"

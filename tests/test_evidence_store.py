@@ -7,8 +7,6 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-import forewarn
-
 from forewarn.errors import ForewarnError, InputError
 from forewarn.evidence import open_store, resolve_url
 from forewarn.evidence import schema as S
@@ -22,17 +20,12 @@ def store(store_file):
     s.close()
 
 
-def test_defaults_load_727_facts_with_quotes_and_the_framing_article(store):
+def test_defaults_load_727_facts_with_statements_and_no_documents(store):
     df = store.facts()
     assert len(df) == 727
     assert df["statement"].notna().all() and (df["statement"].str.len() > 0).all()
     assert df["source_url"].notna().all()
-    docs = store.documents()
-    assert len(docs) == 1
-    rfe = docs.iloc[0]
-    assert rfe["pub_date"] == "2025-03"
-    assert rfe["url"].startswith("https://a2news")
-    assert rfe["story_id"] == rfe["id"]
+    assert store.documents().empty  # documents come only from what a user ingests
 
 
 def test_defaults_are_loaded_once(store_file):
@@ -115,11 +108,15 @@ def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "s.db"
     open_store(path, defaults=False).close()
     con = sqlite3.connect(path)
+    # as a later forewarn would leave it: a revision and a schema version this one does not know
     con.execute("update meta set value='999' where key='schema_version'")
+    con.execute("update alembic_version set version_num='0999'")
     con.commit()
     con.close()
-    with pytest.raises(ForewarnError, match="newer"):
+    before = path.read_bytes()
+    with pytest.raises(ForewarnError, match="schema version 999 is newer"):
         open_store(path, defaults=False)
+    assert path.read_bytes() == before
 
 
 def _doc(text="Some text about KFOR with 4,500 troops.", sha="a" * 64, **kw):
@@ -174,30 +171,15 @@ def test_delete_document_removes_its_items(tmp_path):
         assert s.counts()["documents"] == 0 and s.counts()["events"] == 0
 
 
-def test_framing_article_is_extracted_again_once_the_extractor_exists(tmp_path, monkeypatch):
-    pytest.importorskip("forewarn.monitor.extract")
-    from forewarn.monitor import ingest as ing
+def test_opening_a_store_neither_extracts_nor_imports_the_monitor():
+    import subprocess
+    import sys
 
-    real = ing._extractor
-    monkeypatch.setattr(ing, "_extractor", lambda: None)
-    with open_store(tmp_path / "s.db") as s:
-        assert s.get_meta("default_article") == "stored"
-        assert s.counts()["quotes"] == 0
-    monkeypatch.setattr(ing, "_extractor", real)
-    with open_store(tmp_path / "s.db") as s:
-        assert s.get_meta("default_article") == f"extracted {forewarn.__version__}"
-        assert s.counts()["documents"] == 1 and s.counts()["quotes"] > 0
-
-
-def test_framing_article_is_extracted_again_by_a_new_version(tmp_path):
-    pytest.importorskip("forewarn.monitor.extract")
-    with open_store(tmp_path / "s.db") as s:
-        counts = s.counts()
-        # As an older release would have left it: its own version, and one item fewer.
-        s.set_meta("default_article", "extracted 0.0.1")
-        with s.engine.begin() as conn:
-            conn.exec_driver_sql("DELETE FROM quotes WHERE id = (SELECT MIN(id) FROM quotes)")
-        assert s.counts()["quotes"] == counts["quotes"] - 1
-    with open_store(tmp_path / "s.db") as s:
-        assert s.get_meta("default_article") == f"extracted {forewarn.__version__}"
-        assert s.counts() == counts
+    code = (
+        "import sys; from forewarn.evidence import open_store; s = open_store('sqlite://'); "
+        "assert s.counts()['documents'] == 0 and s.counts()['facts'] == 727; "
+        "print(sorted(m for m in sys.modules if m.startswith('forewarn.monitor')))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

@@ -4,7 +4,6 @@ and against the EMA Workbench's reference, its case file, and a run end to end."
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,12 +11,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from optional import requires_ema
 
 ROOT = Path(__file__).resolve().parents[1]
 LAKE = ROOT / "examples" / "lake"
 CASE = LAKE / "case.toml"
-FOREWARN = Path(sys.executable).parent / "forewarn"
 OUTCOMES = ("max_P", "utility", "inertia", "reliability")
+# numpy evaluates float64 `exp` and `log` with SIMD kernels where the CPU has them (AVX-512) and
+# with the C library's scalar functions elsewhere; the two round differently by an ulp or so on
+# some values. Where the model's vectorised maths is compared with the legacy generator's scalar
+# C maths, agreement means within this many units in the last place (measured: 2 for the
+# normals, 1 for the lognormal). Same code on the same machine stays bit for bit (chunks below).
+MAX_ULP = 4
 
 
 def _load_lake():
@@ -76,9 +81,8 @@ def test_scalar_agrees_with_vectorised():
     assert np.all(np.ptp(vec, axis=0) > 0)
 
 
-@pytest.mark.bench
+@requires_ema
 def test_vectorised_agrees_with_ema_reference():
-    pytest.importorskip("ema_workbench")
     from ema_workbench.examples.example_lake_model import lake_problem
 
     inputs = _inputs(20, seed=2, ema_names=True)
@@ -98,18 +102,20 @@ def _legacy_normals(seed: int, count: int) -> np.ndarray:
 
 @pytest.mark.parametrize("pairs", [None, 5_000, 6_000])
 def test_vectorised_normals_are_the_legacy_ones(pairs):
-    # Bit for bit, for both seed forms; with 5,000 or 6,000 uniform pairs for 5,000 normal
-    # pairs most or all experiments run short and take the fallback (the legacy generator).
+    # Within MAX_ULP of the legacy draws (bit for bit where numpy's `log` is the C library's),
+    # for both seed forms; with 5,000 or 6,000 uniform pairs for 5,000 normal pairs most or all
+    # experiments run short and take the fallback (the legacy generator itself).
     seeds = [0, 1, 2**32 - 1, 2**32, 2**64 - 1, 123456789, 2**40 + 9]
     draws = lake._LegacyNormals(5_000, len(seeds), pairs=pairs)
     even, odd = draws.draw(seeds)
     for i, seed in enumerate(seeds):
         ref = _legacy_normals(seed, 10_000)
-        np.testing.assert_array_equal(even[i], ref[0::2])
-        np.testing.assert_array_equal(odd[i], ref[1::2])
-    # A second call on the same buffers gives the same draws.
-    even2, odd2 = draws.draw(seeds[::-1])
-    np.testing.assert_array_equal(even2[0], _legacy_normals(seeds[-1], 10_000)[0::2])
+        np.testing.assert_array_max_ulp(even[i], ref[0::2], maxulp=MAX_ULP)
+        np.testing.assert_array_max_ulp(odd[i], ref[1::2], maxulp=MAX_ULP)
+    # A second call on the same buffers gives the same draws (same code: bit for bit).
+    even = even.copy()
+    even2, _ = draws.draw(seeds[::-1])
+    np.testing.assert_array_equal(even2[-1], even[0])
 
 
 def test_enough_uniforms_are_drawn():
@@ -120,11 +126,12 @@ def test_enough_uniforms_are_drawn():
 
 
 def test_lognormal_inflows_are_the_legacy_ones():
-    # The model builds inflows as exp(mu + sigma * normal): the legacy lognormal exactly.
+    # The model builds inflows as exp(mu + sigma * normal): the legacy lognormal, to MAX_ULP
+    # (numpy's `exp` against the C library's `exp` that the legacy generator calls).
     rs = np.random.RandomState(42)
     g = rs.standard_normal(10_000)
     rs.seed(42)
-    np.testing.assert_array_equal(rs.lognormal(-4.1, 0.3, 10_000), np.exp(-4.1 + 0.3 * g))
+    np.testing.assert_array_max_ulp(rs.lognormal(-4.1, 0.3, 10_000), np.exp(-4.1 + 0.3 * g), maxulp=MAX_ULP)
 
 
 def test_both_lever_names_give_the_same_result():
@@ -255,11 +262,10 @@ def test_case_file():
     }
 
 
-def test_case_check_cli():
-    proc = subprocess.run(
-        [str(FOREWARN), "case", "check", str(CASE)], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr
+def test_case_check_cli(cli):
+    code, out, err = cli("case", "check", CASE)
+    assert code == 0, err
+    assert "lake" in out
 
 
 def test_runs_end_to_end(tmp_path):
@@ -300,12 +306,9 @@ def test_scalar_adapter_runs_end_to_end(tmp_path):
     np.testing.assert_allclose(sca[list(OUTCOMES)].to_numpy(), vec[list(OUTCOMES)].to_numpy(), rtol=1e-12, atol=0)
 
 
-def test_run_cli(tmp_path):
-    proc = subprocess.run(
-        [str(FOREWARN), "run", str(CASE), "-n", "4", "--out", str(tmp_path / "lake")],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def test_run_cli(tmp_path, cli):
+    code, out, err = cli("run", CASE, "-n", 4, "--out", tmp_path / "lake")
+    assert code == 0, out + err
     from forewarn.engine.results import open_results
 
     assert open_results(tmp_path / "lake").n == 4 * 4

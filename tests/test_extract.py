@@ -61,7 +61,7 @@ def _claims(text, pub="2024-05-15"):
 
 def test_claim_range_money_percent_units():
     text = (
-        "The total number of US forces in Europe has fluctuated between 75,000 and 105,000 as of 2022. "
+        "The number of US troops in Europe has ranged between 75,000 and 105,000 as of 2022. "
         "Serbia signed a €2.7 billion contract to buy 12 fighter jets. "
         "Defence spending reached about 2.65% of gross domestic product."
     )
@@ -93,7 +93,7 @@ def test_claims_exclude_casualties_people_durations_years():
 
 
 def test_claim_reduction_and_bracketed_conversion():
-    c = _claims("The U.S. is pulling 570 of its troops out of Kosovo, with a budget of CHF40.9 million ($43.35 million).")
+    c = _claims("The U.S. is withdrawing 570 of its soldiers from Kosovo, with a budget of CHF40.9 million ($43.35 million).")
     assert [(x["value"], x["unit"], x["kind"]) for x in c] == [(570, "troops", "reduction"), (40.9, "million CHF", "budget")]
     assert c[0]["actor"] == "United States" and c[0]["mission_or_location"] == "Kosovo"
 
@@ -204,8 +204,8 @@ def test_speaker_institutional_aliases_and_unnamed_officials():
 
 
 def test_attribution_before_with_colon_and_continuation_paragraph():
-    text = ("Asked whether he would withdraw troops, Trump said:\n"
-            "“Nobody asked me to do this. I don't think we should do it.”\n"
+    text = ("Asked about the troops, Trump said:\n"
+            "“No one asked me for this. I doubt we should do it.”\n"
             "Later, Donald Trump spoke again.")
     q = _quotes(text)
     assert len(q) == 1 and q[0]["speaker"] == "Donald Trump" and q[0]["kind"] == "direct"
@@ -319,8 +319,8 @@ def test_field_names_match_the_annotation_format():
 
 
 def test_read_article_headers(tmp_path):
-    body, date, url = read_article(DEV / "01.txt")
-    assert date is None and url.startswith("https://") and body.startswith("The U.S. is pulling")
+    body, date, url = read_article(DEV / "03.txt")
+    assert date is None and url.startswith("https://") and body.startswith("Serbian army moves units closer")
     p = tmp_path / "a.txt"
     p.write_text("URL: http://x\nDATE: 2024-01-02\n\nBody text.", encoding="utf-8")
     assert read_article(p) == ("Body text.", "2024-01-02", "http://x")

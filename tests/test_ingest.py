@@ -36,26 +36,26 @@ def no_extractor(monkeypatch):
     monkeypatch.setattr(ing, "_extractor", lambda: None)
 
 
-def test_dev_folder_stores_20_documents_with_their_dates(store, no_extractor):
+def test_dev_folder_stores_18_documents_with_their_dates(store, no_extractor):
     report = ingest(DEV, store)
-    assert report.ok and report.counts() == {"stored": 20}
+    assert report.ok and report.counts() == {"stored": 18}
     docs = store.documents()
-    assert len(docs) == 20
+    assert len(docs) == 18
     by_url = {d["url"]: (None if pd.isna(d["pub_date"]) else d["pub_date"]) for d in docs.to_dict("records")}
     for g in GOLD:
         assert by_url[g["url"]] == g["pub_date"], g["id"]
-    # twenty different stories: each document is its own story
+    # eighteen different stories: each document is its own story
     assert (docs["story_id"] == docs["id"]).all()
     assert docs["text"].isna().all() if "text" in docs else True
     text = store.documents(with_text=True).set_index("url").loc[GOLD[0]["url"], "text"]
-    assert text.startswith("The U.S. is pulling 570") and "URL:" not in text
+    assert text.startswith("NATO sends reserve battalion to Kosovo") and "URL:" not in text
 
 
 def test_reingest_reports_duplicates_and_stores_nothing(store, no_extractor):
     ingest(DEV, store)
     before = store.counts()
     report = ingest(DEV, store)
-    assert report.counts() == {"duplicate": 20}
+    assert report.counts() == {"duplicate": 18}
     assert all(r.document_id is not None for r in report)
     assert store.counts() == before
 
@@ -114,7 +114,7 @@ def test_bad_inputs_each_give_a_message_and_the_rest_is_stored(store, tmp_path, 
     (folder / "headers_only.txt").write_text("URL: https://example.org/x\nDATE: 2024-01-01\n\n   \n")
     (folder / "broken.html").write_text("<html><head><title>x</title></head><body><div><script>var a=1;</script></div></body>")
     (folder / "broken.rss").write_text("<?xml version='1.0'?><rss><channel><title>Feed</title><item><title>unclosed")
-    (folder / "latin1.txt").write_bytes("DATE: 2023-01-05\n\nKFOR's commander, Gen. Ristuccia, visited Mitrovica with 250 soldiers. Société générale à Prishtinë, déjà vu.".encode("latin-1"))
+    (folder / "latin1.txt").write_bytes("DATE: 2023-01-05\n\nKFOR's commander, Gen. Amadori, visited Mitrovica with 250 soldiers. Société générale à Prishtinë, déjà vu.".encode("latin-1"))
     report = ingest(folder, store)
     by_name = {Path(r.origin.split(" [")[0]).name: r for r in report}
     expect = {
@@ -188,7 +188,7 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <description><![CDATA[<p>Serbia signed a contract for 12 Rafale fighter jets worth €2.7 billion, President Vučić said.</p><p>It is the largest arms purchase in the country's history.</p>]]></description></item>
 <item><title>KFOR patrols increased</title><link>https://wire.example.org/patrols</link>
 <pubDate>Sat, 31 Jul 2022 08:00:00 GMT</pubDate>
-<description>KFOR said it was prepared to intervene if stability is endangered in the north of Kosovo.</description></item>
+<description>KFOR said it stood ready to step in should stability in northern Kosovo be at risk.</description></item>
 <item><title>No text</title><link>https://wire.example.org/empty</link></item>
 </channel></rss>
 """
@@ -255,16 +255,15 @@ def test_urls_from_a_local_server(store, local_server, no_extractor):
     docs = store.documents().set_index("url")
     assert docs.loc["https://times.example.com/kfor-north", "pub_date"] == "2024-03-26"
     nine = next(g for g in GOLD if g["id"] == "09")
-    assert docs.loc[nine["url"], "pub_date"] == "2021-02-05"
+    assert docs.loc[nine["url"], "pub_date"] == nine["pub_date"] == "2024-11-29"
     refused = ingest(f"{base}/to-ftp", store).results[0]
     assert refused.status == "error" and "refused address ftp://" in refused.message
     capped = ingest(f"{base}/big.txt", store, max_bytes=10_000).results[0]
     assert capped.status == "error" and "too large" in capped.message
 
 
-def test_unreachable_url_times_out_or_is_refused(store):
-    # port 9 on localhost: nothing listens, the connection is refused at once
-    r = ingest("http://127.0.0.1:9/x.html", store, timeout=2).results[0]
+def test_unreachable_url_times_out_or_is_refused(store, refused_port):
+    r = ingest(f"http://127.0.0.1:{refused_port}/x.html", store, timeout=2).results[0]
     assert r.status == "error" and "cannot fetch" in r.message
 
 
@@ -287,7 +286,7 @@ def test_extracted_items_are_stored_with_the_document(store, tmp_path, monkeypat
     claim = store.force_claims().iloc[0]
     text = store.documents(with_text=True).iloc[0]["text"]
     assert text[claim["start"] : claim["end"]] == "KFOR"
-    assert claim["as_of"] == "2010-10-30"
+    assert claim["as_of"] == "2025-11-20"
 
 
 @pytest.mark.parametrize(

@@ -47,9 +47,9 @@ def test_normalize_date_rejects(bad):
 
 def test_dev_headers_are_read_and_removed():
     doc = read_input(DEV / "02.txt")[0]
-    assert doc.url.startswith("http") and doc.pub_date == "2010-10-30"
+    assert doc.url.startswith("http") and doc.pub_date == "2025-11-20"
     assert not doc.text.startswith("URL:") and "DATE:" not in doc.text[:50]
-    unknown = read_input(DEV / "01.txt")[0]
+    unknown = read_input(DEV / "03.txt")[0]
     assert unknown.pub_date is None and unknown.notes == []
 
 
@@ -83,7 +83,7 @@ def test_expand_inputs_walks_folders(tmp_path):
     names = [Path(g).name if not is_url(g) else g for g in got]
     assert names == ["x.txt", "y.HTML", "feed.rss", "https://example.org/a", "missing.txt"]
     dev = expand_inputs([DEV])
-    assert len(dev) == 20 and all(p.endswith(".txt") for p in dev)
+    assert len(dev) == 18 and all(p.endswith(".txt") for p in dev)
 
 
 def test_xml_that_is_html_or_text_is_sniffed(tmp_path):
@@ -99,3 +99,41 @@ def test_xml_that_is_html_or_text_is_sniffed(tmp_path):
 def test_folder_given_to_read_input_is_an_error(tmp_path):
     with pytest.raises(InputError, match="folder"):
         read_input(tmp_path)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>x</script>", "file:///etc/passwd", "http://"])
+def test_a_url_header_that_is_not_a_web_link_is_refused_naming_line_and_field(tmp_path, url):
+    p = tmp_path / "a.txt"
+    p.write_text(f"DATE: 2024-01-02\nURL: {url}\n\nKFOR has 4,500 troops.", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_input(p)
+    err = info.value
+    assert err.source == str(p) and err.line == 2 and err.field == "URL" and "http" in err.message
+
+
+def test_control_characters_and_terminal_escapes_are_removed():
+    from forewarn.monitor.sources import clean_text
+
+    raw = "KFOR\x1b[2J\x1b]0;owned\x07 has\x1b[31m 4,500\x1b[0m troops.\r\nNext\x00 line\x9b1m \u202eevil"
+    assert clean_text(raw) == "KFOR has 4,500 troops.\nNext line evil"
+    assert clean_text("tabs\tand\nnewlines stay") == "tabs\tand\nnewlines stay"
+
+
+def test_a_feed_over_the_entry_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    import feedparser
+
+    from forewarn.monitor.sources import MAX_FEED_ENTRIES
+
+    monkeypatch.setattr(feedparser, "parse", lambda *a, **k: pytest.fail("the feed was parsed"))
+    items = "".join(f"<item><title>T{i}</title><description>KFOR story {i}</description></item>" for i in range(10_000))
+    p = tmp_path / "big.rss"
+    p.write_text(f"<?xml version='1.0'?><rss><channel><title>F</title>{items}</channel></rss>", encoding="utf-8")
+    with pytest.raises(InputError, match=f"10,000 entries; the limit is {MAX_FEED_ENTRIES:,}"):
+        read_input(p)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[::1]:port/x", "https://"])
+def test_malformed_web_addresses_are_refused_with_a_message(url):
+    with pytest.raises(InputError, match="not a valid web address") as info:
+        read_input(url)
+    assert info.value.source == url

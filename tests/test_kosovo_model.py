@@ -10,6 +10,7 @@ from forewarn.kosovo import random_inputs as kosovo_random_inputs
 from forewarn.kosovo import default_inputs, load_kosovo_case
 from forewarn.kosovo.model import OUTCOMES, SCALAR_OUTCOMES, SERIES_OUTCOMES, kosovo_model, seed_uniform
 from forewarn.kosovo.scalar_reference import kosovo_model_scalar, seed_uniform_scalar
+from optional import requires_ema
 
 CASE = load_kosovo_case()
 T = 11  # 2025..2035
@@ -257,11 +258,11 @@ def test_default_inputs_refuses_unknown_names():
     assert inputs["seed"].dtype == np.uint64 and inputs["seed"].tolist() == [7] * 3
 
 
-@pytest.mark.bench
+@requires_ema
 def test_ema_workbench_runs_the_scalar_reference_as_the_model_computes():
     """The EMA Workbench, running the plain-Python version over its own design, gets what the
     vectorised model gets on the same experiments (the case's to_ema() view is consistent)."""
-    ema = pytest.importorskip("ema_workbench")
+    import ema_workbench as ema
     model = ema.Model("kosovo", function=kosovo_model_scalar)
     model.uncertainties, model.levers, model.outcomes = CASE.to_ema()
     model.constants = [ema.Constant(name, c.value) for name, c in CASE.constants.items()]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from forewarn.engine.design import experiments
-from forewarn.errors import CaseError, ModelOutputError
+from forewarn.errors import CaseError, InputError, ModelOutputError
 from forewarn.engine.model import call_model, load_model, model_inputs, model_version, scalar_model
 from forewarn.engine.space import load_case, parse_case
 
@@ -159,7 +159,8 @@ def test_contract_violations_name_outcome_and_experiment(toy_case, toy_inputs, c
     with pytest.raises(ModelOutputError) as info:
         call_model(broken(change), toy_inputs, toy_case, offset=1234)
     assert str(info.value).startswith(expected)
-    assert info.value.exit_code == 2
+    # A model's fault, not the user's input: exit 1, and not caught as bad input.
+    assert info.value.exit_code == 1 and not isinstance(info.value, InputError)
 
 
 def test_non_mapping_output(toy_case, toy_inputs):

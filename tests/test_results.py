@@ -15,6 +15,7 @@ from forewarn.errors import ForewarnError, InputError
 from forewarn.engine.results import Results, open_results
 from forewarn.engine.runner import run
 from models_for_tests import write_case
+from optional import requires_ema
 
 
 @pytest.fixture(scope="module")
@@ -178,11 +179,9 @@ def test_verify_detects_changed_files(tmp_path):
         res.verify()
 
 
-@pytest.mark.bench
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+@requires_ema
 def test_to_ema_feeds_the_ema_workbench(res):
-    pytest.importorskip("ema_workbench")
     from ema_workbench.analysis import prim
 
     x, y = res.to_ema()

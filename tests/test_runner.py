@@ -251,7 +251,7 @@ def test_refuses_non_empty_folders_unless_overwrite(case, tmp_path):
         (dict(n=0), "n"),
         (dict(n=3, chunk_size=0), "chunk-size"),
         (dict(n=3, workers=0), "workers"),
-        (dict(n=3, method="latin"), "unknown design method"),
+        (dict(n=3, method="latin"), "unknown sampling method"),
         (dict(n=3, strategies=["nope"]), "no strategy named 'nope'"),
         (dict(n=3, seed=-1), "seed"),
         (dict(), "number of futures"),
@@ -500,6 +500,7 @@ def test_a_watched_process_exits_when_its_parent_is_killed(how):
         if launcher.poll() is None:
             launcher.kill()
             launcher.wait()
+        launcher.stdout.close()
         if child is not None:
             try:
                 child.kill()

@@ -12,6 +12,7 @@ import pytest
 
 from forewarn.errors import CaseError, InputError
 from forewarn.engine.space import Case, Constant, Parameter, TimeAxis, load_case, parse_case
+from optional import requires_ema
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "cases"
 
@@ -100,7 +101,7 @@ def test_lookups(toy_case):
     assert toy_case.defaults() == {
         "a": 0.5, "k": 3, "mode": "calm", "shock": False, "effort": 2.0, "units": 10, "scale": 2.0, "base": 1,
     }
-    with pytest.raises(InputError, match=r"no strategy named 'bold' \(known: cheap, strong, default\)"):
+    with pytest.raises(InputError, match=r"no strategy named 'bold' \(known: cheap, strong\)"):
         toy_case.strategy("bold")
     with pytest.raises(InputError, match="no uncertainty or lever named 'zz'"):
         toy_case.parameter("zz")
@@ -240,9 +241,8 @@ def test_case_model_validate_directly():
     assert case.lever_names == ["x"]
 
 
-@pytest.mark.bench
+@requires_ema
 def test_to_ema(toy_case):
-    pytest.importorskip("ema_workbench")
     uncertainties, levers, outcomes = toy_case.to_ema()
     assert [u.name for u in uncertainties] == toy_case.uncertainty_names
     assert [type(u).__name__ for u in uncertainties] == [

@@ -13,8 +13,10 @@ Two versions compute the same numbers:
   per experiment, and the model evaluates a whole chunk in blocks of experiments (numpy over
   Monte Carlo samples × experiments; only the 100 time steps are a loop). It draws the legacy
   inflows for a block at once (:class:`_LegacyNormals`) and repeats the reference's
-  floating-point operations in the reference's order, so its outcomes are the reference's bit
-  for bit in practice (README.md, "Performance").
+  floating-point operations in the reference's order, so its outcomes are the reference's to
+  the last bit or two: bit for bit where numpy's ``exp`` and ``log`` are the C library's, within
+  a few ulp where numpy uses AVX-512 kernels for them (README.md, the section on what
+  matching the reference means).
 * :func:`lake_problem_scalar` is one experiment in plain Python, written like the reference, for
   :func:`forewarn.engine.model.scalar_model` and as an independent check of the vectorised version.
 
@@ -125,7 +127,8 @@ class _LegacyNormals:
     returns ``f*x2`` and keeps ``f*x1`` for the next call, with ``f = sqrt(-2 log(r2) / r2)``.
     Here each experiment's doubles come from one call on its reseeded generator (the same
     stream), and the method runs over the whole block with numpy, in operations that round
-    exactly as the legacy ones: the draws are the legacy ones bit for bit (the tests check it). Generating
+    as the legacy ones: the draws are the legacy ones bit for bit where numpy's ``log`` is the C
+    library's, and within 2 ulp where numpy uses its AVX-512 kernel (the tests check 4). Generating
     the doubles is then the only per-experiment work. An experiment whose doubles run short
     (odds about 3e-5) is redrawn by the legacy generator itself.
 

@@ -38,3 +38,12 @@ def __getattr__(name: str) -> Any:  # PEP 562: keeps `import forewarn` cheap
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'forewarn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Names for ``dir(forewarn)`` and tab completion: the lazy ones too (``run``, ``load_case``...).
+
+    >>> {"run", "load_case", "open_results", "InputError"} <= set(dir(__import__("forewarn")))
+    True
+    """
+    return sorted(set(globals()) | set(__all__))

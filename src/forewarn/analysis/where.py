@@ -4,6 +4,9 @@
 ``"0.5 < x <= 2"``, ``"mode == 'regional'"``. The expression is parsed with :mod:`ast` and only a
 whitelist of nodes is accepted (comparisons, and/or/not, names, constants, unary minus); nothing is
 ever evaluated by Python, so an expression can do nothing but select rows.
+
+An expression may have at most :data:`MAX_LENGTH` characters and nest at most :data:`MAX_DEPTH`
+operators deep (``not not x`` is two), so that no text can exhaust the parser's stack or memory.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["parse_where", "evaluate_where", "select"]
+__all__ = ["parse_where", "evaluate_where", "select", "MAX_LENGTH", "MAX_DEPTH"]
+
+#: Longest expression accepted, in characters.
+MAX_LENGTH = 2_000
+
+#: Deepest nesting of and/or/not, comparisons and signs accepted.
+MAX_DEPTH = 50
 
 _CMP = {
     ast.Lt: operator.lt,
@@ -48,10 +57,17 @@ def parse_where(expr: str, columns: Iterable[str]) -> ast.Expression:
         raise InputError("the expression is empty", field=_FIELD)
     # "and"/"or"/"not" are the documented words; accept & | ~ as their common spellings too.
     text = expr.strip()
+    if len(text) > MAX_LENGTH:
+        raise InputError(f"the expression has {len(text):,} characters; at most {MAX_LENGTH:,} are accepted",
+                         field=_FIELD)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise _fail(expr, f"not a valid expression ({exc.msg})") from None
+    except (RecursionError, MemoryError):
+        raise InputError(f"the expression nests too deeply (at most {MAX_DEPTH} levels)", field=_FIELD) from None
+    if _depth(tree) > MAX_DEPTH:
+        raise InputError(f"the expression nests too deeply (at most {MAX_DEPTH} levels)", field=_FIELD)
     cols = list(columns)
     known = set(cols)
     for node in ast.walk(tree):
@@ -72,6 +88,17 @@ def parse_where(expr: str, columns: Iterable[str]) -> ast.Expression:
             raise _fail(expr, f"{type(node).__name__} is not allowed (use comparisons joined by and, or, not)")
     _check_shape(tree.body, expr, top=True)
     return tree
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of a syntax tree, counted without recursion."""
+    deepest = 0
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _check_shape(node: ast.AST, expr: str, top: bool = False) -> None:
@@ -97,13 +124,19 @@ def _is_value(node: ast.AST) -> bool:
     return isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) and _is_value(node.operand)
 
 
-def _value(node: ast.AST, df: pd.DataFrame) -> Any:
+def _value(node: ast.AST, df: pd.DataFrame, expr: str) -> Any:
     if isinstance(node, ast.Name):
         return df[node.id].to_numpy()
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.UnaryOp):
-        v = _value(node.operand, df)
+        v = _value(node.operand, df, expr)
+        numeric = (isinstance(v, (int, float)) and not isinstance(v, bool)) or (
+            isinstance(v, np.ndarray) and v.dtype.kind in "iuf"
+        )
+        if not numeric:
+            what = repr(node.operand.id) if isinstance(node.operand, ast.Name) else ast.unparse(node.operand)
+            raise _fail(expr, f"a sign (- or +) applies to numbers only, not to {what}")
         return -v if isinstance(node.op, ast.USub) else v
     raise AssertionError(node)  # excluded by parse_where
 
@@ -127,9 +160,9 @@ def _eval(node: ast.AST, df: pd.DataFrame, expr: str) -> np.ndarray:
         return np.full(n, bool(node.value))
     assert isinstance(node, ast.Compare)
     out = np.ones(n, dtype=bool)
-    left = _value(node.left, df)
+    left = _value(node.left, df, expr)
     for op, comp in zip(node.ops, node.comparators):
-        right = _value(comp, df)
+        right = _value(comp, df, expr)
         try:
             res = _CMP[type(op)](left, right)
         except TypeError as exc:

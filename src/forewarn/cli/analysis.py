@@ -16,18 +16,24 @@ _TABLE_SUFFIXES = (".csv", ".parquet")
 def _check_out(out: Path | None) -> None:
     """Refuse a bad --out before any work is done."""
     from ..errors import InputError
+    from .common import check_out_folder
 
-    if out is not None and out.suffix.lower() not in _TABLE_SUFFIXES:
+    if out is None:
+        return
+    if out.suffix.lower() not in _TABLE_SUFFIXES:
         raise InputError(
             f"cannot write {out.name!r}: use a .csv or .parquet file", source=out, field="--out"
         )
+    if out.is_dir():
+        raise InputError("is a folder; give a file name", source=out, field="--out")
+    check_out_folder(out.parent)
 
 
 def _write(table: Any, out: Path) -> None:
     from ..errors import InputError
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".csv":
             table.to_csv(out, index=False)
         else:
@@ -76,18 +82,6 @@ def _open(run: Path) -> tuple[Any, Any, Any]:
     return res, res.to_dataframe(), res.case
 
 
-def _pick_strategy(df: Any, strategy: str | None, source: Path) -> Any:
-    from ..errors import InputError
-
-    names = sorted(df["strategy"].astype(str).unique())
-    if strategy is None:
-        return df
-    if strategy not in names:
-        raise InputError(f"unknown strategy {strategy!r}; the run has: {', '.join(names)}", source=source,
-                         field="--strategy")
-    return df[df["strategy"].astype(str) == strategy].reset_index(drop=True)
-
-
 @app.command("discover")
 def discover_command(
     run: Path = typer.Argument(..., help="A run folder (written by `forewarn run`).", show_default=False),
@@ -109,6 +103,7 @@ def discover_command(
     from rich.markup import escape
 
     from ..analysis.cart import Cart
+    from ..analysis.discovery import discovery_inputs, pick_strategy, readable_units
     from ..analysis.prim import Prim
     from ..analysis.where import select
     from ..errors import InputError
@@ -118,30 +113,27 @@ def discover_command(
         raise InputError(f"unknown method {method!r}; use prim or cart", field="--method")
     if n_boxes < 1:
         raise InputError(f"must be at least 1, got {n_boxes}", field="--n-boxes")
+    if max_depth < 1:
+        raise InputError(f"must be at least 1, got {max_depth}", field="--max-depth")
+    for name, value, zero in (("--peel-alpha", peel_alpha, False), ("--paste-alpha", paste_alpha, True),
+                              ("--mass-min", mass_min, False)):
+        if not (0 <= value < 1 if zero else 0 < value < 1):
+            interval = "[0, 1)" if zero else "(0, 1)"
+            raise InputError(f"must be a share in {interval}, got {value}", field=name)
     _check_out(out)
     res, df, case = _open(run)
-    df = _pick_strategy(df, strategy, run)
+    df = pick_strategy(df, strategy, source=run)
     mask = select(where, df, require_not_all=True)
-    inputs = list(res.uncertainties)
-    if strategy is None and df["strategy"].nunique() > 1:
-        inputs.append("strategy")
-    X = df[inputs].copy()
-    if "strategy" in X:
-        X["strategy"] = X["strategy"].astype(str).astype(object)
-    units = {}
-    if case is not None:
-        for p in case.uncertainties:
-            unit = getattr(p, "unit", None)
-            # shares read as percentages; other units only when short enough for a sentence
-            if unit and (unit.split(" ")[0] in ("share", "fraction") or len(unit) <= 16):
-                units[p.name] = unit
+    X, members = discovery_inputs(df, res.uncertainties, strategy)
+    inputs = list(X.columns)
+    units = readable_units(case.uncertainties) if case is not None else {}
     con = _console()
     con.print(
         f"{int(mask.sum()):,} of {len(df):,} experiments meet [bold]{escape(where)}[/]"
         + (f" (strategy {strategy})" if strategy else "")
         + f"; inputs: {', '.join(inputs)}"
     )
-    words = dict(cases=f"futures where {where}", members="futures", verb=f"have {where}")
+    words = dict(cases=f"{members} where {where}", members=members, verb=f"have {where}")
     if method == "prim":
         est = Prim(peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min, n_boxes=n_boxes)
         est.fit(X, mask)
@@ -164,7 +156,7 @@ def discover_command(
         table = box.to_frame()
         con.print(_rich_table(table.drop(columns=["kind"]),
                               title=f"Box {i}: coverage {box.coverage:.0%}, density {box.density:.0%}, "
-                                    f"mass {box.mass:.0%}, {box.n:,} futures"))
+                                    f"mass {box.mass:.0%}, {box.n:,} {members}"))
         con.print(describe_box(box, units=units, **words), soft_wrap=True, markup=False)
         con.print()
         table.insert(0, "box", i)
@@ -235,7 +227,8 @@ def robust_command(
 
 @app.command("sensitivity")
 def sensitivity_command(
-    case: Path = typer.Argument(..., help="The case file (TOML).", show_default=False),
+    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML), or `kosovo` for the built-in case.",
+                               show_default=False),
     method: str = typer.Option("sobol", "--method", help="sobol, morris or delta."),
     n: int = typer.Option(..., "-n", help="Base samples (sobol), trajectories (morris) or futures (delta).",
                           show_default=False),
@@ -246,11 +239,12 @@ def sensitivity_command(
                                         "(default: every lever at its default).", show_default=False),
     out: Path | None = typer.Option(None, "--out", help="Write the indices to this .csv or .parquet file.",
                                     show_default=False),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ) -> None:
     """Global sensitivity of the outcomes to the uncertainties (runs the model in process)."""
     from ..analysis.sensitivity import METHODS, analyze_case
     from ..errors import InputError
-    from ..engine.space import load_case
+    from .common import load_checked_case, working
 
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")
@@ -259,8 +253,9 @@ def sensitivity_command(
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     _check_out(out)
-    loaded = load_case(case)
-    table = analyze_case(loaded, method, n, outcome=outcome, seed=seed, strategy=strategy)
+    loaded = load_checked_case(case)
+    with working(f"{method} indices of {loaded.name}: sampling, running the model, computing", quiet=quiet):
+        table = analyze_case(loaded, method, n, outcome=outcome, seed=seed, strategy=strategy)
     con = _console()
     con.print(f"{method} indices from {table.attrs['rows']:,} model runs (seed {seed})")
     sort = {"sobol": "ST", "morris": "mu_star", "delta": "delta"}[method]

@@ -34,6 +34,9 @@ def brief_command(
         raise InputError("must be at most 5,000,000 for a brief (use `forewarn run` for larger runs)", field="-n")
     if workers < 1:
         raise InputError("must be at least 1", field="--workers")
+    from .common import check_out_folder
+
+    check_out_folder(out)
     err = Console(stderr=True)
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:

@@ -1,4 +1,5 @@
-"""Commands: ``forewarn case check CASE`` and ``forewarn case show CASE``."""
+"""Commands: ``forewarn case check CASE`` (a summary; ``--full`` for every table) and
+``forewarn case show CASE`` (every table)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,27 @@ import typer
 
 from .app import app, case_app  # noqa: F401
 
-CASE_ARG = typer.Argument(..., help="A case file (TOML).", show_default=False)
+CASE_ARG = typer.Argument(..., metavar="CASE", help="A case file (TOML), or `kosovo` for the built-in case.",
+                          show_default=False)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, unit: str = "") -> str:
+    """A value for people: thousands separated, except years (``2026``, not ``2,026``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    sep = "" if unit.strip().lower() == "year" else ","
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        if value.is_integer() and abs(value) < 1e15:
+            return format(int(value), sep)
+        return format(value, f"{sep}.6g")
     if isinstance(value, int):
-        return f"{value:,}"
+        return format(value, sep)
     return str(value)
 
 
 def _range(p: Any) -> str:
     if p.kind in ("real", "integer"):
-        return f"{_fmt(p.low)} … {_fmt(p.high)}"
+        return f"{_fmt(p.low, p.unit)} … {_fmt(p.high, p.unit)}"
     if p.kind == "boolean":
         return "false | true"
     return " | ".join(_fmt(c) for c in p.choices)
@@ -38,31 +44,74 @@ def _provenance(item: Any) -> str:
     return "[yellow]none[/]"
 
 
-def check(case_file: Path = CASE_ARG) -> None:
-    """Check a case file and that its model imports; print what it holds."""
+def check(
+    case_file: str = CASE_ARG,
+    full: bool = typer.Option(False, "--full", help="Print every uncertainty, lever, constant, strategy and outcome."),
+) -> None:
+    """Check a case file, its signposts, and that its model imports and runs; print a summary."""
     from rich.console import Console
+
+    from .common import case_path, load_checked_case
+
+    path = case_path(case_file)
+    case = load_checked_case(path)
+    console = Console(highlight=False, soft_wrap=False)
+    _print_head(console, case, path)
+    if full:
+        _print_tables(console, case)
+    else:
+        _print_summary(console, case)
+    unsourced = case.unsourced()
+    if unsourced:
+        from rich.markup import escape
+
+        console.print(f"[yellow]without sources or assumption:[/] {escape(', '.join(unsourced))}")
+    console.print(f"[green]ok[/]  case hash {case.hash()[:16]}")
+
+
+def show(case_file: str = CASE_ARG) -> None:
+    """Check a case file as `case check` does and print every table it holds."""
+    check(case_file, full=True)
+
+
+def _print_head(console: Any, case: Any, path: Path) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from ..engine.model import load_model, model_version
-    from ..engine.space import load_case
 
-    case = load_case(case_file)
-    model = load_model(case)
-    signposts = []
-    if case.signposts:
-        from ..signposts import check_against_case, parse_signposts
-
-        signposts = parse_signposts(case)
-        check_against_case(signposts, case)
-    console = Console(highlight=False, soft_wrap=False)
-    console.print(f"[bold]{escape(case.name)}[/]  ({escape(str(case_file))})")
+    console.print(f"[bold]{escape(case.name)}[/]  ({escape(str(path))})")
     if case.description:
         console.print(escape(case.description))
-    console.print(f"model: {escape(case.model)}  (version {escape(model_version(model))})")
+    console.print(f"model: {escape(case.model)}  (version {escape(model_version(load_model(case)))})")
     if case.time is not None:
         years = case.time.years
         console.print(f"time: {years[0]}–{years[-1]}, step {case.time.step} ({len(years)} years)")
+
+
+def _print_summary(console: Any, case: Any) -> None:
+    from rich.markup import escape
+
+    def names(items: list[str], most: int = 8) -> str:
+        shown = ", ".join(items[:most])
+        return shown + (f", … ({len(items) - most} more)" if len(items) > most else "")
+
+    rows = [
+        ("uncertainties", case.uncertainty_names),
+        ("levers", case.lever_names),
+        ("constants", list(case.constants)),
+        ("strategies", case.strategy_names),
+        ("outcomes", case.outcome_names),
+        ("signposts", [str(s.get("name", "?")) for s in case.signposts]),
+    ]
+    for label, items in rows:
+        if items:
+            console.print(f"{label} ({len(items)}): {escape(names(items))}")
+    console.print("[dim]every table: forewarn case check --full (or forewarn case show)[/]")
+
+
+def _print_tables(console: Any, case: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
 
     for section in ("uncertainties", "levers"):
         params = getattr(case, section)
@@ -72,7 +121,8 @@ def check(case_file: Path = CASE_ARG) -> None:
         for column in ("name", "kind", "range", "default", "unit", "sources"):
             table.add_column(column, overflow="fold")
         for p in params:
-            default = _fmt(p.default) if p.default is not None else f"[dim]{escape(_fmt(p.default_value))}[/]"
+            default = (_fmt(p.default, p.unit) if p.default is not None
+                       else f"[dim]{escape(_fmt(p.default_value, p.unit))}[/]")
             table.add_row(escape(p.name), p.kind, escape(_range(p)), default, escape(p.unit), _provenance(p))
         console.print(table)
 
@@ -81,7 +131,8 @@ def check(case_file: Path = CASE_ARG) -> None:
         for column in ("name", "value", "unit", "sources"):
             table.add_column(column, overflow="fold")
         for name, c in case.constants.items():
-            value = ", ".join(_fmt(v) for v in c.value) if isinstance(c.value, tuple) else _fmt(c.value)
+            value = (", ".join(_fmt(v, c.unit) for v in c.value) if isinstance(c.value, tuple)
+                     else _fmt(c.value, c.unit))
             table.add_row(escape(name), escape(value), escape(c.unit), _provenance(c))
         console.print(table)
 
@@ -91,7 +142,7 @@ def check(case_file: Path = CASE_ARG) -> None:
     table.add_column("description", overflow="fold")
     for name in case.strategy_names:
         s = case.strategy(name)
-        levers = ", ".join(f"{k} = {_fmt(v)}" for k, v in s.levers.items()) or "[dim](all defaults)[/]"
+        levers = ", ".join(f"{k} = {_fmt(v, case.parameter(k).unit)}" for k, v in s.levers.items()) or "[dim](all defaults)[/]"
         table.add_row(escape(name), levers if not s.levers else escape(levers), escape(s.description))
     console.print(table)
 
@@ -104,11 +155,7 @@ def check(case_file: Path = CASE_ARG) -> None:
 
     if case.signposts:
         console.print(f"signposts: {len(case.signposts)}")
-    unsourced = case.unsourced()
-    if unsourced:
-        console.print(f"[yellow]without sources or assumption:[/] {escape(', '.join(unsourced))}")
-    console.print(f"[green]ok[/]  case hash {case.hash()[:16]}")
 
 
 case_app.command("check")(check)
-case_app.command("show", help="Same as `check`: validate a case file and print what it holds.")(check)
+case_app.command("show")(show)

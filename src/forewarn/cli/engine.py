@@ -9,15 +9,17 @@ from typing import Any
 
 import typer
 
+from ..engine import SAMPLING_METHODS as METHODS
 from .app import app
-
-_DESIGNS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+from .common import check_out_folder, load_checked_case
 
 
 @app.command("run")
 def run_command(
-    case: Path = typer.Argument(..., help="The case file (TOML).", show_default=False),
-    design: str = typer.Option("lhs", "--design", help=f"Sampling method: {', '.join(_DESIGNS)}."),
+    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML), or `kosovo` for the built-in case.",
+                               show_default=False),
+    method: str = typer.Option("lhs", "--method", help=f"Sampling method of the futures: {', '.join(METHODS)}."),
+    design: str | None = typer.Option(None, "--design", hidden=True, help="Former name of --method."),
     n: int = typer.Option(..., "-n", help="Number of futures (each runs under every strategy).", show_default=False),
     seed: int = typer.Option(0, "--seed", help="The run's seed: same seed, same outcomes."),
     out: Path = typer.Option(..., "--out", help="Run folder to write.", show_default=False),
@@ -26,6 +28,7 @@ def run_command(
         show_default=False,
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1: run in this process)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
     resume: bool = typer.Option(False, "--resume", help="Continue a stopped run in --out."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace what is in --out."),
     strategy: list[str] | None = typer.Option(
@@ -37,10 +40,11 @@ def run_command(
 
     from ..errors import InputError
     from ..engine.runner import run
-    from ..engine.space import load_case
 
-    if design not in _DESIGNS:
-        raise InputError(f"unknown design {design!r} (known: {', '.join(_DESIGNS)})", field="--design")
+    if design is not None:  # the former name, still accepted
+        method = design
+    if method not in METHODS:
+        raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="--method")
     for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size)):
         if value is not None and value < 1:
             raise InputError(f"must be at least 1, got {value}", field=name)
@@ -48,16 +52,17 @@ def run_command(
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     if chunk_size is None:
         chunk_size = _resumed_chunk_size(out) if resume else None
-    loaded = load_case(case)
+    loaded = load_checked_case(case)
+    check_out_folder(out)
 
     err = Console(stderr=True, highlight=False)
     kwargs: dict[str, Any] = dict(
-        n=n, method=design, seed=seed, strategies=strategy or None, out=out, workers=workers,
+        n=n, method=method, seed=seed, strategies=strategy or None, out=out, workers=workers,
         resume=resume, overwrite=overwrite,
     )
     if chunk_size is not None:
         kwargs["chunk_size"] = chunk_size
-    if err.is_terminal:
+    if err.is_terminal and not quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         columns = (TextColumn("running {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -93,12 +98,15 @@ def _resumed_chunk_size(out: Path) -> int | None:
 def show_command(
     run_folder: Path = typer.Argument(..., metavar="RUN", help="A run folder.", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ) -> None:
     """Describe a run: case, model, design, seed, sizes, chunks, and outcomes by strategy."""
     from ..engine.results import open_results
+    from .common import working
 
     results = open_results(run_folder, allow_incomplete=True)
-    info = _describe(results)
+    with working(f"summarising {results.n:,} experiments of {run_folder}", quiet=quiet):
+        info = _describe(results)
     if as_json:
         typer.echo(json.dumps(info, indent=2, ensure_ascii=False, allow_nan=False))
         return
@@ -171,14 +179,25 @@ def _print_tables(info: dict[str, Any]) -> None:
     if not info["summary"]:
         console.print("no outcomes stored yet")
         return
-    table = Table(title="Outcomes by strategy (p05, median and p95 over futures)")
-    for col, justify in (("outcome", "left"), ("direction", "left"), ("strategy", "left"), ("mean", "right"),
-                         ("p05", "right"), ("median", "right"), ("p95", "right")):
-        table.add_column(col, justify=justify)
+    # One small table per outcome: its name and direction in the title, whole, whatever the
+    # terminal's width; the strategies' names are never cut either.
+    from rich import box
+
+    console.print("[bold]Outcomes by strategy[/] (mean, and p05, median and p95 over the futures)")
+    width = max(len(str(row["strategy"])) for row in info["summary"])
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in info["summary"]:
-        table.add_row(row["outcome"], row["direction"], row["strategy"],
-                      *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
-    console.print(table)
+        groups.setdefault(row["outcome"], []).append(row)
+    for outcome, rows in groups.items():
+        table = Table(title=f"{outcome} ({rows[0]['direction']})", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False)
+        table.add_column("strategy", no_wrap=True, min_width=width)
+        for col in ("mean", "p05", "median", "p95"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for row in rows:
+            table.add_row(row["strategy"], *(_fmt(row[k]) for k in ("mean", "p05", "median", "p95")))
+        console.print()
+        console.print(table)
 
 
 def _fmt(value: float | None) -> str:

@@ -18,11 +18,13 @@ def extract_command(
 ) -> None:
     """Extract quotes, numeric force claims and dated events from article files.
 
-    Files that cannot be read (missing, binary, empty) are reported on stderr and the command
-    exits with 2; the others are still extracted and printed.
+    Files that cannot be read (missing, binary, empty, over the 5 MB that ``ingest`` also
+    allows) are reported on stderr and the command exits with 2; the others are still extracted
+    and printed.
     """
     from ..errors import InputError
     from ..monitor.extract import extract, read_article
+    from ..monitor.sources import check_size, clean_text
 
     results: list[dict] = []
     errors: list[str] = []
@@ -37,7 +39,9 @@ def extract_command(
             files.append(p)
     for p in files:
         try:
+            check_size(p)
             text, date, url = read_article(p)
+            text = clean_text(text)  # no terminal escapes from an article reach the screen
             date = date if date is not None else pub_date
             out = extract(text, date, url=url)
         except InputError as exc:

@@ -25,7 +25,12 @@ def _console(stderr: bool = False):
 
 
 def _txt(x: object, default: str = "") -> str:
-    """A cell's text; pandas gives NaN (or None) for missing values."""
+    """A cell's text, safe to print with rich: blank for NaN/None, no control characters or
+    terminal escapes (text from articles), rich markup escaped (``[UAVs]`` stays as written)."""
+    from rich.markup import escape
+
+    from ..monitor.sources import clean_text
+
     if x is None or (isinstance(x, float) and x != x):
         return default
     try:
@@ -35,7 +40,7 @@ def _txt(x: object, default: str = "") -> str:
             return default
     except (TypeError, ValueError):
         pass
-    return str(x)
+    return escape(clean_text(str(x)))
 
 
 def _fmt_value(v: float) -> str:
@@ -71,7 +76,7 @@ def show_command(
 
     from ..errors import InputError
     from ..evidence import conflicts, open_store
-    from ..evidence.facts import parse_as_of
+    from ..evidence.facts import fact_qualifier, parse_as_of
 
     if since is not None:
         try:
@@ -89,8 +94,8 @@ def show_command(
         for col, kw in (("as of", {}), ("entity", {}), ("quantity", {}), ("value", {"justify": "right"}), ("unit", {}), ("id", {}), ("source", {}), ("note", {})):
             table.add_column(col, **kw)
         for r in df.itertuples(index=False):
-            note = "; ".join(x for x in (r.annotation, r.note) if isinstance(x, str) and x)
-            table.add_row(_txt(r.as_of, "—"), r.entity, r.base_quantity, _fmt_value(r.value), _txt(r.unit), r.id, _txt(r.outlet), note)
+            note = fact_qualifier(r.annotation, r.note)
+            table.add_row(_txt(r.as_of, "—"), _txt(r.entity), _txt(r.base_quantity), _fmt_value(r.value), _txt(r.unit), _txt(r.id), _txt(r.outlet), _txt(note))
         out.print(table)
     conf = conflicts(df)
     if conf.empty:
@@ -104,7 +109,9 @@ def show_command(
     for group, g in conf.groupby("group", sort=False):
         ent, q, unit, year = group.split(" | ")
         figs = "\n".join(
-            f"{_fmt_value(r.value)} {unit}  {r.as_of}  {r.id}  {_txt(r.outlet) or _txt(r.source_url)}" for r in g.itertuples(index=False)
+            f"{_fmt_value(r.value)} {_txt(unit)}  {_txt(r.as_of)}  {_txt(r.id)}  {_txt(r.outlet) or _txt(r.source_url)}"
+            + (f"  ({_txt(qual)})" if (qual := fact_qualifier(r.annotation, r.note)) else "")
+            for r in g.itertuples(index=False)
         )
-        table.add_row(ent, q, year, figs)
+        table.add_row(_txt(ent), _txt(q), year, figs)
     out.print(table)

@@ -6,3 +6,9 @@ It knows nothing about Kosovo or about the news: :mod:`~forewarn.engine.space` (
 :mod:`~forewarn.engine.runner` (chunks, executors, resume) and :mod:`~forewarn.engine.results`
 (Parquet + manifest, DuckDB). See ``docs/engine.md``.
 """
+
+__all__ = ["SAMPLING_METHODS"]
+
+#: How futures can be sampled (``method=`` in the API, ``--method`` on the command line). Kept
+#: here, where importing costs nothing, so that the command line can list them in its help.
+SAMPLING_METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import SAMPLING_METHODS
 from .jsonable import to_jsonable
 from .seeds import GOLDEN_GAMMA, mix64
 from .space import Case, Parameter
@@ -70,7 +71,7 @@ __all__ = [
     "design_memory_limit",
 ]
 
-METHODS = ("lhs", "sobol", "mc", "factorial", "saltelli", "morris")
+METHODS = SAMPLING_METHODS
 STREAMING_METHODS = ("mc", "sobol")
 
 #: Rows per block of a streaming "mc" design; part of the design's definition (changing it
@@ -445,7 +446,7 @@ def sample(
     """
     params = _parameters(parameters)
     if method not in METHODS:
-        raise InputError(f"unknown design method {method!r} (known: {', '.join(METHODS)})", field="method")
+        raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="method")
     d = len(params)
     check_design_size(params, n, method, **options)
     if method == "factorial":

@@ -179,7 +179,7 @@ def _resolve_design(case: Any, design: Any, *, n: int | None, method: str, seed:
     if design is None:
         if method not in design_mod.METHODS:
             known = ", ".join(design_mod.METHODS)
-            raise InputError(f"unknown design method {method!r} (known: {known})", field="design")
+            raise InputError(f"unknown sampling method {method!r} (known: {known})", field="method")
         if n is None:
             raise InputError("give a design or the number of futures `n`", field="n")
         _check_int("n", n, 1)

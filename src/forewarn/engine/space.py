@@ -50,6 +50,10 @@ __all__ = [
     "parse_case",
     "RESERVED_NAMES",
     "DEFAULT_STRATEGY",
+    "MAX_CASE_BYTES",
+    "MAX_NESTING",
+    "MAX_TEXT_LENGTH",
+    "MAX_YEARS",
     "find_line",
 ]
 
@@ -58,6 +62,18 @@ RESERVED_NAMES = frozenset({"experiment", "future", "strategy", "seed"})
 
 #: The strategy every case has implicitly: every lever at its default.
 DEFAULT_STRATEGY = "default"
+
+#: Largest case file read (1 MiB; the built-in Kosovo case is about 30 kB).
+MAX_CASE_BYTES = 1 << 20
+
+#: Deepest nesting of tables and arrays in a case (the built-in cases use 5 levels).
+MAX_NESTING = 20
+
+#: Longest text value in a case, in characters (descriptions, assumptions, names...).
+MAX_TEXT_LENGTH = 20_000
+
+#: Most years on a case's time axis.
+MAX_YEARS = 1_000
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -337,6 +353,10 @@ class TimeAxis(_Frozen):
             raise _FieldError(f"step must be at least 1, got {self.step}", "step")
         if self.stop < self.start:
             raise _FieldError(f"stop ({self.stop}) is before start ({self.start})", "stop")
+        if len(self) > MAX_YEARS:
+            raise _FieldError(
+                f"{len(self):,} years from {self.start} to {self.stop}; a case may have at most {MAX_YEARS:,}", "stop"
+            )
         return self
 
     @property
@@ -471,7 +491,9 @@ class Case(_Frozen):
                 return s
         if name == DEFAULT_STRATEGY:
             return Strategy(name=DEFAULT_STRATEGY, description="Every lever at its default.")
-        known = ", ".join([s.name for s in self.strategies] + [DEFAULT_STRATEGY])
+        # "default" is listed only where it is the case's one strategy: elsewhere it is a
+        # fallback for the analyses, not a strategy the case offers.
+        known = ", ".join(self.strategy_names)
         raise InputError(f"no strategy named {name!r} (known: {known})", source=self.path, field="strategy")
 
     def strategy_levers(self, name: str) -> dict[str, Any]:
@@ -564,16 +586,27 @@ def load_case(path: str | Path) -> Case:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_CASE_BYTES + 1)
     except FileNotFoundError:
         raise CaseError("no such case file", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseError(f"cannot read the case file: {exc}", source=path) from None
+    except OSError as exc:
+        raise CaseError(f"cannot read the case file: {exc.strerror or exc}", source=path) from None
+    if len(raw) > MAX_CASE_BYTES:
+        raise CaseError(f"the case file is larger than {MAX_CASE_BYTES:,} bytes, the most a case may have", source=path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"cannot read the case file: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                        source=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message, line = _toml_error(str(exc))
         raise CaseError(f"invalid TOML: {message}", source=path, line=line) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise CaseError(f"invalid case: tables or arrays nested more than {MAX_NESTING} deep", source=path) from None
     return parse_case(data, source=path, text=text)
 
 
@@ -592,6 +625,7 @@ def parse_case(data: Mapping[str, Any], *, source: str | Path | None = None, tex
     """
     if not isinstance(data, Mapping):
         raise CaseError(f"a case must be a table, got {type(data).__name__}", source=source)
+    _check_limits(data, source, text)
     payload = dict(data)
     if source is not None:
         if "path" in payload:
@@ -601,6 +635,39 @@ def parse_case(data: Mapping[str, Any], *, source: str | Path | None = None, tex
         return Case.model_validate(payload)
     except ValidationError as exc:
         raise _case_error(exc, data, source, text) from None
+
+
+def _check_limits(data: Mapping[str, Any], source: Any, text: str | None) -> None:
+    """Refuse nesting deeper than :data:`MAX_NESTING` and text longer than :data:`MAX_TEXT_LENGTH`.
+
+    Walks the data with a stack, not recursion, so that no depth can exhaust Python's stack.
+    """
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str):
+            if len(node) > MAX_TEXT_LENGTH:
+                raise CaseError(
+                    f"text of {len(node):,} characters; a case's texts may have at most {MAX_TEXT_LENGTH:,}",
+                    source=source, line=find_line(text, loc), field=_render_loc(loc, data) or None,
+                )
+            continue
+        if isinstance(node, Mapping):
+            children = [(k, v) for k, v in node.items()]
+            for k, _ in children:
+                if isinstance(k, str) and len(k) > MAX_TEXT_LENGTH:
+                    raise CaseError(f"a key of {len(k):,} characters; at most {MAX_TEXT_LENGTH:,}",
+                                    source=source, field=_render_loc(loc, data) or None)
+        elif isinstance(node, (list, tuple)):
+            children = list(enumerate(node))
+        else:
+            continue
+        if children and len(loc) >= MAX_NESTING:
+            raise CaseError(
+                f"tables or arrays nested more than {MAX_NESTING} deep", source=source,
+                line=find_line(text, loc[:1]), field=_render_loc(loc[:1], data) or None,
+            )
+        stack.extend((loc + (k,), v) for k, v in children)
 
 
 def _toml_error(message: str) -> tuple[str, int | None]:
@@ -713,19 +780,22 @@ def _headers(text: str) -> list[tuple[int, tuple[Any, ...]]]:
 
 
 def find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line of ``loc`` in a TOML text: the key's own line, else its table's header.
+    r"""Best-effort line of ``loc`` in a TOML text: the key's own line, else its table's header.
 
     Parameters
     ----------
     text : str or None
-        The TOML text of a case file.
+        The TOML text (``None`` gives ``None``).
     loc : tuple
-        Keys (and list indices) down to the field, e.g. ``("uncertainties", "b", "low")``.
+        Keys and array indices, e.g. ``("uncertainties", 1, "low")``.
 
-    Returns
-    -------
-    int or None
-        1-based line number, or None when the text or the location gives none.
+    Examples
+    --------
+    >>> text = 'name = "x"\n\n[[uncertainties]]\nname = "a"\n\n[[uncertainties]]\nname = "b"\nlow = 2\n'
+    >>> find_line(text, ("uncertainties", 1, "low"))
+    8
+    >>> find_line(text, ("uncertainties", 0))
+    3
     """
     if not text or not loc:
         return None
@@ -748,3 +818,7 @@ def find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
             if key_re.match(lines[number - 1]):
                 return number
     return header_line or None
+
+
+# The former private name, still imported by code outside this module.
+_find_line = find_line

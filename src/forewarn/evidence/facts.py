@@ -30,6 +30,9 @@ __all__ = [
     "parse_quantity",
     "parse_as_of",
     "conflicts",
+    "format_note",
+    "fact_qualifier",
+    "check_link",
 ]
 
 #: Columns a fact CSV must have (extra columns are ignored).
@@ -41,6 +44,8 @@ _ID = re.compile(r"^F\d{4,}$")
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 _PARENS = re.compile(r"\(([^)]*)\)")
 _RANGE_SUFFIX = re.compile(r"_(min|max)$")
+_LINK = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+_SIC = re.compile(r"^sic\s+(.+?)\s*=\s*(.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,89 @@ def parse_quantity(quantity: str) -> tuple[str, str | None, str | None]:
     )
 
 
+def check_link(url: str) -> str:
+    """Return ``url`` when it is an ``http``/``https`` address with a host; raise ValueError otherwise.
+
+    Only web links are stored or rendered: a ``javascript:`` or ``data:`` address in a fact base
+    or an article header would run in a reader's browser when the brief links to it.
+
+    >>> check_link("https://www.nato.int/kfor")
+    'https://www.nato.int/kfor'
+    """
+    text = str(url).strip()
+    if not _LINK.match(text) or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ValueError(f"{shown!r} is not an http(s) link")
+    return text
+
+
+def _blank(x: object) -> bool:
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return x != x
+    return str(x).strip().lower() in ("", "nan", "none")
+
+
+def format_note(note: str | None) -> str:
+    """A fact's square-bracket note as a reader-facing qualifier (empty for none).
+
+    ``note: `` prefixes are dropped, ``quote in German`` reads ``source in German``,
+    ``sic 'grew' = fell`` reads ``the source says 'grew', meaning fell`` and ``=>`` reads ``, so``.
+
+    >>> format_note("note: sic 'grew' = fell; RFE/RL")
+    "the source says 'grew', meaning fell; RFE/RL"
+    >>> format_note("quote in German; date unknown")
+    'source in German; date unknown'
+    >>> format_note(float("nan"))
+    ''
+    """
+    if _blank(note):
+        return ""
+    parts = []
+    for raw in str(note).split(";"):
+        p = raw.strip()
+        if p.lower().startswith("note:"):
+            p = p[5:].strip()
+        if not p:
+            continue
+        sic = _SIC.match(p)
+        if sic:
+            p = f"the source says {sic.group(1)}, meaning {sic.group(2)}"
+        p = re.sub(r"^quote in ", "source in ", p, flags=re.IGNORECASE)
+        p = re.sub(r"\s*=>\s*", ", so ", p)
+        parts.append(p)
+    return "; ".join(parts)
+
+
+def fact_qualifier(annotation: str | None, note: str | None) -> str:
+    """The qualifiers of a fact in one readable phrase: its attribution, then its notes.
+
+    Parameters
+    ----------
+    annotation, note : str or None
+        The round- and square-bracket text of the fact's quantity (``annotation`` and ``note``
+        columns of :meth:`EvidenceStore.facts`); NaN and None are blank.
+
+    Returns
+    -------
+    str
+        E.g. ``"Reuters; source in German"``; empty when there is nothing to say.
+
+    >>> fact_qualifier("Vucic claim", "note: excerpt truncated")
+    'Vucic claim; excerpt truncated'
+    >>> fact_qualifier(None, float("nan"))
+    ''
+    """
+    parts = []
+    if not _blank(annotation):
+        parts.append(str(annotation).strip())
+    text = format_note(note)
+    if text:
+        parts.append(text)
+    return "; ".join(parts)
+
+
 def parse_as_of(text: str) -> str | None:
     """Validate an ``as_of`` value (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or blank).
 
@@ -128,7 +216,7 @@ def read_facts_csv(path: str | Path | object) -> list[FactRow]:
     ------
     InputError
         For the first problem found: unreadable file, missing column, blank required value,
-        bad id, non-numeric value, bad date, or an id given twice. The message names the file,
+        bad id, non-numeric value, bad date, a source that is not an http(s) link, or an id given twice. The message names the file,
         the line and the column.
     """
     name = str(path)
@@ -202,6 +290,10 @@ def read_facts_csv(path: str | Path | object) -> list[FactRow]:
             value = float("nan")
         if not math.isfinite(value):
             raise InputError(f"{cell['value']!r} is not a plain number", source=name, line=start, field="value")
+        try:
+            check_link(cell["source_url"])
+        except ValueError as exc:
+            raise InputError(str(exc), source=name, line=start, field="source_url") from None
         try:
             as_of = parse_as_of(cell["as_of"])
         except ValueError as exc:

@@ -32,10 +32,14 @@ __all__ = [
     "quotes",
     "force_claims",
     "events",
+    "reviews",
+    "claim_checks",
+    "ITEM_TABLES",
 ]
 
-#: Bumped whenever a table changes; stored in ``meta`` under ``schema_version``.
-SCHEMA_VERSION = 2
+#: Bumped whenever a table changes; stored in ``meta`` under ``schema_version``. Each version is
+#: one Alembic revision in ``evidence/migrations/versions`` (version N is revision ``000N``).
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -61,7 +65,7 @@ sources = Table(
     Index("ix_sources_url", "url"),
 )
 
-#: Sourced figures: one row per number, with the verbatim sentence it was read from.
+#: Sourced figures: one row per number, with a statement (in the fact base's own words) of what the source reports.
 facts = Table(
     "facts",
     metadata,
@@ -122,6 +126,7 @@ quotes = Table(
     Column("start", Integer),
     Column("end", Integer),
     Column("sentence", Text),
+    Column("review_status", String(16)),
     Index("ix_quotes_document", "document_id"),
 )
 
@@ -142,6 +147,7 @@ force_claims = Table(
     Column("sentence", Text),
     Column("start", Integer),
     Column("end", Integer),
+    Column("review_status", String(16)),
     Index("ix_force_claims_document", "document_id"),
     Index("ix_force_claims_actor", "actor"),
 )
@@ -158,6 +164,42 @@ events = Table(
     Column("sentence", Text),
     Column("start", Integer),
     Column("end", Integer),
+    Column("review_status", String(16)),
     Index("ix_events_document", "document_id"),
     Index("ix_events_date", "date"),
 )
+
+#: Every review decision on an extracted item, never deleted: the item's current
+#: ``review_status`` is that of its latest row. ``item`` is ``claim``, ``quote`` or ``event``;
+#: ``status`` is ``rejected`` or ``accepted``; ``undoes`` is the id of the row an undo reverted.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item", String(8), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("previous", String(16)),
+    Column("reason", Text),
+    Column("who", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("undoes", Integer),
+    Index("ix_reviews_item", "item", "item_id"),
+)
+
+#: A force claim compared with the fact base: ``status`` is ``corroborates``, ``conflicts`` or
+#: ``new``; ``fact_ids`` lists the facts compared (comma-separated), ``fact_value`` the nearest.
+claim_checks = Table(
+    "claim_checks",
+    metadata,
+    Column("claim_id", Integer, ForeignKey("force_claims.id", **_cascade), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("fact_ids", Text),
+    Column("fact_value", Float),
+    Column("tolerance", Float),
+    Column("checked_at", String(32)),
+    Index("ix_claim_checks_status", "status"),
+)
+
+#: Review kinds and the tables they refer to.
+ITEM_TABLES = {"claim": force_claims, "quote": quotes, "event": events}

@@ -8,7 +8,9 @@ everything extracted from it or not at all.
 
 from __future__ import annotations
 
+import getpass
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -22,13 +24,54 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from ..errors import ForewarnError, InputError
 from . import schema as S
-from .facts import FactRow, default_facts_path, read_facts_csv
+from .facts import FactRow, check_link, default_facts_path, read_facts_csv
 
-__all__ = ["EvidenceStore", "open_store", "resolve_url", "ensure_defaults", "outlet_of", "utcnow"]
+__all__ = [
+    "EvidenceStore",
+    "DuplicateDocument",
+    "open_store",
+    "resolve_url",
+    "ensure_defaults",
+    "outlet_of",
+    "utcnow",
+    "parse_item_ref",
+    "item_ref",
+    "current_user",
+]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _IN_CHUNK = 500  # keeps IN (...) lists well under every backend's parameter limit
-DEFAULT_ARTICLE = "rfe-kfor-us-troops"
+#: Prefixes of item ids as users see them: ``C12`` is force claim 12, ``Q3`` quote 3, ``E7`` event 7.
+ITEM_PREFIX = {"claim": "C", "quote": "Q", "event": "E"}
+_REF = re.compile(r"^\s*([CQE])\s*(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def parse_item_ref(ref: str) -> tuple[str, int]:
+    """``"C12"`` → ``("claim", 12)``; ``Q`` is a quote, ``E`` an event.
+
+    Raises
+    ------
+    InputError
+        For anything else (the message shows the accepted forms).
+    """
+    m = _REF.match(str(ref))
+    if not m:
+        raise InputError(f"{ref!r} is not an evidence id (C12 for a force claim, Q3 for a quote, E7 for an event)", field="ID")
+    kind = {v: k for k, v in ITEM_PREFIX.items()}[m.group(1).upper()]
+    return kind, int(m.group(2))
+
+
+def item_ref(kind: str, item_id: int) -> str:
+    """The id users see for an item: ``item_ref("claim", 12) == "C12"``."""
+    return f"{ITEM_PREFIX[kind]}{int(item_id)}"
+
+
+def current_user() -> str:
+    """The operating-system user name, as recorded for a review when none is given."""
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError, ImportError):  # no passwd entry (containers) or no login name
+        return "unknown"
 
 
 def utcnow() -> str:
@@ -67,6 +110,9 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # The driver's own transaction handling never wraps DDL (CREATE, ALTER) in a transaction;
+    # forewarn begins them itself (_sqlite_begin) so a failed schema upgrade rolls back whole.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA foreign_keys=ON")
@@ -77,6 +123,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
     finally:
         cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def _check_sqlite_file(url: sa.URL) -> Path | None:
@@ -111,7 +161,7 @@ def open_store(url: str | os.PathLike | None = None, *, defaults: bool = True) -
     url : str or path-like, optional
         An SQLAlchemy URL or an SQLite file path; see :func:`resolve_url` for the defaults.
     defaults : bool
-        Load the shipped fact base and the framing article on first use (:func:`ensure_defaults`).
+        Load the shipped fact base on first use (:func:`ensure_defaults`).
 
     Returns
     -------
@@ -122,6 +172,14 @@ def open_store(url: str | os.PathLike | None = None, *, defaults: bool = True) -
     InputError
         When the database cannot be opened: a file that is not SQLite, a folder, a server that
         does not answer. The message names the file or URL.
+    ForewarnError
+        When the store was written by a newer forewarn.
+
+    Notes
+    -----
+    A store written by an older forewarn (0.1 onwards) is upgraded in place by the Alembic
+    migrations shipped in the package (:mod:`forewarn.evidence.migrate`); nothing is extracted
+    or fetched when a store is opened.
     """
     resolved = resolve_url(url)
     try:
@@ -139,12 +197,16 @@ def open_store(url: str | os.PathLike | None = None, *, defaults: bool = True) -
         raise InputError(f"no database driver for this URL ({exc})", source=shown) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     store = EvidenceStore(engine, where=str(where))
     try:
         store._create()
     except DBAPIError as exc:
         engine.dispose()
         raise InputError(f"cannot open the evidence store ({_short(exc)})", source=where) from None
+    except ForewarnError:
+        engine.dispose()
+        raise
     if defaults:
         ensure_defaults(store)
     return store
@@ -156,28 +218,8 @@ def _short(exc: BaseException) -> str:
 
 
 def ensure_defaults(store: "EvidenceStore") -> None:
-    """Load the shipped fact base and ingest the framing article, once per store.
-
-    The framing article (``data/articles/rfe-kfor-us-troops.txt``) is stored with its
-    publication date and URL from its annotation, so the brief and the signposts show its
-    evidence out of the box. When the extractor was not available the first time, the article is
-    extracted again as soon as it is; and again when forewarn's version changes, so a store
-    never keeps what an older extractor found in it.
-    """
-    from .. import __version__
-
+    """Load the shipped fact base once per store (documents come only from what users ingest)."""
     store.ensure_default_facts()
-    state = store.get_meta("default_article")
-    done = f"extracted {__version__}"
-    if state == done:
-        return
-    from ..monitor.ingest import extractor_available, ingest_default_article
-
-    if state == "stored" and not extractor_available():
-        return
-    result = ingest_default_article(store, replace=state is not None)
-    if result.ok:
-        store.set_meta("default_article", done if extractor_available() else "stored")
 
 
 class EvidenceStore:
@@ -195,6 +237,7 @@ class EvidenceStore:
     def __init__(self, engine: Engine, *, where: str) -> None:
         self.engine = engine
         self.where = where
+        self._facts_cache: dict[str, list] | None = None
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -222,16 +265,14 @@ class EvidenceStore:
         return f"EvidenceStore({self.url!r})"
 
     def _create(self) -> None:
-        with self.engine.begin() as conn:
-            S.metadata.create_all(conn, checkfirst=True)
-            found = conn.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version")).scalar()
-            if found is None:
-                conn.execute(S.meta.insert().values(key="schema_version", value=str(S.SCHEMA_VERSION)))
-            elif int(found) > S.SCHEMA_VERSION:
-                raise ForewarnError(
-                    f"{self.where}: evidence store schema version {found} is newer than this "
-                    f"forewarn understands ({S.SCHEMA_VERSION}); upgrade forewarn"
-                )
+        from .migrate import upgrade
+
+        try:
+            had = upgrade(self.engine, where=self.where)
+        except IntegrityError:  # another process created the same new store meanwhile
+            had = upgrade(self.engine, where=self.where)
+        if had is not None and had < 3:  # claims stored before claims were checked
+            self.check_claims()
 
     def get_meta(self, key: str) -> str | None:
         """A value of the store's ``meta`` table, or None."""
@@ -290,6 +331,7 @@ class EvidenceStore:
         """
         rows = read_facts_csv(path)
         self._store_facts(rows)
+        self.check_claims()
         return len(rows)
 
     def _store_facts(self, rows: Sequence[FactRow]) -> None:
@@ -323,6 +365,7 @@ class EvidenceStore:
                 )
         except SQLAlchemyError as exc:
             raise ForewarnError(f"{self.where}: could not store the facts ({_short(exc)})") from None
+        self._facts_cache = None
 
     def ensure_default_facts(self) -> bool:
         """Load the shipped fact base (``data/facts.csv``) unless it was loaded before.
@@ -340,6 +383,7 @@ class EvidenceStore:
             have = conn.execute(select(func.count()).select_from(S.facts)).scalar() or 0
         if have == 0:
             self._store_facts(rows)
+            self.check_claims()
         # Recorded even when the table already held facts: a user's own fact base is never
         # overwritten by the shipped one.
         self.set_meta("default_facts", str(len(rows)))
@@ -448,6 +492,11 @@ class EvidenceStore:
         DuplicateDocument
             When a document with the same ``sha256`` is already stored (nothing is written).
         """
+        if doc.get("url"):
+            try:
+                check_link(doc["url"])
+            except ValueError as exc:
+                raise InputError(str(exc), source=doc.get("path") or self.where, field="url") from None
         now = utcnow()
         d = S.documents
         try:
@@ -482,12 +531,17 @@ class EvidenceStore:
             raise ForewarnError(f"{self.where}: could not store the document ({_short(exc)})") from None
         return doc_id
 
-    @staticmethod
-    def _insert_items(conn: Connection, doc_id: int, items: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    def _insert_items(self, conn: Connection, doc_id: int, items: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         for key, table in (("quotes", S.quotes), ("force_claims", S.force_claims), ("events", S.events)):
             rows = [_item_row(table, doc_id, it) for it in items.get(key) or ()]
             if rows:
                 conn.execute(table.insert(), rows)
+        if items.get("force_claims"):
+            c, d = S.force_claims, S.documents
+            stmt = select(*c.c, d.c.pub_date).select_from(c.join(d, c.c.document_id == d.c.id)).where(c.c.document_id == doc_id)
+            result = conn.execute(stmt)
+            claims = pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys()))
+            self._write_checks(conn, claims)
 
     def delete_document(self, doc_id: int) -> None:
         """Delete a document and what was extracted from it."""
@@ -519,14 +573,19 @@ class EvidenceStore:
         since: str | None = None,
         document_id: int | None = None,
         text: str | None = None,
+        *,
+        include_rejected: bool = False,
     ) -> pd.DataFrame:
         """Stored quotes with their document's date and address.
 
         ``speaker`` and ``text`` match case-insensitively anywhere; ``since`` compares with the
-        document's publication date.
+        document's publication date. Quotes a user rejected are left out unless
+        ``include_rejected`` (their ``review_status`` is ``rejected``).
         """
         q, d = S.quotes, S.documents
         stmt = select(*[c for c in q.c], *self._doc_cols()).select_from(q.join(d, q.c.document_id == d.c.id))
+        if not include_rejected:
+            stmt = stmt.where(_not_rejected(q))
         if speaker:
             stmt = stmt.where(func.lower(q.c.speaker).contains(speaker.lower(), autoescape=True))
         if text:
@@ -544,14 +603,28 @@ class EvidenceStore:
         since: str | None = None,
         *,
         document_id: int | None = None,
+        include_rejected: bool = False,
+        check: str | Iterable[str] | None = None,
     ) -> pd.DataFrame:
-        """Stored force claims with their document's date and address.
+        """Stored force claims with their document's date and address and their check.
 
         ``actor`` and ``place`` (the mission or location) match case-insensitively anywhere;
         ``since`` compares with the claim's ``as_of``, or the publication date when it has none.
+        Claims a user rejected are left out unless ``include_rejected``. ``check`` keeps the
+        claims whose comparison with the fact base (column ``check``: ``corroborates``,
+        ``conflicts`` or ``new``; :mod:`forewarn.evidence.corroborate`) is one of those given;
+        ``fact_ids`` and ``fact_value`` name the facts compared and the nearest value.
         """
-        c, d = S.force_claims, S.documents
-        stmt = select(*[col for col in c.c], *self._doc_cols()).select_from(c.join(d, c.c.document_id == d.c.id))
+        c, d, k = S.force_claims, S.documents, S.claim_checks
+        stmt = select(
+            *[col for col in c.c], *self._doc_cols(),
+            k.c.status.label("check"), k.c.fact_ids, k.c.fact_value,
+        ).select_from(c.join(d, c.c.document_id == d.c.id).outerjoin(k, k.c.claim_id == c.c.id))
+        if not include_rejected:
+            stmt = stmt.where(_not_rejected(c))
+        if check is not None:
+            wanted = [check] if isinstance(check, str) else list(check)
+            stmt = stmt.where(k.c.status.in_(wanted))
         if actor:
             stmt = stmt.where(func.lower(c.c.actor).contains(actor.lower(), autoescape=True))
         if place:
@@ -562,10 +635,17 @@ class EvidenceStore:
             stmt = stmt.where(c.c.document_id == document_id)
         return self._frame(stmt.order_by(c.c.document_id, c.c.start, c.c.id))
 
-    def events(self, since: str | None = None, *, document_id: int | None = None, what: str | None = None) -> pd.DataFrame:
-        """Stored dated events with their document's date and address, by event date."""
+    def events(
+        self, since: str | None = None, *, document_id: int | None = None, what: str | None = None, include_rejected: bool = False
+    ) -> pd.DataFrame:
+        """Stored dated events with their document's date and address, by event date.
+
+        Events a user rejected are left out unless ``include_rejected``.
+        """
         e, d = S.events, S.documents
         stmt = select(*[col for col in e.c], *self._doc_cols()).select_from(e.join(d, e.c.document_id == d.c.id))
+        if not include_rejected:
+            stmt = stmt.where(_not_rejected(e))
         if since:
             stmt = stmt.where(e.c.date >= str(since))
         if what:
@@ -578,8 +658,171 @@ class EvidenceStore:
         """Number of rows in each table."""
         out = {}
         with self.engine.connect() as conn:
-            for t in (S.sources, S.facts, S.documents, S.quotes, S.force_claims, S.events):
+            for t in (S.sources, S.facts, S.documents, S.quotes, S.force_claims, S.events, S.reviews, S.claim_checks):
                 out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
+        return out
+
+    # -- corroboration ------------------------------------------------------------------------
+
+    def _facts_about(self, conn: Connection, place: str) -> list:
+        """Prepared facts naming ``place``, computed once per place while the facts do not change."""
+        from .corroborate import facts_about, prepare_facts
+
+        if self._facts_cache is None:
+            f = S.facts
+            result = conn.execute(select(f.c.id, f.c.entity, f.c.base_quantity, f.c.value, f.c.unit, f.c.as_of))
+            prepared = prepare_facts(pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys())))
+            self._facts_cache = {"": prepared}
+        if place not in self._facts_cache:
+            self._facts_cache[place] = facts_about(self._facts_cache[""], place)
+        return self._facts_cache[place]
+
+    def _write_checks(self, conn: Connection, claims: pd.DataFrame) -> None:
+        from .corroborate import check_claim
+
+        now = utcnow()
+        rows = []
+        for c in claims.to_dict("records"):
+            place = "" if pd.isna(c.get("mission_or_location")) else str(c.get("mission_or_location") or "")
+            chk = check_claim(c, self._facts_about(conn, place) if place else [], pub_date=c.get("pub_date"))
+            rows.append({"claim_id": int(c["id"]), "status": chk.status, "fact_ids": ",".join(chk.fact_ids) or None,
+                         "fact_value": chk.fact_value, "tolerance": chk.tolerance, "checked_at": now})
+        ids = [r["claim_id"] for r in rows]
+        for i in range(0, len(ids), _IN_CHUNK):
+            conn.execute(S.claim_checks.delete().where(S.claim_checks.c.claim_id.in_(ids[i : i + _IN_CHUNK])))
+        if rows:
+            conn.execute(S.claim_checks.insert(), rows)
+
+    def check_claims(self) -> dict[str, int]:
+        """Compare every stored force claim with the fact base again (after facts change).
+
+        Returns
+        -------
+        dict
+            Number of claims per outcome (``corroborates``, ``conflicts``, ``new``).
+        """
+        c, d = S.force_claims, S.documents
+        self._facts_cache = None
+        with self.engine.begin() as conn:
+            result = conn.execute(select(*c.c, d.c.pub_date).select_from(c.join(d, c.c.document_id == d.c.id)))
+            claims = pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys()))
+            if not claims.empty:
+                self._write_checks(conn, claims)
+            found = conn.execute(select(S.claim_checks.c.status, func.count()).group_by(S.claim_checks.c.status)).all()
+        return {str(k): int(n) for k, n in found}
+
+    def claim_changes(self, since: str | None = None, *, by: str = "published") -> pd.DataFrame:
+        """New and conflicting force claims (not rejected), for a "what changed" summary.
+
+        Parameters
+        ----------
+        since : str, optional
+            ISO date or timestamp; only claims from documents published (``by="published"``) or
+            ingested (``by="ingested"``) on or after it.
+        by : {"published", "ingested"}
+
+        Returns
+        -------
+        DataFrame
+            As :meth:`force_claims`, conflicts first, then by publication date.
+        """
+        if by not in ("published", "ingested"):
+            raise InputError(f"unknown value {by!r} (published or ingested)", field="by")
+        df = self.force_claims(check=("new", "conflicts"))
+        if since and not df.empty:
+            if by == "published":
+                df = df[df["pub_date"].notna() & (df["pub_date"].astype(str) >= str(since))]
+            else:
+                docs = self.documents()[["id", "ingested_at"]].rename(columns={"id": "document_id"})
+                df = df.merge(docs, on="document_id", how="left")
+                df = df[df["ingested_at"].astype(str) >= str(since)].drop(columns=["ingested_at"])
+        order = df["check"].map({"conflicts": 0, "new": 1})
+        return df.assign(_o=order).sort_values(["_o", "pub_date", "id"], kind="stable", na_position="last").drop(columns="_o").reset_index(drop=True)
+
+    # -- reviews -----------------------------------------------------------------------------
+
+    def review(self, ref: str, status: str, *, reason: str | None = None, who: str | None = None) -> dict[str, Any]:
+        """Reject or accept an extracted item; the decision is logged with who, when and why.
+
+        Parameters
+        ----------
+        ref : str
+            The item's id as listed: ``C12`` (force claim), ``Q3`` (quote), ``E7`` (event).
+        status : {"rejected", "accepted"}
+        reason : str, optional
+            Why (required to reject).
+        who : str, optional
+            Default: the operating-system user (:func:`current_user`).
+
+        Returns
+        -------
+        dict
+            The new row of the review log.
+
+        Raises
+        ------
+        InputError
+            For an unknown id, status, or a rejection without a reason.
+        """
+        if status not in ("rejected", "accepted"):
+            raise InputError(f"unknown review status {status!r} (rejected or accepted)", field="status")
+        if status == "rejected" and not (reason or "").strip():
+            raise InputError("a rejection needs a reason", field="--reason")
+        kind, item_id = parse_item_ref(ref)
+        return self._set_review(kind, item_id, status, reason=reason, who=who, undoes=None)
+
+    def undo_review(self, ref: str, *, who: str | None = None, reason: str | None = None) -> dict[str, Any]:
+        """Undo the latest review of an item: its status goes back to what it was before.
+
+        The undo is itself a new row of the log (``undoes`` names the row it reverts).
+
+        Raises
+        ------
+        InputError
+            When the item has no review left to undo.
+        """
+        kind, item_id = parse_item_ref(ref)
+        r = S.reviews
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(r).where(r.c.item == kind, r.c.item_id == item_id).order_by(r.c.id)).mappings().all()
+        undone = {row["undoes"] for row in rows if row["undoes"] is not None}
+        live = [row for row in rows if row["undoes"] is None and row["id"] not in undone]
+        if not live:
+            raise InputError(f"{item_ref(kind, item_id)} has no review to undo", field="ID")
+        last = live[-1]
+        return self._set_review(kind, item_id, last["previous"], reason=reason or f"undo of review {last['id']}", who=who, undoes=int(last["id"]))
+
+    def _set_review(self, kind: str, item_id: int, status: str | None, *, reason: str | None, who: str | None, undoes: int | None) -> dict[str, Any]:
+        table = S.ITEM_TABLES[kind]
+        with self.engine.begin() as conn:
+            previous = conn.execute(select(table.c.review_status).where(table.c.id == item_id)).first()
+            if previous is None:
+                raise InputError(f"no {kind} {item_ref(kind, item_id)} in the evidence store", source=self.where, field="ID")
+            row = {"item": kind, "item_id": item_id, "status": status or "none", "previous": previous[0], "reason": (reason or "").strip() or None,
+                   "who": (who or "").strip() or current_user(), "at": utcnow(), "undoes": undoes}
+            row["id"] = int(conn.execute(S.reviews.insert().values(**row)).inserted_primary_key[0])
+            conn.execute(table.update().where(table.c.id == item_id).values(review_status=status))
+        row["ref"] = item_ref(kind, item_id)
+        return row
+
+    def reviews(self, ref: str | None = None) -> pd.DataFrame:
+        """The review log (oldest first), of one item or of all; ``ref`` column gives the item id."""
+        r = S.reviews
+        stmt = select(r).order_by(r.c.id)
+        if ref is not None:
+            kind, item_id = parse_item_ref(ref)
+            stmt = stmt.where(r.c.item == kind, r.c.item_id == item_id)
+        df = self._frame(stmt)
+        df.insert(1, "ref", [item_ref(k, i) for k, i in zip(df["item"], df["item_id"])] if not df.empty else [])
+        return df
+
+    def set_aside(self) -> dict[str, int]:
+        """How many items users rejected (left out of queries and signposts), per kind and in all."""
+        out = {}
+        with self.engine.connect() as conn:
+            for kind, table in S.ITEM_TABLES.items():
+                out[kind] = int(conn.execute(select(func.count()).select_from(table).where(table.c.review_status == "rejected")).scalar() or 0)
+        out["total"] = sum(out.values())
         return out
 
     def _frame(self, stmt) -> pd.DataFrame:
@@ -615,6 +858,10 @@ def _item_row(table: sa.Table, doc_id: int, item: Mapping[str, Any]) -> dict[str
     if table is S.events and not row.get("granularity") and row.get("date"):
         row["granularity"] = _GRANULARITY.get(len(str(row["date"])))
     return row
+
+
+def _not_rejected(table: sa.Table):
+    return sa.or_(table.c.review_status.is_(None), table.c.review_status != "rejected")
 
 
 def _match(col, pattern: str):

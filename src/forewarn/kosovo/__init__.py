@@ -1,8 +1,8 @@
 """The built-in Kosovo case: its case file, its vectorised model, strategies and signposts.
 
 >>> from forewarn.kosovo import load_kosovo_case
->>> case = load_kosovo_case()          # doctest: +SKIP
->>> case.strategy_names                # doctest: +SKIP
+>>> case = load_kosovo_case()
+>>> case.strategy_names
 ['current_plan', 'self_reliance', 'transatlantic_anchor', 'regional_joint_force', 'adaptive', 'all_combined']
 
 The model is :func:`forewarn.kosovo.model.kosovo_model`; ``docs/methods.md`` gives its

@@ -13,7 +13,11 @@ every article in them:
    page), it joins that article's story (``story_id``); republications by other outlets are so
    stored once each but counted as one story;
 3. runs the extractor (:func:`forewarn.monitor.extract.extract`) on the text;
-4. stores the document and its quotes, force claims and events in one transaction.
+4. stores the document and its quotes, force claims and events in one transaction (the store
+   compares each force claim with the fact base as it stores it).
+
+Control characters and terminal escape sequences are removed from every text before anything
+else (:func:`forewarn.monitor.sources.clean_text`), so nothing stored can drive a terminal.
 
 A bad input gives one message for that input and the batch goes on; nothing of that input is
 stored. The returned :class:`IngestReport` lists what happened to each article.
@@ -22,13 +26,11 @@ stored. The returned :class:`IngestReport` lists what happened to each article.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -36,7 +38,7 @@ import pandas as pd
 
 from ..engine.seeds import splitmix64
 from ..errors import ForewarnError, InputError
-from .sources import MAX_BYTES, URL_TIMEOUT, RawDocument, expand_inputs, read_input, read_text_article
+from .sources import MAX_BYTES, URL_TIMEOUT, RawDocument, clean_text, expand_inputs, read_input
 
 __all__ = [
     "SAME_STORY_JACCARD",
@@ -52,7 +54,6 @@ __all__ = [
     "minhash",
     "similarity",
     "extractor_available",
-    "ingest_default_article",
 ]
 
 #: Estimated Jaccard similarity of shingle sets at or above which two articles are one story.
@@ -271,62 +272,74 @@ def ingest_documents(
     *,
     extract: bool = True,
     matcher: _Matcher | None = None,
+    on_document: Callable[[IngestResult], None] | None = None,
 ) -> list[IngestResult]:
-    """Store already-read documents (dedupe, same-story check, extraction, one transaction each)."""
-    from ..evidence.store import DuplicateDocument, outlet_of
+    """Store already-read documents (dedupe, same-story check, extraction, one transaction each).
 
+    ``on_document`` is called with each document's result as soon as it is known (progress).
+    """
     matcher = matcher or _Matcher(store)
     fn = _extractor() if extract else None
     results = []
     for doc in docs:
-        res = IngestResult(origin=doc.origin, status="error", pub_date=doc.pub_date, title=doc.title, notes=list(doc.notes))
+        res = _ingest_one(doc, store, fn, extract, matcher)
         results.append(res)
-        sha = text_sha256(doc.text)
-        existing = store.document_by_sha(sha)
-        if existing is not None:
-            res.status, res.document_id, res.message = "duplicate", existing, f"already stored as document {existing}"
-            continue
-        sig = minhash(doc.text)
-        found = matcher.match(sig)
-        items = None
-        if fn is not None:
-            try:
-                items = _check_items(fn(doc.text, doc.pub_date, url=doc.url), doc.text)
-            except Exception as exc:  # an extractor bug must not stop the batch nor half-store
-                res.message = f"extraction failed ({type(exc).__name__}: {exc})"
-                continue
-        elif extract:
-            res.notes.append("extractor not available: document stored without quotes, claims or events")
-        row = {
-            "url": doc.url,
-            "path": doc.path,
-            "title": doc.title,
-            "outlet": doc.outlet or outlet_of(doc.url),
-            "pub_date": doc.pub_date,
-            "text": doc.text,
-            "sha256": sha,
-            "story_id": found[1] if found else None,
-            "minhash": sig.tobytes(),
-        }
-        try:
-            doc_id = store.add_document(row, items)
-        except DuplicateDocument as dup:  # stored meanwhile by another process
-            res.status, res.document_id, res.message = "duplicate", dup.existing, str(dup)
-            continue
-        except ForewarnError as exc:
-            res.message = str(exc)
-            continue
-        story = found[1] if found else doc_id
-        matcher.add(doc_id, story, sig)
-        res.document_id, res.story_id = doc_id, story
-        if items:
-            res.quotes, res.force_claims, res.events = (len(items[k]) for k in ("quotes", "force_claims", "events"))
-        if found:
-            res.status = "same story"
-            res.message = f"same story as document {found[0]} (similarity {found[2]:.2f})"
-        else:
-            res.status = "stored"
+        if on_document is not None:
+            on_document(res)
     return results
+
+
+def _ingest_one(doc: RawDocument, store, fn, extract: bool, matcher: _Matcher) -> IngestResult:
+    from ..evidence.store import DuplicateDocument, outlet_of
+
+    doc.text, doc.title, doc.outlet = clean_text(doc.text), clean_text(doc.title), clean_text(doc.outlet)
+    res = IngestResult(origin=doc.origin, status="error", pub_date=doc.pub_date, title=doc.title, notes=list(doc.notes))
+    sha = text_sha256(doc.text)
+    existing = store.document_by_sha(sha)
+    if existing is not None:
+        res.status, res.document_id, res.message = "duplicate", existing, f"already stored as document {existing}"
+        return res
+    sig = minhash(doc.text)
+    found = matcher.match(sig)
+    items = None
+    if fn is not None:
+        try:
+            items = _check_items(fn(doc.text, doc.pub_date, url=doc.url), doc.text)
+        except Exception as exc:  # an extractor bug must not stop the batch nor half-store
+            res.message = f"extraction failed ({type(exc).__name__}: {exc})"
+            return res
+    elif extract:
+        res.notes.append("extractor not available: document stored without quotes, claims or events")
+    row = {
+        "url": doc.url,
+        "path": doc.path,
+        "title": doc.title,
+        "outlet": doc.outlet or outlet_of(doc.url),
+        "pub_date": doc.pub_date,
+        "text": doc.text,
+        "sha256": sha,
+        "story_id": found[1] if found else None,
+        "minhash": sig.tobytes(),
+    }
+    try:
+        doc_id = store.add_document(row, items)
+    except DuplicateDocument as dup:  # stored meanwhile by another process
+        res.status, res.document_id, res.message = "duplicate", dup.existing, str(dup)
+        return res
+    except ForewarnError as exc:
+        res.message = str(exc)
+        return res
+    story = found[1] if found else doc_id
+    matcher.add(doc_id, story, sig)
+    res.document_id, res.story_id = doc_id, story
+    if items:
+        res.quotes, res.force_claims, res.events = (len(items[k]) for k in ("quotes", "force_claims", "events"))
+    if found:
+        res.status = "same story"
+        res.message = f"same story as document {found[0]} (similarity {found[2]:.2f})"
+    else:
+        res.status = "stored"
+    return res
 
 
 def ingest(
@@ -337,6 +350,7 @@ def ingest(
     max_bytes: int = MAX_BYTES,
     timeout: float = URL_TIMEOUT,
     on_input: Callable[[str, list[IngestResult]], None] | None = None,
+    on_document: Callable[[IngestResult], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders, feeds and URLs into the evidence store.
 
@@ -353,6 +367,8 @@ def ingest(
         Size cap per input and network timeout (seconds).
     on_input : callable, optional
         Called after each input with its name and its results (for progress bars).
+    on_document : callable, optional
+        Called after each article (a feed holds many) with its result.
 
     Returns
     -------
@@ -363,7 +379,7 @@ def ingest(
     >>> from forewarn.evidence import open_store
     >>> report = ingest("tests/fixtures/articles/dev", open_store("sqlite://"))  # doctest: +SKIP
     >>> report.counts()  # doctest: +SKIP
-    {'stored': 20}
+    {'stored': 18}
     """
     if store is None:
         from ..evidence import open_store
@@ -378,35 +394,12 @@ def ingest(
         try:
             docs = read_input(item, max_bytes=max_bytes, timeout=timeout)
         except InputError as exc:
-            results = [IngestResult(origin=str(item), status="error", message=exc.message)]
+            # The input is named in ``origin``; the message keeps the line and field.
+            where = [p for p in (f"line {exc.line}" if exc.line else None, exc.field) if p]
+            results = [IngestResult(origin=str(item), status="error", message=": ".join([*where, exc.message]))]
         else:
-            results = ingest_documents(docs, store, extract=extract, matcher=matcher)
+            results = ingest_documents(docs, store, extract=extract, matcher=matcher, on_document=on_document)
         report.results.extend(results)
         if on_input is not None:
             on_input(str(item), results)
     return report
-
-
-def ingest_default_article(store, *, replace: bool = False) -> IngestResult:
-    """Store the framing article shipped in ``data/articles`` with its URL and date.
-
-    The text file has no header; its URL and publication date come from its annotation
-    (``rfe-kfor-us-troops.gold.json``). With ``replace``, a stored copy is deleted first (to
-    extract it again once the extractor is available).
-    """
-    base = resources.files("forewarn").joinpath("data", "articles")
-    text = base.joinpath("rfe-kfor-us-troops.txt").read_text(encoding="utf-8")
-    try:
-        gold = json.loads(base.joinpath("rfe-kfor-us-troops.gold.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        gold = {}
-    doc = read_text_article(text, origin="forewarn:data/articles/rfe-kfor-us-troops.txt")
-    doc.path = "forewarn:data/articles/rfe-kfor-us-troops.txt"
-    doc.url = gold.get("url") or doc.url
-    doc.pub_date = gold.get("pub_date") or doc.pub_date
-    doc.outlet = "RFE/RL (republished by A2 Televizion)"
-    if replace:
-        existing = store.document_by_sha(text_sha256(doc.text))
-        if existing is not None:
-            store.delete_document(existing)
-    return ingest_documents([doc], store)[0]

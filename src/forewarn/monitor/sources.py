@@ -5,8 +5,10 @@ with one input (missing, binary, too large, undecodable, malformed, empty) raise
 :class:`~forewarn.errors.InputError` naming it; the ingest pipeline records that message and
 goes on with the next input.
 
-Limits: an input may hold at most :data:`MAX_BYTES` (5 MB); a URL is fetched only when a user
-gives one, over http or https, with a timeout (:data:`URL_TIMEOUT`).
+Limits: an input may hold at most :data:`MAX_BYTES` (5 MB) and a feed at most
+:data:`MAX_FEED_ENTRIES` (1,000) entries; a URL is fetched only when a user gives one, over http
+or https, with a timeout (:data:`URL_TIMEOUT`). Only http(s) links are kept as an article's
+address: a ``URL:`` header with another scheme (``javascript:``) is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from ..errors import InputError
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_FEED_ENTRIES",
+    "clean_text",
+    "check_size",
     "URL_TIMEOUT",
     "SUFFIXES",
     "RawDocument",
@@ -39,6 +44,9 @@ __all__ = [
 
 #: The largest input read (file or download), in bytes.
 MAX_BYTES = 5 * 1024 * 1024
+#: The most entries a feed may have; a larger one is refused before it is parsed (at about 20
+#: articles a second, 1,000 entries take under a minute).
+MAX_FEED_ENTRIES = 1000
 #: Seconds to wait for a web server.
 URL_TIMEOUT = 20.0
 #: File suffixes picked up when a folder is given (a file named explicitly is read whatever its name).
@@ -49,6 +57,11 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\x7fELF", b"BZh", b"\xfd7zXZ")
 _FEED_SNIFF = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<(!doctype html|html|head|body|article|p|div)[\s>]", re.IGNORECASE)
+_FEED_ENTRY = re.compile(rb"<(item|entry)[\s>/]", re.IGNORECASE)
+# Terminal escape sequences (CSI, OSC, other ESC sequences), C0/C1 controls but tab and newline,
+# and the bidirectional overrides that make text display differently from what it is.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _UNKNOWN_DATES = {"", "unknown", "n/a", "none", "null", "-"}
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
 # The languages of the region's and the wires' press; trying all of dateparser's locales on a
@@ -79,6 +92,48 @@ class RawDocument:
     outlet: str | None = None
     pub_date: str | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def clean_text(text: str | None) -> str | None:
+    """Text without terminal escape sequences and control characters (tab and newline kept).
+
+    Carriage returns become newlines. Applied to everything read from articles before it is
+    stored or printed, so an article cannot move the cursor, recolour or retitle a terminal.
+
+    >>> clean_text("KFOR\\x1b[31m said\\x07\\r\\nok")
+    'KFOR said\\nok'
+    """
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def check_size(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse a file over ``max_bytes`` (the limit every article reader applies).
+
+    Raises
+    ------
+    InputError
+        Naming the file, its size and the limit.
+    """
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # missing or unreadable: the reader reports it
+    if size > max_bytes:
+        raise InputError(f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)", source=path)
+
+
+def _web_link(link: str | None) -> str | None:
+    from ..evidence.facts import check_link
+
+    if not link:
+        return None
+    try:
+        return check_link(link)
+    except ValueError:
+        return None
 
 
 def is_url(item: str | os.PathLike) -> bool:
@@ -124,6 +179,7 @@ def read_input(item: str | os.PathLike, *, max_bytes: int = MAX_BYTES, timeout: 
     """
     text = os.fspath(item)
     if is_url(text):
+        _check_address(text)
         data, final_url, charset, ctype = fetch_url(text, max_bytes=max_bytes, timeout=timeout)
         return _parse_bytes(data, origin=text, url=final_url, path=None, suffix="", charset=charset, ctype=ctype)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
@@ -133,14 +189,26 @@ def read_input(item: str | os.PathLike, *, max_bytes: int = MAX_BYTES, timeout: 
         raise InputError("no such file or folder", source=text)
     if path.is_dir():
         raise InputError("is a folder (give it to ingest, which walks folders)", source=text)
+    check_size(path, max_bytes=max_bytes)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)", source=text)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", source=text) from None
     return _parse_bytes(data, origin=text, url=None, path=str(path), suffix=path.suffix.lower(), charset=None, ctype="")
+
+
+def _check_address(url: str) -> None:
+    """Refuse a malformed web address (``http://[::1``) with a message, before fetching."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise InputError(f"not a valid web address ({exc})", source=url) from None
+    if not host:
+        raise InputError("not a valid web address (no host name)", source=url)
 
 
 def _parse_bytes(
@@ -317,6 +385,8 @@ def read_text_article(text: str, *, origin: str, url: str | None = None, path: s
         if not m:
             break
         header[m.group(1).upper()] = m.group(2)
+        if m.group(1).upper() == "URL" and m.group(2):
+            _check_header_url(m.group(2), origin=origin, line=i + 1)
         i += 1
     if header and i < len(lines) and not lines[i].strip():
         i += 1
@@ -334,6 +404,15 @@ def read_text_article(text: str, *, origin: str, url: str | None = None, path: s
         pub_date=_date_or_note(header.get("DATE"), notes, "DATE header"),
         notes=notes,
     )
+
+
+def _check_header_url(url: str, *, origin: str, line: int) -> None:
+    from ..evidence.facts import check_link
+
+    try:
+        check_link(url)
+    except ValueError as exc:
+        raise InputError(f"{exc}: only http and https links are kept", source=origin, line=line, field="URL") from None
 
 
 def read_html(html: str, *, origin: str, url: str | None = None, path: str | None = None) -> RawDocument:
@@ -361,7 +440,7 @@ def read_html(html: str, *, origin: str, url: str | None = None, path: str | Non
     return RawDocument(
         text=text,
         origin=origin,
-        url=page_url if page_url and is_url(page_url) else url,
+        url=_web_link(page_url) or _web_link(url),
         path=path,
         title=data.get("title") or None,
         outlet=data.get("sitename") or None,
@@ -402,6 +481,12 @@ def read_feed(data: bytes, *, origin: str, url: str | None = None, path: str | N
     """
     import feedparser
 
+    n_entries = len(_FEED_ENTRY.findall(data))
+    if n_entries > MAX_FEED_ENTRIES:
+        raise InputError(
+            f"feed has {n_entries:,} entries; the limit is {MAX_FEED_ENTRIES:,} (split it, or ingest its articles as files)",
+            source=origin,
+        )
     parsed = feedparser.parse(data)
     entries = parsed.get("entries") or []
     if not entries:
@@ -438,7 +523,7 @@ def read_feed(data: bytes, *, origin: str, url: str | None = None, path: str | N
             RawDocument(
                 text=text,
                 origin=f"{origin} [entry {n}]",
-                url=link if link and is_url(link) else None,
+                url=_web_link(link),
                 path=path,
                 title=title,
                 outlet=outlet,

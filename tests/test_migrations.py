@@ -1,0 +1,174 @@
+"""Schema migrations: a store written by forewarn 0.1 (schema version 1) opens and is upgraded in
+place, on SQLite and on PostgreSQL (the latter when FOREWARN_TEST_PG_URL is set).
+
+The 0.1 store is built from the frozen version-1 table definitions of the first migration, as
+forewarn 0.1 created it: without Alembic's version table, with ``meta.schema_version`` = 1.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from forewarn.errors import ForewarnError
+from forewarn.evidence import open_store, resolve_url
+from forewarn.evidence import schema as S
+from forewarn.evidence.migrate import HEAD, MIGRATIONS, alembic_config, revision_of
+
+PG_URL = os.environ.get("FOREWARN_TEST_PG_URL")
+
+
+def _v1_module():
+    path = next((MIGRATIONS / "versions").glob("0001_*.py"))
+    spec = importlib.util.spec_from_file_location("forewarn_migration_0001", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("FOREWARN_TEST_PG_URL is not set")
+    pytest.importorskip("psycopg")
+    schema = f"fw_mig_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(resolve_url(PG_URL))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{resolve_url(PG_URL)}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def _make_v1_store(url: str) -> None:
+    """A store as forewarn 0.1 left it: version-1 tables, a fact with a ``quote``, a document, a claim."""
+    md = sa.MetaData()
+    _v1_module().v1_tables(md)
+    engine = sa.create_engine(url)
+    t = md.tables
+    with engine.begin() as conn:
+        md.create_all(conn)
+        conn.execute(t["meta"].insert(), [{"key": "schema_version", "value": "1"}, {"key": "default_facts", "value": "1"}])
+        conn.execute(t["sources"].insert().values(id=1, url="https://example.org/kfor", outlet="example.org"))
+        conn.execute(t["facts"].insert().values(
+            id="F0001", topic="kfor", entity="KFOR", quantity="total_strength (NATO)", base_quantity="total_strength",
+            annotation="NATO", value=4500.0, unit="troops", as_of="2023-12", quote="KFOR counts some 4,500 soldiers.", source_id=1))
+        conn.execute(t["documents"].insert().values(id=1, url="https://news.example/a", pub_date="2024-01-10",
+                                                    text="KFOR has 4,600 troops.", sha256="b" * 64, story_id=1))
+        conn.execute(t["force_claims"].insert(), [
+            {"id": 1, "document_id": 1, "actor": "NATO", "mission_or_location": "KFOR", "value": 4600.0, "unit": "troops",
+             "as_of": "2023-12", "approx": False, "kind": "strength", "sentence": "KFOR has 4,600 troops."},
+            {"id": 2, "document_id": 1, "actor": "NATO", "mission_or_location": "KFOR", "value": 9000.0, "unit": "troops",
+             "as_of": "2023-12", "approx": False, "kind": "strength", "sentence": "KFOR has 9,000 troops."},
+        ])
+        conn.execute(t["quotes"].insert().values(document_id=1, speaker="X", text="We are ready."))
+    engine.dispose()
+
+
+def _columns(url: str, table: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return {c["name"] for c in sa.inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
+def test_a_0_1_store_is_upgraded_in_place(url):
+    _make_v1_store(url)
+    assert "quote" in _columns(url, "facts") and "statement" not in _columns(url, "facts")
+    with open_store(url) as s:
+        assert s.get_meta("schema_version") == str(S.SCHEMA_VERSION)
+        fact = s.fact("F0001")
+        assert fact["statement"] == "KFOR counts some 4,500 soldiers." and fact["outlet"] == "example.org"
+        # what was stored is all still there
+        assert s.counts()["facts"] == 1 and s.counts()["documents"] == 1 and s.counts()["quotes"] == 1
+        claims = s.force_claims().set_index("id")
+        # claims stored before the check existed are checked during the upgrade
+        assert claims.loc[1, "check"] == "corroborates" and claims.loc[2, "check"] == "conflicts"
+        # the new tables work
+        s.review("C2", "rejected", reason="misread figure", who="tester")
+        assert s.set_aside()["claim"] == 1 and list(s.force_claims()["id"]) == [1]
+    assert "statement" in _columns(url, "facts") and "quote" not in _columns(url, "facts")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert revision_of(conn) == HEAD
+    engine.dispose()
+    with open_store(url) as s:  # opened again: nothing changes
+        assert s.counts()["reviews"] == 1 and s.get_meta("schema_version") == str(S.SCHEMA_VERSION)
+
+
+def test_upgraded_schema_equals_a_new_store(url):
+    """After the upgrade, Alembic finds no difference between the database and the current tables."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    _make_v1_store(url)
+    open_store(url, defaults=False).close()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), S.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_an_empty_database_upgraded_from_nothing_equals_a_new_store(tmp_path):
+    """Running every migration from an empty database gives the tables a new store is created with."""
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    with engine.connect() as conn:
+        assert revision_of(conn) == HEAD
+        assert compare_metadata(MigrationContext.configure(conn), S.metadata) == []
+        assert conn.execute(sa.text("SELECT value FROM meta WHERE key='schema_version'")).scalar() == str(S.SCHEMA_VERSION)
+    engine.dispose()
+
+
+def test_head_revision_is_the_schema_version():
+    from alembic.script import ScriptDirectory
+
+    from forewarn.evidence.migrate import alembic_config as cfg_for
+
+    script = ScriptDirectory.from_config(cfg_for(None))
+    assert script.get_current_head() == HEAD == f"{S.SCHEMA_VERSION:04d}"
+    assert [r.revision for r in script.walk_revisions()][::-1] == [f"{v:04d}" for v in range(1, S.SCHEMA_VERSION + 1)]
+
+
+def test_migrations_ship_in_the_package():
+    from importlib import resources
+
+    versions = resources.files("forewarn").joinpath("evidence", "migrations", "versions")
+    names = sorted(p.name for p in versions.iterdir() if p.name.endswith(".py") and p.name[0].isdigit())
+    assert len(names) == S.SCHEMA_VERSION
+    assert resources.files("forewarn").joinpath("evidence", "migrations", "env.py").is_file()
+
+
+def test_a_failed_upgrade_leaves_the_store_as_it_was(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _make_v1_store(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # a column the 0002 rename would collide with
+        conn.exec_driver_sql("ALTER TABLE facts ADD COLUMN statement TEXT")
+    engine.dispose()
+    with pytest.raises(ForewarnError, match="cannot upgrade the evidence store from schema version 1 to .*left as it was"):
+        open_store(url, defaults=False)
+    assert "quote" in _columns(url, "facts")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert revision_of(conn) == "0001"
+        assert not sa.inspect(conn).has_table("reviews") and not sa.inspect(conn).has_table("alembic_version")
+    engine.dispose()
