@@ -158,9 +158,11 @@ def regret_table(df: pd.DataFrame, directions: Mapping[str, str], *, percentile:
     for name in ranked:
         v = df[name].to_numpy(dtype=float)
         best = _best_per_future(v, futures, directions[name])
-        r = best - v if directions[name] == "maximize" else v - best
         absbest = np.abs(best)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # Outcomes near the limits of float64 (or a best value near zero) give an infinite regret
+        # or relative regret: the honest value, so overflow is not worth a warning.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r = best - v if directions[name] == "maximize" else v - best
             rel = np.where(absbest > 0, r / absbest, np.nan)
         order = np.lexsort((r, codes))
         rs = r[order]
