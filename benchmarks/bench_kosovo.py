@@ -65,15 +65,14 @@ CONFIGS = {
 
 
 def _child_ema(futures: int) -> dict:
-    from ema_workbench import Constant, Model, Policy, SequentialEvaluator
+    from ema_workbench import Policy, SequentialEvaluator
 
-    from forewarn.kosovo import load_kosovo_case
+    from forewarn.kosovo import ema_model, load_kosovo_case
     from forewarn.kosovo.scalar_reference import kosovo_model_scalar
 
     case = load_kosovo_case()
-    model = Model("kosovo", function=kosovo_model_scalar)
-    model.uncertainties, model.levers, model.outcomes = case.to_ema()
-    model.constants = [Constant(name, c.value) for name, c in case.constants.items()]
+    # Parameters whose sourced range is a single value are the Workbench's constants.
+    model = ema_model(kosovo_model_scalar, case=case)
     policies = [Policy(name, **case.strategy_levers(name)) for name in case.strategy_names]
     start = time.perf_counter()
     with SequentialEvaluator(model) as evaluator:

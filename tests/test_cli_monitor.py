@@ -211,3 +211,16 @@ def test_extract_has_the_size_limit_of_ingest(tmp_path, cli):
     assert code == 2 and "big.txt" in err and "too large" in err and "the limit is 5 MB" in err
     code, out, _ = cli(*["ingest", str(big), "--db", str(tmp_path / "s.db")])
     assert code == 2 and "too large" in out
+
+
+def test_ingest_refuses_a_feed_of_10000_items_with_the_limit(tmp_path, cli):
+    items = "".join(f"<item><title>T{i}</title><link>https://w.example/{i}</link><description>KFOR story {i}.</description></item>"
+                    for i in range(10_000))
+    feed = tmp_path / "huge.rss"
+    feed.write_text(f"<?xml version='1.0'?><rss><channel><title>F</title>{items}</channel></rss>", encoding="utf-8")
+    db = tmp_path / "s.db"
+    code, out, err = cli("ingest", str(feed), "--db", str(db))
+    flat = " ".join(out.replace("│", " ").split())
+    assert code == 2 and "feed has 10,000 entries; the limit is 1,000" in flat and "nothing was stored" in err
+    with open_store(db) as s:
+        assert s.counts()["documents"] == 0

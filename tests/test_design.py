@@ -354,7 +354,7 @@ KOSOVO_LIKE = "name = 'wide'\nmodel = 'm.py:f'\n" + "".join(
     "argv, expected",
     [
         (["run", "{case}", "-n", "1000000000000", "--out", "{out}"], r"1,000,000,000,000 rows × \d+ parameters"),
-        (["run", "{case}", "--design", "factorial", "-n", "10", "--out", "{out}"], r"at most levels = \d+ fits"),
+        (["run", "{case}", "--method", "factorial", "-n", "10", "--out", "{out}"], r"at most levels = \d+ fits"),
         (["sensitivity", "{case}", "--method", "sobol", "-n", "1000000000000"], r"the saltelli design would hold"),
     ],
 )

@@ -64,7 +64,14 @@ def test_the_provenance_check_can_fail():
     assert any("neither sources nor assumption" in p and "us_withdrawal_year" in p for p in problems)
     assert any("F9999" in p for p in problems)
     assert any("constants.bare" in p for p in problems)
-    assert parse_case(data).unsourced()  # the engine's own check agrees
+    data["levers"][0]["sources"] = ["F0510"]
+    # The engine's own check agrees: this case requires provenance, so it refuses to load ...
+    from forewarn.errors import CaseError
+
+    with pytest.raises(CaseError, match="requires provenance"):
+        parse_case(data)
+    # ... and, were provenance optional, it would list the gaps.
+    assert parse_case({**data, "provenance": "optional"}).unsourced()
 
 
 def test_assumptions_say_something():
@@ -94,7 +101,6 @@ def test_time_constants_match_the_time_axis():
         ("population", ["F0550"]),
         ("police_base", ["F0561"]),
         ("nato_share_floor", ["F0405"]),
-        ("attacker_ratio", ["F0732"]),
     ],
 )
 def test_sourced_constants_equal_their_facts(constant, fact_ids_):
@@ -124,6 +130,81 @@ def test_base_year_reproduces_todays_figures(strategy):
     assert_allclose(out["force_density"][:, 0], density, rtol=0.01)
 
 
+def test_the_observed_present_has_no_base_year_failure_on_sourced_futures():
+    """Futures that agree with the present (present_ok) have no base-year failure, whatever the
+    strategy; the others are flagged the same way under every strategy."""
+    n = 500
+    rng = np.random.default_rng(1)
+    draws = {p.name: rng.uniform(p.low, p.high, n) for p in CASE.uncertainties}
+    flags = []
+    for strategy in STRATEGIES:
+        out = kosovo_model({**default_inputs(n, strategy=strategy, case=CASE), **draws})
+        keep = out["present_ok"] == 1.0
+        assert np.all(out["margin"][keep, 0] >= 1.0)
+        assert np.all(out["margin"][~keep, 0] < 1.0)
+        flags.append(out["present_ok"])
+    assert all(np.array_equal(f, flags[0]) for f in flags)
+    assert 0 < flags[0].mean() <= 1
+
+
+def test_the_yardstick_is_set_from_the_historical_record():
+    p = CASE.parameter("required_ratio")
+    assert {"F0732", "F0733", "F0728", "F0729", "F0730"} <= set(p.sources)
+    # 3:1 (F0732) at the bottom, 1/1.95 (F0729's lower bound) at the top, 1/1.15 (F0728) in the stress set.
+    assert p.low == pytest.approx(1 / fact_value("F0732"), abs=1e-3)
+    assert p.high == pytest.approx(1 / 1.95, abs=1e-3)
+    assert p.stress.high == pytest.approx(1 / 1.15, abs=1e-3)
+    assert p.default_value == pytest.approx(p.low)
+
+
+def test_sourced_ranges_stop_at_the_largest_observed_concentration():
+    threat = CASE.parameter("threat_base")
+    assert threat.low == fact_value("F0643") and threat.high == fact_value("F0638")
+    assert threat.stress.high > threat.high
+    # Unsourced multipliers are neutral on the sourced ranges and explored only under stress.
+    for name, neutral in (("threat_quality", 1.0), ("tripwire_weight", 1.0), ("nato_air_attrition", 0.0)):
+        p = CASE.parameter(name)
+        assert p.low == p.high == neutral, name
+        assert p.stress is not None and p.stress.high > neutral, name
+    stressed = CASE.with_ranges("stress")
+    assert stressed.parameter("threat_base").high == threat.stress.high
+    assert stressed.parameter("gdp_growth") == CASE.parameter("gdp_growth")
+
+
+def test_cost_per_soldier_covers_the_derived_value():
+    # 2025: EUR 207.8m, 40 % on equipment, over 4,300 active: about EUR 29,000 per soldier.
+    derived = fact_value("F0440") * (1 - 0.4) / fact_value("F0496") * 1000
+    p = CASE.parameter("cost_per_soldier")
+    assert p.low <= derived <= p.high + 0.1
+
+
+def test_every_lever_states_its_cost():
+    assert CASE.provenance == "required"
+    for lever in CASE.levers:
+        assert lever.cost is not None, lever.name
+        assert lever.cost.priced_by or (lever.cost.free or "").strip(), lever.name
+    for name in ("regional_force", "us_deal", "nato_alignment", "adaptive_recruitment"):
+        assert CASE.parameter(name).cost.priced_by, name  # the article's voices are priced
+
+
+def test_a_free_lever_without_a_reason_fails_the_case_check(tmp_path):
+    from forewarn.errors import CaseError
+
+    text = case_path().read_text(encoding="utf-8")
+    priced = ('cost = { priced_by = ["us_deal_price"], '
+              'note = "Paid every year from 2026, whether or not the cut is averted." }')
+    assert priced in text
+    for bad in ("", 'cost = { free = "" }', 'cost = { priced_by = [] }'):
+        path = tmp_path / "case.toml"
+        path.write_text(text.replace(priced, bad), encoding="utf-8")
+        with pytest.raises(CaseError, match="us_deal") as info:
+            load_case(path)
+        assert "cost" in str(info.value) or "free" in str(info.value)
+    # A stated reason is enough.
+    path.write_text(text.replace(priced, 'cost = { free = "Assumed to cost nothing: talks only." }'), encoding="utf-8")
+    assert load_case(path).parameter("us_deal").cost.free
+
+
 def test_current_plan_matches_the_sourced_plan():
     levers = CASE.strategy_levers("current_plan")
     assert levers["ksf_active_target"] == fact_value("F0510")  # 5,000 active by 2028
@@ -132,7 +213,8 @@ def test_current_plan_matches_the_sourced_plan():
     # Today's budget share: EUR 207.8m of a GDP of about EUR 11bn.
     share = fact_value("F0440") / (fact_value("F0556") * 1000) * 100
     assert levers["defence_share_gdp"] == pytest.approx(share, abs=0.01)
-    out = kosovo_model(default_inputs(1, strategy="current_plan", case=CASE, us_withdrawal_year=2040.0))
+    out = kosovo_model(default_inputs(1, strategy="current_plan", case=CASE, us_withdrawal_year=2040.0,
+                                      cost_per_soldier=21.0))
     assert out["ksf_active"][0, 2028 - 2025] == pytest.approx(fact_value("F0510"))
 
 
@@ -153,6 +235,16 @@ def test_strategies_differ_and_voices_are_named():
               "adaptive": "Shea"}
     for name, voice in voices.items():
         assert voice in CASE.strategy(name).description
+
+
+def test_all_combined_pays_for_everything_it_switches_on():
+    levers = CASE.strategy_levers("all_combined")
+    out = {s: kosovo_model(default_inputs(1, strategy=s, case=CASE)) for s in STRATEGIES}
+    assert levers["us_deal"] and levers["regional_force"] and levers["nato_alignment"]
+    assert out["all_combined"]["total_cost"][0] > max(out[s]["total_cost"][0] for s in STRATEGIES[:-1])
+    deal_price = CASE.parameter("us_deal_price").default_value
+    extra = out["all_combined"]["strategy_cost"][0, 1:] - out["all_combined"]["defence_budget"][0, 1:]
+    assert np.all(extra >= deal_price - 1e-9)
 
 
 def test_defaults_lie_in_their_ranges():

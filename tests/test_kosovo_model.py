@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from forewarn.kosovo import random_inputs as kosovo_random_inputs
-from forewarn.kosovo import default_inputs, load_kosovo_case
+from forewarn.kosovo import default_inputs, ema_model, load_kosovo_case
 from forewarn.kosovo.model import OUTCOMES, SCALAR_OUTCOMES, SERIES_OUTCOMES, kosovo_model, seed_uniform
 from forewarn.kosovo.scalar_reference import kosovo_model_scalar, seed_uniform_scalar
 from optional import requires_ema
@@ -27,12 +27,15 @@ STILL = dict(
     us_withdrawal_year=2040.0,
     other_kfor_trend=0.0,
     threat_trend=0.0,
-    threat_quality=1.0,
     gdp_growth=0.0,
     ksf_active_target=4300,
     ksf_reserve_target=800,
     equipment_effectiveness=0.0,
 )
+# Defaults: 75 % of the defenders in time, 700 reinforcements, required ratio 0.3333, 8,350 massed.
+OWN = 0.4 * (4300 + 0.5 * 800)
+ATTACK = 0.3333 * 8350
+MARGIN = (0.75 * (600 + 4000 + OWN) + 700) / ATTACK
 
 
 def random_inputs(n: int, seed: int) -> dict[str, np.ndarray]:
@@ -69,34 +72,63 @@ def test_contract_checked_by_the_engine():
 
 def test_time_axis_follows_the_constants():
     out = run(2, horizon=2030)
-    assert out["deterrence"].shape == (2, 6)
+    assert out["margin"].shape == (2, 6)
+    assert_array_equal(out["first_failure_year"], 2031.0)  # never: horizon + 1
     with pytest.raises(ValueError, match="horizon"):
         run(1, horizon=2020)
 
 
 def test_still_world_is_constant_and_hand_computed():
     out = run(3, **STILL)
-    # defender = tripwire x US + other KFOR + capability x (KSF active + reserve weight x reserve)
-    defender = 3.0 * 600 + 4000 + 0.4 * (4300 + 0.5 * 800)
-    assert_allclose(out["defender_strength"], defender)
-    assert_allclose(out["deterrence"], 3.0 * defender / 8350.0)
-    assert_allclose(out["min_deterrence"], 3.0 * 7680 / 8350)
-    assert_array_equal(out["years_below_1"], 0.0)
+    assert_allclose(out["margin"], MARGIN)
+    assert_allclose(out["min_margin"], MARGIN)
+    assert_allclose(out["base_margin"], MARGIN)
+    assert_array_equal(out["present_ok"], 1.0)
+    assert_array_equal(out["years_below"], 0.0)
+    assert_array_equal(out["first_failure_year"], 2036.0)
+    assert_allclose(out["own_margin"], 0.75 * OWN / ATTACK)
+    assert_allclose(out["own_margin_end"], 0.75 * OWN / ATTACK)
+    assert_array_equal(out["own_first_year"], 2036.0)  # Kosovo alone never meets it here
     assert_allclose(out["us_troops"], 600.0)
     assert_allclose(out["kfor_troops"], 4600.0)
     assert_allclose(out["ksf_active"], 4300.0)
     assert_allclose(out["ksf_reserve"], 800.0)
+    assert_allclose(out["threat"], 8350.0)
     density = (4600 + 4300 + 8546) / 1586659 * 1000
     assert_allclose(out["force_density"], density)
     assert_allclose(out["min_force_density"], density)
-    # Budget: today's figure in 2025, then GDP x share.
+    # Budget: today's figure in 2025, then GDP x share; no deal, no regional force: cost = budget.
     assert_allclose(out["defence_budget"][:, 0], 207.8)
     assert_allclose(out["defence_budget"][:, 1:], 11000 * 0.0189)
+    assert_allclose(out["strategy_cost"], out["defence_budget"])
     assert_allclose(out["total_cost"], 10 * 11000 * 0.0189)
-    # Expected escalated crises: rate x sum over 11 years of p_max / (1 + D^beta).
-    d = 3.0 * 7680 / 8350
-    assert_allclose(out["expected_escalations"], 0.4 * 11 * 0.2 / (1 + d**2))
-    assert_allclose(out["self_defence_end"], 3.0 * 0.4 * 4700 / 8350)
+    assert_allclose(out["cost_share_gdp"], 1.89)
+    # Expected escalated crises: rate x sum over the 10 lever years of p_max / (1 + margin^beta).
+    assert_allclose(out["expected_crises"], 0.4 * 10 * 0.2 / (1 + MARGIN**2))
+
+
+def test_time_to_failure_is_the_first_lever_year_below_one():
+    # A threat growing 10 % a year: margin(t) = MARGIN / 1.1^t falls below 1 when 1.1^t > MARGIN.
+    out = run(1, **{**STILL, "threat_trend": 0.1})
+    t_fail = int(np.ceil(np.log(MARGIN) / np.log(1.1)))
+    assert out["first_failure_year"][0] == 2025 + t_fail
+    assert out["years_below"][0] == T - t_fail
+    assert_allclose(out["min_margin"], MARGIN / 1.1 ** (T - 1))
+    # A base year below 1 is not a failure year (levers cannot act on it), but it is flagged.
+    low = run(1, **{**STILL, "threat_base": 14000.0, "required_ratio": 0.5128, "defender_in_time_share": 0.5,
+                    "nato_reinforcement": 0.0})
+    assert low["present_ok"][0] == 0.0 and low["base_margin"][0] < 1
+    assert low["first_failure_year"][0] == 2026.0
+
+
+def test_own_capability_reaches_the_yardstick_in_a_known_year():
+    # Kosovo alone against 4,500 massed at the 3:1 yardstick, equipment closing the capability gap.
+    out = run(1, **{**STILL, "threat_base": 4500.0, "equipment_effectiveness": 3.0, "defence_share_gdp": 3.0,
+                    "equipment_share": 0.6})
+    own = out["own_margin"][0]
+    first = int(np.argmax(own >= 1.0))
+    assert own[first] >= 1.0 and (first == 0 or own[first - 1] < 1.0)
+    assert out["own_first_year"][0] == 2025 + first
 
 
 def test_full_withdrawal_with_immediate_backfill():
@@ -125,12 +157,19 @@ def test_withdrawal_never_touches_the_base_year():
 
 
 def test_trends_compound_yearly():
-    out = run(1, **{**STILL, "other_kfor_trend": -0.1, "threat_trend": 0.05, "gdp_growth": 0.03,
-                    "threat_quality": 2.0})
+    out = run(1, **{**STILL, "other_kfor_trend": -0.1, "threat_trend": 0.05, "gdp_growth": 0.03})
     t = np.arange(T)
     assert_allclose(out["kfor_troops"][0], 600 + 4000 * 0.9**t)
-    assert_allclose(out["threat"][0], 2.0 * 8350 * 1.05**t)
+    assert_allclose(out["threat"][0], 8350 * 1.05**t)
     assert_allclose(out["defence_budget"][0, 1:], 11000 * 1.03 ** t[1:] * 0.0189)
+
+
+def test_threat_quality_air_power_and_tripwire_enter_the_margin():
+    out = run(1, **{**STILL, "threat_quality": 2.0, "nato_air_attrition": 0.5, "tripwire_weight": 3.0})
+    defenders = 0.75 * (3.0 * 600 + 4000 + OWN) + 700
+    assert_allclose(out["margin"][0], defenders / (0.3333 * 8350 * 2.0 * 0.5))
+    # Kosovo alone has neither NATO air power nor the US tripwire.
+    assert_allclose(out["own_margin"][0], 0.75 * OWN / (0.3333 * 8350 * 2.0))
 
 
 def test_ksf_growth_limited_by_recruitment_then_target():
@@ -140,7 +179,8 @@ def test_ksf_growth_limited_by_recruitment_then_target():
 
 
 def test_ksf_follows_the_linear_plan():
-    out = run(1, **{**STILL, "ksf_active_target": 5000, "ksf_target_year": 2029, "ksf_recruitment_capacity": 1400.0})
+    out = run(1, **{**STILL, "ksf_active_target": 5000, "ksf_target_year": 2029, "ksf_recruitment_capacity": 1400.0,
+                    "cost_per_soldier": 21.0})
     assert_allclose(out["ksf_active"][0, :6], [4300, 4475, 4650, 4825, 5000, 5000])
     # the reserve follows its own plan
     out = run(1, **{**STILL, "ksf_reserve_target": 2800, "ksf_target_year": 2029})
@@ -148,32 +188,56 @@ def test_ksf_follows_the_linear_plan():
 
 
 def test_ksf_cannot_outgrow_its_budget():
-    # personnel budget 11000 x 1.5 % x (1 - 0.4) = 99 MEUR; reserve 800 x 0.15 x 20k = 2.4 MEUR;
-    # so (99 - 2.4) / 0.02 = 4,830 soldiers at most.
+    # personnel budget 11000 x 1.5 % x (1 - 0.4) = 99 MEUR; reserve 800 x 0.15 x 22k = 2.64 MEUR;
+    # so (99 - 2.64) / 0.022 soldiers at most.
     out = run(1, **{**STILL, "ksf_active_target": 10000, "ksf_recruitment_capacity": 1400.0,
-                    "defence_share_gdp": 1.5, "cost_per_soldier": 20.0})
-    assert_allclose(out["ksf_active"][0, 1:], (99.0 - 2.4) / 0.02)
+                    "defence_share_gdp": 1.5, "cost_per_soldier": 22.0})
+    assert_allclose(out["ksf_active"][0, 1:], (99.0 - 2.64) / 0.022)
     # A budget too small for today's force shrinks it.
     out = run(1, **{**STILL, "defence_share_gdp": 1.0, "cost_per_soldier": 25.0})
     assert_allclose(out["ksf_active"][0, 1:], (66.0 - 800 * 0.15 * 0.025) / 0.025)
 
 
+def test_the_budget_binds_todays_plan_at_the_derived_cost_per_soldier():
+    # At EUR 29,000 per active soldier (2025: 207.8m x 60 % / 4,300) and 3 % growth, today's plan
+    # cannot pay 5,000 active soldiers before GDP x 1.89 % x 60 % covers 5,000 x 29k + 2,500 x 15 % x 29k.
+    out = kosovo_model(default_inputs(1, strategy="current_plan", case=CASE, cost_per_soldier=29.0,
+                                      gdp_growth=0.03, ksf_recruitment_capacity=1400.0))
+    need = (5000 * 0.029 + 2500 * 0.15 * 0.029) / (0.0189 * 0.6)
+    first = 2025 + int(np.ceil(np.log(need / 11000) / np.log(1.03)))
+    active = out["ksf_active"][0]
+    assert first == 2033
+    assert active[first - 2025] == pytest.approx(5000) and np.all(active[: first - 2025] < 5000)
+
+
 def test_equipment_raises_capability_with_diminishing_returns():
-    out = run(1, **{**STILL, "equipment_effectiveness": 1.0, "defence_share_gdp": 2.0, "equipment_share": 0.5})
+    out = run(1, **{**STILL, "equipment_effectiveness": 1.0, "defence_share_gdp": 2.0, "equipment_share": 0.5,
+                    "cost_per_soldier": 21.0})
     spend = 11000 * 0.02 * 0.5  # 110 MEUR a year from 2026
     cum = np.concatenate([[0.0, 0.0], spend * np.arange(1, T - 1)])
     capability = 1.0 - 0.6 * np.exp(-cum / 1000.0)
     own = capability * (4300 + 0.5 * 800)
-    assert_allclose(out["defender_strength"][0], 1800 + 4000 + own)
+    assert_allclose(out["own_margin"][0], 0.75 * own / ATTACK)
     gains = np.diff(capability[1:])
     assert np.all(np.diff(gains) < 0)  # each extra euro buys less
 
 
-def test_regional_force_from_its_start_year():
+def test_regional_force_weighs_like_a_ksf_soldier_and_is_paid():
     plain = run(1, **STILL)
-    joint = run(1, **STILL, regional_force=True, regional_committed_share=0.1)
-    extra = joint["defender_strength"][0] - plain["defender_strength"][0]
-    assert_allclose(extra, np.where(YEARS >= 2028, 0.1 * 16570, 0.0))
+    joint = run(1, **STILL, regional_force=True, regional_committed_share=0.1, regional_cost_share=0.5,
+                cost_per_soldier=24.0)
+    on = YEARS >= 2028
+    troops = 0.1 * 16570
+    # weighed at today's KSF capability (0.4), at the point in time like every defender in Kosovo
+    extra = (joint["margin"][0] - plain["margin"][0]) * ATTACK
+    assert_allclose(extra, np.where(on, 0.75 * 0.4 * troops, 0.0), atol=1e-6)
+    price = troops * 0.024 * 0.5
+    assert_allclose(joint["strategy_cost"][0] - joint["defence_budget"][0], np.where(on, price, 0.0))
+    assert_allclose(joint["total_cost"] - plain["total_cost"], price * on[1:].sum())
+    # a commitment of zero adds nothing and costs nothing
+    none = run(1, **STILL, regional_force=True, regional_committed_share=0.0)
+    assert_allclose(none["margin"], plain["margin"])
+    assert_allclose(none["total_cost"], plain["total_cost"])
 
 
 def test_nato_alignment_floor_and_backfill_gain():
@@ -184,19 +248,37 @@ def test_nato_alignment_floor_and_backfill_gain():
     assert_allclose(out["kfor_troops"][0, 1:], 4000 + 600 * 0.75)
 
 
-def test_us_deal_averts_or_shrinks_the_withdrawal():
-    common = {**STILL, "us_withdrawal_year": 2027.0, "us_share_withdrawn": 1.0, "us_deal": True}
+def test_us_deal_averts_the_cut_once_and_is_paid():
+    common = {**STILL, "us_withdrawal_year": 2027.0, "us_share_withdrawn": 1.0, "us_deal": True,
+              "us_deal_price": 40.0}
     assert_allclose(run(4, **common, us_deal_effect=1.0)["us_troops"], 600.0)  # always averted
     assert_allclose(run(4, **common, us_deal_effect=0.0)["us_troops_end"], 0.0)  # no effect
-    # With effect 0.5: averted when the seed's draw is below 0.5, else half withdrawn.
+    # With effect 0.5: averted when the seed's draw is below 0.5, else the whole cut (not half of it).
     seeds = np.arange(200, dtype=np.uint64)
     inputs = default_inputs(200, case=CASE, **common, us_deal_effect=0.5)
     inputs["seed"] = seeds
-    end = kosovo_model(inputs)["us_troops_end"]
+    out = kosovo_model(inputs)
     averted = seed_uniform(seeds) < 0.5
-    assert_allclose(end[averted], 600.0)
-    assert_allclose(end[~averted], 300.0)
-    assert 60 < averted.sum() < 140
+    assert_allclose(out["us_troops_end"][averted], 600.0)
+    assert_allclose(out["us_troops_end"][~averted], 0.0)
+    # The price is paid every lever year, averted or not.
+    assert_allclose(out["strategy_cost"][:, 1:] - out["defence_budget"][:, 1:], 40.0)
+    assert_allclose(out["total_cost"], 10 * (11000 * 0.0189 + 40.0))
+
+
+@pytest.mark.parametrize("effect", [0.2, 0.5])
+def test_the_deals_expected_effect_is_its_declared_effect(effect):
+    """The expected cut with a deal is (1 - effect) x the cut without it, not (1 - effect)^2."""
+    n = 20_000
+    share = 0.6
+    common = {**STILL, "us_withdrawal_year": 2027.0, "us_share_withdrawn": share, "us_deal_effect": effect}
+    seeds = np.arange(n, dtype=np.uint64) * np.uint64(7919)
+    with_deal = default_inputs(n, case=CASE, **common, us_deal=True)
+    with_deal["seed"] = seeds
+    cut = 1.0 - kosovo_model(with_deal)["us_troops_end"] / 600.0
+    # Binomial standard error of the mean cut: share x sqrt(e (1 - e) / n) < 0.0021; allow 4 of them.
+    assert cut.mean() == pytest.approx((1.0 - effect) * share, abs=4 * share * np.sqrt(effect * (1 - effect) / n))
+    assert abs(cut.mean() - (1.0 - effect) ** 2 * share) > 0.05
 
 
 def test_adaptive_rule_acts_the_year_after_the_drawdown():
@@ -213,6 +295,30 @@ def test_adaptive_rule_acts_the_year_after_the_drawdown():
     # No drawdown, no action.
     calm = {**common, "us_withdrawal_year": 2040.0}
     assert_allclose(run(1, **calm, adaptive_recruitment=True)["ksf_active"], run(1, **calm)["ksf_active"])
+
+
+def test_the_base_year_is_the_same_under_every_strategy():
+    """Levers act from 2026: the base year, and so the conditioning on the present, is shared."""
+    futures = random_inputs(200, 21)
+    base = None
+    for name in CASE.strategy_names:
+        inputs = dict(futures)
+        for lever, value in CASE.strategy_levers(name).items():
+            inputs[lever] = np.full(200, value)
+        out = kosovo_model(inputs)
+        first = {k: out[k][:, 0] for k in SERIES_OUTCOMES if k != "strategy_cost"}
+        first["present_ok"] = out["present_ok"]
+        if base is None:
+            base = first
+        for k, v in first.items():
+            assert_array_equal(v, base[k], err_msg=f"{name}: {k}")
+
+
+def test_the_observed_present_has_no_base_year_failure():
+    """At today's figures the yardstick holds in 2025 under every strategy."""
+    for name in CASE.strategy_names:
+        out = kosovo_model(default_inputs(1, strategy=name, case=CASE))
+        assert out["present_ok"][0] == 1.0 and out["base_margin"][0] >= 1.0, name
 
 
 def test_seed_uniform_matches_the_scalar_version():
@@ -245,8 +351,8 @@ def test_rows_are_independent():
 
 def test_missing_input_is_named():
     inputs = default_inputs(2, case=CASE)
-    del inputs["tripwire_weight"]
-    with pytest.raises(KeyError, match="tripwire_weight"):
+    del inputs["required_ratio"]
+    with pytest.raises(KeyError, match="required_ratio"):
         kosovo_model(inputs)
 
 
@@ -263,17 +369,15 @@ def test_ema_workbench_runs_the_scalar_reference_as_the_model_computes():
     """The EMA Workbench, running the plain-Python version over its own design, gets what the
     vectorised model gets on the same experiments (the case's to_ema() view is consistent)."""
     import ema_workbench as ema
-    model = ema.Model("kosovo", function=kosovo_model_scalar)
-    model.uncertainties, model.levers, model.outcomes = CASE.to_ema()
-    model.constants = [ema.Constant(name, c.value) for name, c in CASE.constants.items()]
+    model = ema_model(kosovo_model_scalar, case=CASE)
     policies = [ema.Policy(name, **CASE.strategy_levers(name)) for name in CASE.strategy_names]
     with ema.SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=4, policies=policies)
     n = len(experiments)
     assert n == 4 * len(policies)
-    inputs = {name: np.asarray(experiments[name].to_numpy(), dtype=np.float64)
-              for name in CASE.uncertainty_names + CASE.lever_names}
-    inputs.update({name: np.full(n, float(c.value)) for name, c in CASE.constants.items()})
-    out = kosovo_model(inputs)  # no seed on either side: the deal's draw is 0 in both
+    inputs = {p.name: np.asarray(experiments[p.name].to_numpy(), dtype=np.float64)
+              for p in (*model.uncertainties, *model.levers)}
+    inputs.update({c.name: np.full(n, float(c.value)) for c in model.constants})
+    out = kosovo_model(inputs)  # no seed on either side: no deal averts a cut in either
     for name in OUTCOMES:
         assert_allclose(out[name], np.asarray(outcomes[name], dtype=np.float64), rtol=1e-9, atol=1e-9, err_msg=name)

@@ -85,7 +85,7 @@ def _open(run: Path) -> tuple[Any, Any, Any]:
 @app.command("discover")
 def discover_command(
     run: Path = typer.Argument(..., help="A run folder (written by `forewarn run`).", show_default=False),
-    where: str = typer.Option(..., "--where", help="Which futures are of interest, e.g. 'min_deterrence < 1'.",
+    where: str = typer.Option(..., "--where", help="Which futures are of interest, e.g. 'min_margin < 1'.",
                               show_default=False),
     strategy: str | None = typer.Option(None, "--strategy", help="Look at one strategy's futures "
                                         "(default: all, with the strategy as an input).", show_default=False),
@@ -107,7 +107,6 @@ def discover_command(
     from ..analysis.prim import Prim
     from ..analysis.where import select
     from ..errors import InputError
-    from ..report.describe import describe_box
 
     if method not in ("prim", "cart"):
         raise InputError(f"unknown method {method!r}; use prim or cart", field="--method")
@@ -151,6 +150,16 @@ def discover_command(
         con.print(_rich_table(est.leaves_, title="Tree leaves (densest first)"))
         base = mask.mean()
         boxes = [b for b in est.boxes_ if b.density > base][: max(n_boxes, 1)] or est.boxes_[:1]
+    frames = _print_boxes(con, boxes, members=members, units=units, words=words)
+    if out is not None:
+        _write(pd.concat(frames, ignore_index=True), out)
+        con.print(f"boxes written to {out}")
+
+
+def _print_boxes(con: Any, boxes: list[Any], *, members: str, units: dict[str, str], words: dict[str, str]) -> list[Any]:
+    """Print each box (its table and its sentence); return the tables with the box's figures."""
+    from ..report.describe import describe_box
+
     frames = []
     for i, box in enumerate(boxes, start=1):
         table = box.to_frame()
@@ -163,16 +172,14 @@ def discover_command(
         for k in ("coverage", "density", "mass", "n", "k"):
             table[k] = getattr(box, k)
         frames.append(table)
-    if out is not None:
-        _write(pd.concat(frames, ignore_index=True), out)
-        con.print(f"boxes written to {out}")
+    return frames
 
 
 @app.command("robust")
 def robust_command(
     run: Path = typer.Argument(..., help="A run folder (written by `forewarn run`).", show_default=False),
     satisfice: list[str] | None = typer.Option(
-        None, "--satisfice", help="A threshold every future should meet, e.g. 'min_deterrence>=1' (repeat).",
+        None, "--satisfice", help="A threshold every future should meet, e.g. 'min_margin>=1' (repeat).",
         show_default=False,
     ),
     criterion: str | None = typer.Option(

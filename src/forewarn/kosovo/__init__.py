@@ -6,7 +6,8 @@
 ['current_plan', 'self_reliance', 'transatlantic_anchor', 'regional_joint_force', 'adaptive', 'all_combined']
 
 The model is :func:`forewarn.kosovo.model.kosovo_model`; ``docs/methods.md`` gives its
-equations and the source of every number.
+equations and the source of every number. :func:`forewarn.kosovo.hindcast.hindcast` runs it from
+2018 against what was observed later.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from forewarn.engine.space import Case
 
-__all__ = ["case_path", "load_kosovo_case", "default_inputs", "random_inputs"]
+__all__ = ["case_path", "load_kosovo_case", "default_inputs", "random_inputs", "ema_model"]
 
 
 def case_path() -> Path:
@@ -102,3 +103,35 @@ def random_inputs(n: int, seed: int = 0, *, case: Case | None = None) -> dict[st
             values[p.name] = rng.random(n) < 0.5
     values["seed"] = rng.integers(0, 2**63, n, dtype=np.uint64)
     return values
+
+
+def ema_model(function: Any, *, case: Case | None = None, name: str = "kosovo") -> Any:
+    """The case as an EMA Workbench ``Model`` around ``function`` (for benchmarks and cross-checks).
+
+    The Workbench cannot sample a range of width zero, so an uncertainty or lever whose sourced
+    range is a single value (``threat_quality``, ``tripwire_weight``, ``nato_air_attrition``)
+    becomes a ``Constant`` at that value. Needs the ``bench`` extra (``ema_workbench``).
+
+    Parameters
+    ----------
+    function : callable
+        A per-experiment model, e.g. :func:`forewarn.kosovo.scalar_reference.kosovo_model_scalar`.
+    case : Case, optional
+        The case (the built-in one when omitted).
+    name : str
+        The Workbench model's name.
+    """
+    import ema_workbench as ema
+
+    case = case if case is not None else load_kosovo_case()
+    model = ema.Model(name, function=function)
+    uncertainties, levers, outcomes = case.to_ema()
+    fixed = {p.name: p.low for p in (*case.uncertainties, *case.levers)
+             if p.kind in ("real", "integer") and p.low == p.high}
+    model.uncertainties = [u for u in uncertainties if u.name not in fixed]
+    model.levers = [lever for lever in levers if lever.name not in fixed]
+    model.outcomes = outcomes
+    model.constants = [ema.Constant(k, c.value) for k, c in case.constants.items()] + [
+        ema.Constant(k, v) for k, v in fixed.items()
+    ]
+    return model

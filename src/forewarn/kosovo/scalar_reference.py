@@ -41,30 +41,26 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
     horizon = int(row.get("horizon", 2035))
     T = horizon - base + 1
 
-    us0 = f("us_troops_base")
+    # US contingent: a deal averts the cut with probability us_deal_effect, once.
+    us0 = max(f("us_troops_base"), 0.0)
     other0 = max(f("kfor_total_base") - us0, 0.0)
     w = max(f("us_withdrawal_year"), base + 1.0)
-    share = _clip(f("us_share_withdrawn"), 0.0, 1.0)
-    deal = b("us_deal")
-    deal_effect = _clip(f("us_deal_effect"), 0.0, 1.0)
-    u = seed_uniform_scalar(row["seed"]) if "seed" in row else 0.0
-    if deal:
-        share_eff = 0.0 if u < deal_effect else share * (1.0 - deal_effect)
-    else:
-        share_eff = share
+    u = seed_uniform_scalar(row["seed"]) if "seed" in row else 1.0
+    averted = b("us_deal") and u < _clip(f("us_deal_effect"), 0.0, 1.0)
+    cut = 0.0 if averted else _clip(f("us_share_withdrawn"), 0.0, 1.0)
     trend = max(f("other_kfor_trend"), -1.0)
     lag = max(f("backfill_lag"), 0.0)
     backfill = _clip(f("backfill_share"), 0.0, 1.0)
     nato = b("nato_alignment")
     if nato:
         backfill = backfill + (1.0 - backfill) * _clip(f("nato_backfill_gain"), 0.0, 1.0)
-    gap = us0 * share_eff
+    gap = us0 * cut
 
     growth = max(f("gdp_growth"), -1.0)
     share_gdp = max(f("defence_share_gdp"), 0.0)
     if nato:
         share_gdp = max(share_gdp, f("nato_share_floor"))
-    adaptive = b("adaptive_recruitment") and share_eff > 0.0 and w <= horizon
+    adaptive = b("adaptive_recruitment") and cut > 0.0 and w <= horizon
     eq = _clip(f("equipment_share"), 0.0, 1.0)
     c0 = max(f("ksf_capability_base"), 0.0)
     cmax = max(f("ksf_capability_max"), c0)
@@ -76,10 +72,18 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
     span = max(f("ksf_target_year") - base, 1.0)
     cost = max(f("cost_per_soldier"), 1e-9) / 1000.0
     reserve_cost = cost * max(f("reserve_cost_ratio"), 0.0)
+    deal_price = max(f("us_deal_price"), 0.0) if b("us_deal") else 0.0
+    regional_troops = (_clip(f("regional_committed_share"), 0.0, 1.0) * max(f("regional_armies_total"), 0.0)
+                       if b("regional_force") else 0.0)
+    regional_price = regional_troops * cost * _clip(f("regional_cost_share"), 0.0, 1.0)
+
+    in_time = _clip(f("defender_in_time_share"), 0.0, 1.0)
     tripwire = max(f("tripwire_weight"), 0.0)
-    regional_size = max(f("regional_committed_share"), 0.0) * max(f("regional_armies_total"), 0.0)
+    reinforcement = max(f("nato_reinforcement"), 0.0)
+    own_attack_per_troop = (max(f("threat_quality"), 0.0) * _clip(f("threat_axis_share"), 0.0, 1.0)
+                            * max(f("required_ratio"), 1e-9))
+    air_left = 1.0 - _clip(f("nato_air_attrition"), 0.0, 1.0)
     threat_trend = max(f("threat_trend"), -1.0)
-    ratio = max(f("attacker_ratio"), 0.0)
     beta = max(f("escalation_steepness"), 0.0)
     p_max = _clip(f("escalation_max"), 0.0, 1.0)
     police = max(f("police_base"), 0.0)
@@ -87,73 +91,99 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
 
     series: dict[str, list[float]] = {
         name: []
-        for name in ("deterrence", "self_defence", "us_troops", "kfor_troops", "ksf_active", "ksf_reserve",
-                     "defender_strength", "threat", "defence_budget", "force_density")
+        for name in ("margin", "own_margin", "us_troops", "kfor_troops", "ksf_active", "ksf_reserve",
+                     "threat", "defence_budget", "strategy_cost", "force_density")
     }
     cum_equipment = 0.0
     active = k0
     p_sum = 0.0
+    gdp_sum = 0.0
     for t in range(T):
         year = base + t
         withdrawn = year >= w
-        us = us0 * (1.0 - share_eff) if withdrawn else us0
+        us = us0 * (1.0 - cut) if withdrawn else us0
         frac = _clip((year - w + 1.0) / (lag + 1.0), 0.0, 1.0) if withdrawn else 0.0
         other = other0 * (1.0 + trend) ** t + backfill * gap * frac
         kfor = us + other
         adapt_on = adaptive and year >= w + 1.0
+        regional_on = year >= f("regional_force_start")
         if t == 0:
             budget = max(f("defence_budget_base"), 0.0)
+            spent = budget
         else:
             share_t = share_gdp + (max(f("adaptive_share_points"), 0.0) if adapt_on else 0.0)
-            budget = f("gdp_base") * (1.0 + growth) ** t * share_t / 100.0
+            gdp = max(f("gdp_base"), 0.0) * (1.0 + growth) ** t
+            gdp_sum += gdp
+            budget = gdp * share_t / 100.0
+            spent = budget + deal_price + (regional_price if regional_on else 0.0)
         capability = cmax - (cmax - c0) * math.exp(-k * cum_equipment / 1000.0)
         progress = min(t / span, 1.0)
         plan_active = k0 + (k_target - k0) * progress
         reserve = r0 + (r_target - r0) * progress
         capacity = max(f("ksf_recruitment_capacity"), 0.0)
         if adapt_on:
-            plan_active = max(plan_active, k_target * f("adaptive_target_factor"))
+            plan_active = max(plan_active, k_target * max(f("adaptive_target_factor"), 0.0))
             capacity *= max(f("adaptive_recruitment_factor"), 1.0)
         if t > 0:
-            affordable = max((budget * (1.0 - eq) - reserve_cost * reserve) / cost, 0.0)
+            affordable = (budget * (1.0 - eq) - reserve_cost * reserve) / cost
             active = max(min(plan_active, active + capacity, affordable), 0.0)
         own = capability * (active + max(f("reserve_weight"), 0.0) * reserve)
-        if b("regional_force") and year >= f("regional_force_start"):
-            own += regional_size
-        defender = tripwire * us + other + own
-        threat = max(f("threat_base"), 0.0) * max(f("threat_quality"), 0.0) * (1.0 + threat_trend) ** t
-        deterrence = ratio * defender / max(threat, 1.0)
-        try:
-            p_sum += p_max / (1.0 + deterrence**beta)
-        except OverflowError:
-            pass
-        density = (kfor + active + police) / population * 1000.0
+        if regional_on:
+            own += c0 * regional_troops
+        threat = max(f("threat_base"), 0.0) * (1.0 + threat_trend) ** t
+        own_attack = max(threat * own_attack_per_troop, 1e-9)
+        margin = (in_time * (tripwire * us + other + own) + reinforcement) / max(own_attack * air_left, 1e-9)
         if t > 0:
+            try:
+                p_sum += p_max / (1.0 + margin**beta)
+            except OverflowError:
+                pass
             cum_equipment += budget * eq
         for name, value in (
-            ("deterrence", deterrence),
-            ("self_defence", ratio * own / max(threat, 1.0)),
+            ("margin", margin),
+            ("own_margin", in_time * own / own_attack),
             ("us_troops", us),
             ("kfor_troops", kfor),
             ("ksf_active", active),
             ("ksf_reserve", reserve),
-            ("defender_strength", defender),
             ("threat", threat),
             ("defence_budget", budget),
-            ("force_density", density),
+            ("strategy_cost", spent),
+            ("force_density", (kfor + active + police) / population * 1000.0),
         ):
             series[name].append(value)
+    return _summary(series, row, p_sum, gdp_sum, base, horizon)
 
+
+def _first(flags: list[bool], first: int, never: float) -> float:
+    for i, hit in enumerate(flags):
+        if hit:
+            return float(first + i)
+    return never
+
+
+def _summary(series: dict[str, list[float]], row: dict[str, Any], p_sum: float, gdp_sum: float,
+             base: int, horizon: int) -> dict[str, Any]:
+    never = float(horizon + 1)
+    margin = series["margin"]
+    levers = margin[1:] if len(margin) > 1 else margin
+    first_lever = base + 1 if len(margin) > 1 else base
+    total_cost = sum(series["strategy_cost"][1:])
     out: dict[str, Any] = {
-        "min_deterrence": min(series["deterrence"]),
-        "years_below_1": float(sum(1 for d in series["deterrence"] if d < 1.0)),
-        "expected_escalations": max(f("crisis_rate"), 0.0) * p_sum,
+        "min_margin": min(levers),
+        "first_failure_year": _first([m < 1.0 for m in levers], first_lever, never),
+        "years_below": float(sum(1 for m in levers if m < 1.0)),
+        "base_margin": margin[0],
+        "present_ok": 1.0 if margin[0] >= 1.0 else 0.0,
+        "own_margin_end": series["own_margin"][-1],
+        "own_first_year": _first([m >= 1.0 for m in series["own_margin"]], base, never),
+        "total_cost": total_cost,
+        "cost_share_gdp": 100.0 * total_cost / gdp_sum if gdp_sum > 0 else 0.0,
+        "expected_crises": max(float(row["crisis_rate"]), 0.0) * p_sum,
         "min_force_density": min(series["force_density"]),
-        "total_cost": sum(series["defence_budget"][1:]),
         "us_troops_end": series["us_troops"][-1],
         "kfor_troops_end": series["kfor_troops"][-1],
         "ksf_active_end": series["ksf_active"][-1],
-        "self_defence_end": series["self_defence"][-1],
     }
     out.update(series)
     return out
