@@ -1328,5 +1328,3 @@ def find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
     return header_line or None
 
 
-# The former private name, still imported by code outside this module.
-_find_line = find_line
