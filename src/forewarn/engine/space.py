@@ -1326,5 +1326,3 @@ def find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
             if key_re.match(lines[number - 1]):
                 return number
     return header_line or None
-
-
