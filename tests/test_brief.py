@@ -134,7 +134,7 @@ def _renderings(value, out):
             _renderings(v, out)
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and value == value:
         v = float(value)
-        out |= {pct(v), num(v), f"{v:.2f}", f"{v:+.2f}", f"{v:.0f}", f"{v:,.0f}"}
+        out |= {pct(v), num(v), f"{v:.2f}", f"{v:+.2f}", f"{v:.0f}", f"{v:,.0f}", f"{v:g}"}  # :g as bounds are printed
     return out
 
 
