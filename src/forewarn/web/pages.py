@@ -124,8 +124,8 @@ def overview(view: RunView, p: Params, brief: Any = None) -> tuple[dict, dict]:
         f"{best['robustness']:.0%} of them, against {base['robustness']:.0%} for {first}.",
     ]
     if view.cost_outcome():
-        lines.append(f"Trading robustness against {view.cost_outcome()}, no strategy beats "
-                     + ", ".join(nd) + " on both.")
+        lines.append(f"Strategies no other beats on both robustness and median {view.cost_outcome()}: "
+                     + ", ".join(nd) + ".")
     charts = {"tradeoff": plot.tradeoff(rank, colours=colours, x_label=f"median {view.cost_outcome() or 'cost'}")}
     if view.series:
         years, bandset = view.bands(view.series[0])
