@@ -487,3 +487,47 @@ def test_long_lines_without_a_stop_are_prose_and_stamps_are_furniture():
     sents = split_sentences(text)
     assert [s.furniture for s in sents] == [False, True, False]
     assert [c["value"] for c in _claims(text)] == [4600, 600]
+
+
+# --- descriptions, role-only speakers ------------------------------------------------------------
+
+def test_a_described_speaker_is_the_person_the_article_names_with_that_role():
+    """"A commander from KFOR said" becomes the person later named as a KFOR commander; a
+    description with no named match speaks for its organisation with role official."""
+    text = ('A commander from the Kosovo Force said the new company was there for "routine drills". '
+            'Major Ilse Brandvik, a sector commander of KFOR (the NATO mission), told the Harbour Post that the drills '
+            'would last a week.')
+    [q] = _quotes(text)
+    assert (q["speaker"], q["text"]) == ("Ilse Brandvik", "routine drills")
+    text = ('The alliance\'s top diplomat warned that the talks were "close to collapse". '
+            'Later in the day, Foreign Minister Tomas Kerrow of Ostrovia met the negotiators.')
+    assert _quotes(text)[0]["speaker"] == "Tomas Kerrow"
+
+
+def test_a_description_nobody_answers_to_speaks_for_its_organisation():
+    text = 'A spokesman for KFOR said patrols would be "stepped up along the line".'
+    [q] = _quotes(text)
+    assert (q["speaker"], q["role"]) == ("KFOR", "official")
+
+
+def test_quoting_unnamed_sources_and_a_second_fragment_of_the_same_sentence():
+    text = ("The Harbour Post ran the story on Monday, quoting sources from the US administration, warning that "
+            "\u201cthe base could close within a year.\u201d "
+            "French diplomats have stated that they will not \u201csend more than needed\u201d, above all to places "
+            "\u201cthat matter less to the capital.\u201d")
+    got = [(q["speaker"], q["role"], q["text"]) for q in _quotes(text)]
+    assert got == [
+        ("United States government", "official", "the base could close within a year."),
+        ("France government", "diplomat", "send more than needed"),
+        ("France government", "diplomat", "that matter less to the capital."),
+    ]
+
+
+def test_a_statement_over_two_paragraphs_closed_in_the_second_and_impersonal_reports():
+    text = ('Defence Minister Pavel Orsk visited the depot on Friday.\n\n'
+            '"We keep pace with what others field.\n\n'
+            'And we will renew what we have," Orsk said, according to his ministry.\n\n'
+            'It was also reported that the plan "was open to partners".')
+    q = _quotes(text)
+    assert len(q) == 1 and q[0]["speaker"] == "Pavel Orsk"
+    assert q[0]["text"].startswith("We keep pace") and q[0]["text"].endswith("renew what we have")
