@@ -531,3 +531,33 @@ def test_a_statement_over_two_paragraphs_closed_in_the_second_and_impersonal_rep
     q = _quotes(text)
     assert len(q) == 1 and q[0]["speaker"] == "Pavel Orsk"
     assert q[0]["text"].startswith("We keep pace") and q[0]["text"].endswith("renew what we have")
+
+
+# --- claims in lists, comparisons, currencies, capitals -------------------------------------------
+
+def test_list_and_table_items_count_each_country_troops():
+    text = "Contributions to the mission by country, according to the Lakeside Ledger: Italy: 715; Germany: 400; Austria: 160."
+    got = [(c["value"], c["unit"], c["actor"]) for c in _claims(text)]
+    assert got == [(715, "troops", "Italy"), (400, "troops", "Germany"), (160, "troops", "Austria")]
+    text = "The largest contingents in KFOR come from Italy (715), the United States (561) and Turkey (390)."
+    got = [(c["value"], c["unit"], c["actor"], c["mission_or_location"]) for c in _claims(text)]
+    assert got == [(715, "troops", "Italy", "KFOR"), (561, "troops", "United States", "KFOR"), (390, "troops", "Turkey", "KFOR")]
+    # not forces: the same layout about anything else gives nothing
+    assert _claims("Votes by country: Italy: 12; Germany: 9; Austria: 4.") == []
+
+
+def test_a_compared_figure_keeps_the_actor_and_a_capital_acts_for_its_state():
+    text = "The US contingent in Kosovo numbers about 600 troops, down from 5,000 in 1999."
+    got = [(c["value"], c["actor"], c["kind"], c["as_of"]) for c in _claims(text, "2025-03-10")]
+    assert got == [(600, "United States", "strength", "2025-03-10"), (5000, "United States", "historical", "1999")]
+    [c] = _claims("Belgrade plans to buy 12 combat drones next year.", "2025-03-10")
+    assert (c["value"], c["unit"], c["actor"]) == (12, "aircraft", "Serbia")
+
+
+def test_millions_without_a_currency_take_the_previous_sentence_currency():
+    text = ("The ministry of defence will have 58 million euros in 2026. "
+            "Its spokeswoman Lena Varga said it received \u201cover 17 million\u201d for investments last year.")
+    got = [(c["value"], c["unit"]) for c in _claims(text, "2026-02-01")]
+    assert (17, "million EUR") in got
+    # a sentence with no money context keeps a bare million out
+    assert [c["value"] for c in _claims("The defence ministry has 58 million euros. Some 3 million people live there.")] == [58]
