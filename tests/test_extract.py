@@ -561,3 +561,27 @@ def test_millions_without_a_currency_take_the_previous_sentence_currency():
     assert (17, "million EUR") in got
     # a sentence with no money context keeps a bare million out
     assert [c["value"] for c in _claims("The defence ministry has 58 million euros. Some 3 million people live there.")] == [58]
+
+
+# --- event dates from context ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "pub", "date"),
+    [
+        ("The Ostrovian company was stood down at a parade in the capital this afternoon.", "2024-04-18", "2024-04-18"),
+        ("The last of the soldiers fly home next week, the Lakeside Ledger learned.", "2024-04-29", "2024-05"),
+        ("Riots broke out in the northern towns last week.", "2024-08-02", "2024-07"),
+        ("The ministers met and decided the matter at the end of October.", "2025-01-05", "2024-10"),
+        ("The next rotation takes over this March.", "2024-02-11", "2024-03"),
+        ("The first company left for the mission twenty years ago.", "2024-02-11", "2004"),
+        ("The cut could be announced as early as September.", "2025-07-20", "2025-09"),
+    ],
+)
+def test_events_dated_by_relative_expressions(text, pub, date):
+    assert [e["date"] for e in extract(text, pub, gazetteer=GZ)["events"]] == [date]
+
+
+def test_states_and_deadlines_are_still_not_events():
+    for text in ("Switzerland will keep up to 215 soldiers there until the end of 2029.",
+                 "The force has been in the country since 1999.", "Troops stay in place this year."):
+        assert extract(text, "2024-11-29", gazetteer=GZ)["events"] == [], text
