@@ -585,3 +585,12 @@ def test_states_and_deadlines_are_still_not_events():
     for text in ("Switzerland will keep up to 215 soldiers there until the end of 2029.",
                  "The force has been in the country since 1999.", "Troops stay in place this year."):
         assert extract(text, "2024-11-29", gazetteer=GZ)["events"] == [], text
+
+
+def test_rows_of_a_table_under_a_heading_about_a_mission():
+    text = ("Troops in KFOR by contributing country\n\nItaly 715\nGermany 400\nAustria: 160 soldiers\n\n"
+            "The Lakeside Ledger updates the table every quarter.")
+    got = [(c["value"], c["unit"], c["actor"], c["mission_or_location"]) for c in _claims(text)]
+    assert got == [(715, "troops", "Italy", "KFOR"), (400, "troops", "Germany", "KFOR"), (160, "troops", "Austria", "KFOR")]
+    # a table about something else gives no claims
+    assert _claims("Medals by country\n\nItaly 71\nGermany 40\n\nThe games end on Sunday.") == []

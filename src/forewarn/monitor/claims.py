@@ -102,6 +102,7 @@ _MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|fo
 
 # between a country and its figure in a list or table: "Austria: 160", "Italy (715)", "Italy – 715"
 _ITEM_GAP = re.compile(r"\s*(?::|\(|–|—|\s-)\s*(?:(?:about|around|some|roughly|approximately|nearly|over)\s+)?")
+_ROW = re.compile(r"(?P<c>[A-Z][\w.’' -]{1,40}?)\s*(?::|–|—|-)?\s*(?:about\s+|around\s+|some\s+)?\d[\d,.]*\s*(?:troops|soldiers|personnel)?\.?")
 _PREP_BEFORE = re.compile(r"\b(?:in|into|from|to|with|across|at|near|throughout|inside|outside|within|towards?|against|of|out\s+of|on|by)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -291,7 +292,7 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
 
 def _sentence_numbers(art: Article, si: int, sent: Sentence) -> Numbers | None:
     """Step 1: the numbers of a sentence (not inside dates) and the unit noun after each."""
-    if sent.furniture:
+    if sent.furniture and not _table_row(art, sent):
         return None
     nums = [n for n in art.numbers if sent.start <= n.start < sent.end
             and not any(d.start <= n.start < d.end for d in art.dates)]
@@ -409,17 +410,28 @@ def _bare_unit(art: Article, sn: Numbers, i: int) -> str | None:
     return found
 
 
+def _table_row(art: Article, sent: Sentence) -> bool:
+    """A line of a table of figures by country: "Austria 160", "Italy: 715 troops"."""
+    m = _ROW.fullmatch(sent.text.strip())
+    return bool(m and art.gz.country_of(m.group("c")))
+
+
 def _list_item_of_forces(art: Article, sn: Numbers, n: NumberMatch) -> bool:
-    """ "Italy: 715; Germany: 400" or "from Italy (715)" in a sentence about troops or a mission
-    (or right after one): each item counts a country's soldiers."""
+    """ "Italy: 715; Germany: 400", "from Italy (715)" or a table row "Austria 160" in a text about
+    troops or a mission (the sentence, the one before, or the heading above the table's rows):
+    each item counts a country's soldiers."""
     before = [x for x in sn.mentions if x.kind == "country" and x.end <= n.start]
-    if not before or not _ITEM_GAP.fullmatch(art.text[before[-1].end:n.start]):
+    row = _table_row(art, sn.sent)
+    if not before or not (_ITEM_GAP.fullmatch(art.text[before[-1].end:n.start]) or row and art.text[before[-1].end:n.start].isspace()):
         return False
     if n.currency or n.percent or not float(n.value).is_integer():
         return False
     ctx = sn.stext
-    if sn.index > 0:
-        ctx = art.sentences[sn.index - 1].text + " " + ctx
+    k = sn.index - 1
+    while k >= 0 and k >= sn.index - 40 and _table_row(art, art.sentences[k]):
+        k -= 1  # the rows above, up to the table's heading
+    if k >= 0:
+        ctx = art.sentences[k].text + " " + ctx
     return bool(_NATION_CTX.search(ctx) or art.gz.mission_rx.search(ctx) or art.gz.force_rx.search(ctx))
 
 
@@ -680,7 +692,8 @@ def _actor(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> 
             return x.actor
     # an item of a list or table: "Austria: 160", "Italy (715)"
     for x in smentions:
-        if x.end <= n.start and _ITEM_GAP.fullmatch(text[x.end:n.start]) and x.kind == "country":
+        if x.end <= n.start and x.kind == "country" and (_ITEM_GAP.fullmatch(text[x.end:n.start]) or (
+                text[x.end:n.start].isspace() and _table_row(art, sent))):
             return x.actor
     m = re.match(r"\s+(?:of\s+them\s+)?from\s+(?:the\s+)?", text[n.end:n.end + 20])
     if m and unit not in ("nations",):
@@ -789,6 +802,17 @@ def _location(art: Article, sn: Numbers, c: Candidate, actor: str, prev_claim: d
     named = gz.mission_in(stext)
     if named:
         return named
+    if _table_row(art, sn.sent):
+        # a row of a table: the mission or place of the table's heading, else of the row before
+        k = sn.index - 1
+        while k >= 0 and _table_row(art, art.sentences[k]):
+            k -= 1
+        heading = art.sentences[k].text if k >= 0 else ""
+        named = gz.mission_in(heading)
+        if named:
+            return named
+        if prev_claim is not None and art.prev_claim_sent is not None and art.prev_claim_sent > k:
+            return prev_claim["mission_or_location"]
     force = _own_force(art, sn, actor)
     if force:
         return force
