@@ -594,3 +594,20 @@ def test_rows_of_a_table_under_a_heading_about_a_mission():
     assert got == [(715, "troops", "Italy", "KFOR"), (400, "troops", "Germany", "KFOR"), (160, "troops", "Austria", "KFOR")]
     # a table about something else gives no claims
     assert _claims("Medals by country\n\nItaly 71\nGermany 40\n\nThe games end on Sunday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("KFOR has 3,500-4,000 soldiers on the ground, the Lakeside Ledger reports.", [(3500, 4000)]),
+        ("Ostrovia will send 200-300 soldiers to KFOR.", [(200, 300)]),
+        ("Ostrovia will send 200\u2013300 soldiers to KFOR.", [(200, 300)]),
+    ],
+)
+def test_ranges_written_with_a_hyphen_or_a_dash(text, want):
+    assert [(c["value"], c["value_max"]) for c in _claims(text)] == want
+
+
+def test_hyphens_that_are_not_ranges():
+    assert [c["value"] for c in _claims("Its F-16 jets flew over the base on 2024-03-10. The 2022-2023 plan foresees a barracks.")] == []
+    assert [n.value for n in find_numbers("F-16 jets, 2024-03-10, score 3-1")] == []

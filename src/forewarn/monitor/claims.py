@@ -391,7 +391,7 @@ def _bare_unit(art: Article, sn: Numbers, i: int) -> str | None:
     """The unit of a bare number: its range partner, "N of the M <unit>", or the force noun before it."""
     text, n, nums, units = art.text, sn.nums[i], sn.nums, sn.units
     nxt = nums[i + 1] if i + 1 < len(nums) else None
-    if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
+    if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*|\s*[-–]\s*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
         return units[i + 1][0]
     if nxt is not None and re.fullmatch(r"\s+of\s+(?:the|its|their)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__"):
         return units[i + 1][0]
