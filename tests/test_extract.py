@@ -611,3 +611,14 @@ def test_ranges_written_with_a_hyphen_or_a_dash(text, want):
 def test_hyphens_that_are_not_ranges():
     assert [c["value"] for c in _claims("Its F-16 jets flew over the base on 2024-03-10. The 2022-2023 plan foresees a barracks.")] == []
     assert [n.value for n in find_numbers("F-16 jets, 2024-03-10, score 3-1")] == []
+
+
+def test_role_only_speakers_named_later_or_only_by_their_organisation():
+    q = _quotes('"Keep calm," the president urged. President Ilse Brandvik of Ostrovia addressed the nation on Sunday.')
+    assert [(x["speaker"], x["text"]) for x in q] == [("Ilse Brandvik", "Keep calm")]
+    q = _quotes("Serbia's defence minister said the army was \"ready for anything\". Minister Pavel Orsk spoke in Nis.")
+    assert q[0]["speaker"] == "Pavel Orsk"
+    q = _quotes('"Nobody wants a war," NATO\'s top civilian official said.')
+    assert (q[0]["speaker"], q[0]["role"]) == ("NATO", "official")
+    q = _quotes('According to a senior NATO diplomat, the alliance "will not abandon its partners".')
+    assert (q[0]["speaker"], q[0]["role"]) == ("NATO", "diplomat")

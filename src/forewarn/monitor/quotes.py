@@ -64,7 +64,8 @@ _UNNAMED = re.compile(
 # "a regional commander of KFOR". The noun is matched against the roles of the people the article
 # names (before or after), so the description becomes that person when the article names them.
 _DESCRIBED = re.compile(
-    r"^(?:a|an|one|the|its|their)\s+(?:(?P<owner>[\w.\- ]+?)(?:'s|’s)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"^(?:(?:a|an|one|the|its|their)\s+(?:(?P<owner>[\w.\- ]+?)(?:'s|’s)\s+)?|(?P<owner2>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?)(?:'s|’s)\s+)"
+    r"(?:[\w-]+\s+){0,3}?"
     r"(?P<noun>commander|spokes(?:man|woman|person)|minister|general|ambassador|envoy|chief|head|diplomat|"
     r"officer|colonel|admiral|director|negotiator|representative|adviser|advisor)"
     r"(?:\s+(?:from|of|at|for|with|in)\s+(?P<org>.+))?$",
@@ -287,8 +288,10 @@ class _Resolver:
         return name
 
     def _person_with_role(self, noun: str, pos: int) -> _Speaker | None:
-        """The person named last before ``pos`` whose stated role holds ``noun``."""
+        """The person named last before ``pos`` whose stated role holds ``noun``, else the one
+        named first after it ("the president said ... President X")."""
         best: tuple[int, str] | None = None
+        later: tuple[int, str] | None = None
         for person, role in self.names.roles.items():
             if not re.search(r"\b" + re.escape(noun.lower()), role.lower()):
                 continue
@@ -296,6 +299,10 @@ class _Resolver:
             at = at if at >= 0 else fold(self.text[:pos]).rfind(fold(person.split()[-1]))
             if at >= 0 and (best is None or at > best[0]):
                 best = (at, person)
+            nxt = self.text.find(person.split()[-1], pos)
+            if at < 0 and nxt >= 0 and (later is None or nxt < later[0]):
+                later = (nxt, person)
+        best = best or later
         return _Speaker(best[1], self.names.roles.get(best[1]), "person") if best else None
 
     def _described(self, m: re.Match, pos: int) -> _Speaker | None:
@@ -308,7 +315,7 @@ class _Resolver:
         """
         noun = m.group("noun").lower()
         want = re.compile(r"\b(?:" + _ROLE_SYNONYMS.get(noun, re.escape(noun)) + r")", re.IGNORECASE)
-        org_text = m.group("org") or m.group("owner")
+        org_text = m.group("org") or m.group("owner") or m.group("owner2")
         org = None
         if org_text:
             org_text = re.sub(r"\s+\([^()]*\)|\s*\($", "", org_text)
@@ -353,6 +360,9 @@ class _Resolver:
         org = self.org_name(phrase)
         if org:
             return org
+        # "senior NATO", "NATO's top civilian": the organisation named among the words
+        for om in self.gz.alias_rx.finditer(phrase):
+            return self.gz.organisations[om.group()]
         country = self.gz.country_of(phrase)
         if country:
             return f"{country} government"
