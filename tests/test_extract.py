@@ -622,3 +622,25 @@ def test_role_only_speakers_named_later_or_only_by_their_organisation():
     assert (q[0]["speaker"], q[0]["role"]) == ("NATO", "official")
     q = _quotes('According to a senior NATO diplomat, the alliance "will not abandon its partners".')
     assert (q[0]["speaker"], q[0]["role"]) == ("NATO", "diplomat")
+
+
+def test_unnamed_officials_met_again_and_relative_clauses_after_the_subject():
+    text = ('Danish defence officials said the plan was "under review". "Nothing is decided," one of the officials said. '
+            'A second official said the plan was "still a draft".')
+    q = _quotes(text)
+    assert [x["text"] for x in q] == ["under review", "Nothing is decided", "still a draft"]
+    assert {(x["speaker"], x["role"]) for x in q} == {("Denmark government", "official")}
+    text = ('A NATO official, who asked not to be named because talks go on, said the battalion would stay '
+            '"for as long as needed."')
+    assert [(x["speaker"], x["role"]) for x in _quotes(text)] == [("NATO", "official")]
+    text = 'A senior Kosovo government official, who spoke on condition of anonymity, called the move "a surprise".'
+    assert [(x["speaker"], x["role"]) for x in _quotes(text)] == [("Kosovo government", "official")]
+
+
+def test_german_style_marks_and_a_long_apposition_after_the_quote():
+    text = ("\u201eOur soldiers stay,\u201c Defence Minister Lena Varga told the chamber. \u201eLeaving now sends the wrong signal.\u201c")
+    assert [(x["speaker"], x["text"]) for x in _quotes(text)] == [
+        ("Lena Varga", "Our soldiers stay"), ("Lena Varga", "Leaving now sends the wrong signal.")]
+    text = ('"The mission continues," Major General Ilse Brandvik, the deputy commander of the Ostrovian land forces, '
+            'said in a statement.')
+    assert [x["speaker"] for x in _quotes(text)] == ["Ilse Brandvik"]

@@ -81,6 +81,12 @@ _UNNAMED_OF = re.compile(
     r"^(?:a|an|one|two|three|four|several|some|the|senior|other|unnamed|anonymous)?\s*(?:senior\s+|unnamed\s+|anonymous\s+)?"
     r"(?P<who>officials?|sources?|diplomats?|representatives?)\s+(?:from|of|in|at|within|close\s+to|inside)\s+(?P<org>.+)$",
     re.IGNORECASE)
+_RELATIVE = re.compile(r"^(?:who|which|whose|whom)\b", re.IGNORECASE)
+# "one of the officials", "the second diplomat", "the official": unnamed people met before
+_UNNAMED_AGAIN = re.compile(
+    r"^(?:(?:one|two|some|several|another)\s+of\s+the(?:m|\s+(?:\w+\s+)?(?:officials|diplomats|sources))|"
+    r"(?:the|another)\s+(?:first|second|third|other|same|senior\s+)?\s*(?:official|diplomat|source)s?|"
+    r"a\s+(?:second|third|fourth|further)\s+(?:official|diplomat|source))$", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
 _TRAILING = re.compile(
     r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
@@ -131,6 +137,7 @@ class _Speaker:
 
 @dataclass
 class _State:
+    last_unnamed: _Speaker | None = None  # the last unnamed official's organisation ("one of the officials")
     last: _Speaker | None = None
     last_person: _Speaker | None = None
     last_org: _Speaker | None = None
@@ -191,6 +198,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     idx = 0
     while idx < len(marks):
         i, kind = marks[idx]
+        if open_at is not None and text[open_at] == "„" and text[i] == "“":
+            kind = "close"  # German style: „…“
         if open_at is not None:
             # a paragraph break inside an open quote: continue if the next paragraph reopens, else cut
             brk = text.find("\n", max(open_at, cont_from), i)
@@ -363,6 +372,11 @@ class _Resolver:
         # "senior NATO", "NATO's top civilian": the organisation named among the words
         for om in self.gz.alias_rx.finditer(phrase):
             return self.gz.organisations[om.group()]
+        for cm in self.gz.country_rx.finditer(phrase):
+            # "senior Kosovo government", "a Serbian defence ministry": that state's body
+            country = self.gz.country_forms[cm.group()]
+            body = re.search(r"(?i)\b(?P<kind>(?:defen[cs]e|foreign|interior|finance)\s+)?(?P<head>ministry|embassy|army|military|police)\b", phrase)
+            return _national_body(country, body.group("kind"), body.group("head")) if body else f"{country} government"
         country = self.gz.country_of(phrase)
         if country:
             return f"{country} government"
@@ -398,8 +412,8 @@ class _Resolver:
         for part in order:
             part = _LEADING.sub("", part.strip(" \"“”„'")).strip()
             part = _TRAILING.sub("", part).strip()
-            if not part:
-                continue
+            if not part or not verb_first and _RELATIVE.match(part):
+                continue  # "X, who asked not to be named, said": the relative clause describes X
             if verb_first and re.match(r"^(?:on|in|at|during|after|before)\b", part, re.IGNORECASE) and not re.search(r"[A-Z][a-z]+\s+[A-Z]", part):
                 continue
             sp = self._resolve_part(part, pos, st)
@@ -482,12 +496,19 @@ class _Resolver:
         if m:
             org = self._unnamed_org(m.group("org"))
             if org:
-                return _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                sp = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                st.last_unnamed = sp
+                return sp
+        if st.last_unnamed is not None and _UNNAMED_AGAIN.match(part):
+            # the unnamed officials the text quoted before ("one of the officials", "the second official")
+            role = "diplomat" if re.search(r"(?i)diplomat", part) else st.last_unnamed.role
+            return _Speaker(st.last_unnamed.name, role, "org")
         m = _UNNAMED_OF.match(part)
         if m:
             org = self._unnamed_org(re.sub(r"(?i)\s+administration$", "", m.group("org").strip()))
             if org:
-                return _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                st.last_unnamed = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                return st.last_unnamed
         # a person described by role ("a commander from the mission"), named elsewhere or not
         m = _DESCRIBED.match(part)
         if m:
@@ -681,8 +702,9 @@ def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker
     suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
     prefix = masked[prev_close:q.open]
     speaker, attribution, said_after, attributed_after = None, "", False, False
-    m = VERB_RX.search(suffix[:80])
-    if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+    m = VERB_RX.search(suffix[:130])
+    if m and not _ends_sentence(suffix[: m.start()]) and (len(suffix[: m.start()].split()) <= 8 or (
+            len(suffix[: m.start()].split()) <= 16 and suffix[: m.start()].rstrip().endswith(","))):
         attributed_after = True
         subj = suffix[: m.start()]
         attribution = suffix[: m.end() + 60]
