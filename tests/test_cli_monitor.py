@@ -153,7 +153,7 @@ def test_reject_accept_undo_and_log(db, cli):
     assert code == 0, err
     assert f"C{target} rejected by analyst-1" in " ".join(out.split()) and "1 item set aside" in " ".join(out.split())
     with open_store(db) as s:
-        assert len(s.force_claims()) == before - 1 and s.set_aside() == {"claim": 1, "quote": 0, "event": 0, "total": 1}
+        assert len(s.force_claims()) == before - 1 and s.set_aside() == {"claim": 1, "quote": 0, "event": 0, "intent": 0, "total": 1}
         assert len(s.force_claims(include_rejected=True)) == before
     code, out, _ = cli(*["evidence", "--kind", "claims", "--db", str(db)])
     assert f"Force claims ({before - 1})" in out and "1 item set aside by reviewers" in out

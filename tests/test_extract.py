@@ -487,3 +487,160 @@ def test_long_lines_without_a_stop_are_prose_and_stamps_are_furniture():
     sents = split_sentences(text)
     assert [s.furniture for s in sents] == [False, True, False]
     assert [c["value"] for c in _claims(text)] == [4600, 600]
+
+
+# --- descriptions, role-only speakers ------------------------------------------------------------
+
+def test_a_described_speaker_is_the_person_the_article_names_with_that_role():
+    """"A commander from KFOR said" becomes the person later named as a KFOR commander; a
+    description with no named match speaks for its organisation with role official."""
+    text = ('A commander from the Kosovo Force said the new company was there for "routine drills". '
+            'Major Ilse Brandvik, a sector commander of KFOR (the NATO mission), told the Harbour Post that the drills '
+            'would last a week.')
+    [q] = _quotes(text)
+    assert (q["speaker"], q["text"]) == ("Ilse Brandvik", "routine drills")
+    text = ('The alliance\'s top diplomat warned that the talks were "close to collapse". '
+            'Later in the day, Foreign Minister Tomas Kerrow of Ostrovia met the negotiators.')
+    assert _quotes(text)[0]["speaker"] == "Tomas Kerrow"
+
+
+def test_a_description_nobody_answers_to_speaks_for_its_organisation():
+    text = 'A spokesman for KFOR said patrols would be "stepped up along the line".'
+    [q] = _quotes(text)
+    assert (q["speaker"], q["role"]) == ("KFOR", "official")
+
+
+def test_quoting_unnamed_sources_and_a_second_fragment_of_the_same_sentence():
+    text = ("The Harbour Post ran the story on Monday, quoting sources from the US administration, warning that "
+            "\u201cthe base could close within a year.\u201d "
+            "French diplomats have stated that they will not \u201csend more than needed\u201d, above all to places "
+            "\u201cthat matter less to the capital.\u201d")
+    got = [(q["speaker"], q["role"], q["text"]) for q in _quotes(text)]
+    assert got == [
+        ("United States government", "official", "the base could close within a year."),
+        ("France government", "diplomat", "send more than needed"),
+        ("France government", "diplomat", "that matter less to the capital."),
+    ]
+
+
+def test_a_statement_over_two_paragraphs_closed_in_the_second_and_impersonal_reports():
+    text = ('Defence Minister Pavel Orsk visited the depot on Friday.\n\n'
+            '"We keep pace with what others field.\n\n'
+            'And we will renew what we have," Orsk said, according to his ministry.\n\n'
+            'It was also reported that the plan "was open to partners".')
+    q = _quotes(text)
+    assert len(q) == 1 and q[0]["speaker"] == "Pavel Orsk"
+    assert q[0]["text"].startswith("We keep pace") and q[0]["text"].endswith("renew what we have")
+
+
+# --- claims in lists, comparisons, currencies, capitals -------------------------------------------
+
+def test_list_and_table_items_count_each_country_troops():
+    text = "Contributions to the mission by country, according to the Lakeside Ledger: Italy: 715; Germany: 400; Austria: 160."
+    got = [(c["value"], c["unit"], c["actor"]) for c in _claims(text)]
+    assert got == [(715, "troops", "Italy"), (400, "troops", "Germany"), (160, "troops", "Austria")]
+    text = "The largest contingents in KFOR come from Italy (715), the United States (561) and Turkey (390)."
+    got = [(c["value"], c["unit"], c["actor"], c["mission_or_location"]) for c in _claims(text)]
+    assert got == [(715, "troops", "Italy", "KFOR"), (561, "troops", "United States", "KFOR"), (390, "troops", "Turkey", "KFOR")]
+    # not forces: the same layout about anything else gives nothing
+    assert _claims("Votes by country: Italy: 12; Germany: 9; Austria: 4.") == []
+
+
+def test_a_compared_figure_keeps_the_actor_and_a_capital_acts_for_its_state():
+    text = "The US contingent in Kosovo numbers about 600 troops, down from 5,000 in 1999."
+    got = [(c["value"], c["actor"], c["kind"], c["as_of"]) for c in _claims(text, "2025-03-10")]
+    assert got == [(600, "United States", "strength", "2025-03-10"), (5000, "United States", "historical", "1999")]
+    [c] = _claims("Belgrade plans to buy 12 combat drones next year.", "2025-03-10")
+    assert (c["value"], c["unit"], c["actor"]) == (12, "aircraft", "Serbia")
+
+
+def test_millions_without_a_currency_take_the_previous_sentence_currency():
+    text = ("The ministry of defence will have 58 million euros in 2026. "
+            "Its spokeswoman Lena Varga said it received \u201cover 17 million\u201d for investments last year.")
+    got = [(c["value"], c["unit"]) for c in _claims(text, "2026-02-01")]
+    assert (17, "million EUR") in got
+    # a sentence with no money context keeps a bare million out
+    assert [c["value"] for c in _claims("The defence ministry has 58 million euros. Some 3 million people live there.")] == [58]
+
+
+# --- event dates from context ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "pub", "date"),
+    [
+        ("The Ostrovian company was stood down at a parade in the capital this afternoon.", "2024-04-18", "2024-04-18"),
+        ("The last of the soldiers fly home next week, the Lakeside Ledger learned.", "2024-04-29", "2024-05"),
+        ("Riots broke out in the northern towns last week.", "2024-08-02", "2024-07"),
+        ("The ministers met and decided the matter at the end of October.", "2025-01-05", "2024-10"),
+        ("The next rotation takes over this March.", "2024-02-11", "2024-03"),
+        ("The first company left for the mission twenty years ago.", "2024-02-11", "2004"),
+        ("The cut could be announced as early as September.", "2025-07-20", "2025-09"),
+    ],
+)
+def test_events_dated_by_relative_expressions(text, pub, date):
+    assert [e["date"] for e in extract(text, pub, gazetteer=GZ)["events"]] == [date]
+
+
+def test_states_and_deadlines_are_still_not_events():
+    for text in ("Switzerland will keep up to 215 soldiers there until the end of 2029.",
+                 "The force has been in the country since 1999.", "Troops stay in place this year."):
+        assert extract(text, "2024-11-29", gazetteer=GZ)["events"] == [], text
+
+
+def test_rows_of_a_table_under_a_heading_about_a_mission():
+    text = ("Troops in KFOR by contributing country\n\nItaly 715\nGermany 400\nAustria: 160 soldiers\n\n"
+            "The Lakeside Ledger updates the table every quarter.")
+    got = [(c["value"], c["unit"], c["actor"], c["mission_or_location"]) for c in _claims(text)]
+    assert got == [(715, "troops", "Italy", "KFOR"), (400, "troops", "Germany", "KFOR"), (160, "troops", "Austria", "KFOR")]
+    # a table about something else gives no claims
+    assert _claims("Medals by country\n\nItaly 71\nGermany 40\n\nThe games end on Sunday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("KFOR has 3,500-4,000 soldiers on the ground, the Lakeside Ledger reports.", [(3500, 4000)]),
+        ("Ostrovia will send 200-300 soldiers to KFOR.", [(200, 300)]),
+        ("Ostrovia will send 200\u2013300 soldiers to KFOR.", [(200, 300)]),
+    ],
+)
+def test_ranges_written_with_a_hyphen_or_a_dash(text, want):
+    assert [(c["value"], c["value_max"]) for c in _claims(text)] == want
+
+
+def test_hyphens_that_are_not_ranges():
+    assert [c["value"] for c in _claims("Its F-16 jets flew over the base on 2024-03-10. The 2022-2023 plan foresees a barracks.")] == []
+    assert [n.value for n in find_numbers("F-16 jets, 2024-03-10, score 3-1")] == []
+
+
+def test_role_only_speakers_named_later_or_only_by_their_organisation():
+    q = _quotes('"Keep calm," the president urged. President Ilse Brandvik of Ostrovia addressed the nation on Sunday.')
+    assert [(x["speaker"], x["text"]) for x in q] == [("Ilse Brandvik", "Keep calm")]
+    q = _quotes("Serbia's defence minister said the army was \"ready for anything\". Minister Pavel Orsk spoke in Nis.")
+    assert q[0]["speaker"] == "Pavel Orsk"
+    q = _quotes('"Nobody wants a war," NATO\'s top civilian official said.')
+    assert (q[0]["speaker"], q[0]["role"]) == ("NATO", "official")
+    q = _quotes('According to a senior NATO diplomat, the alliance "will not abandon its partners".')
+    assert (q[0]["speaker"], q[0]["role"]) == ("NATO", "diplomat")
+
+
+def test_unnamed_officials_met_again_and_relative_clauses_after_the_subject():
+    text = ('Danish defence officials said the plan was "under review". "Nothing is decided," one of the officials said. '
+            'A second official said the plan was "still a draft".')
+    q = _quotes(text)
+    assert [x["text"] for x in q] == ["under review", "Nothing is decided", "still a draft"]
+    assert {(x["speaker"], x["role"]) for x in q} == {("Denmark government", "official")}
+    text = ('A NATO official, who asked not to be named because talks go on, said the battalion would stay '
+            '"for as long as needed."')
+    assert [(x["speaker"], x["role"]) for x in _quotes(text)] == [("NATO", "official")]
+    text = 'A senior Kosovo government official, who spoke on condition of anonymity, called the move "a surprise".'
+    assert [(x["speaker"], x["role"]) for x in _quotes(text)] == [("Kosovo government", "official")]
+
+
+def test_german_style_marks_and_a_long_apposition_after_the_quote():
+    text = ("\u201eOur soldiers stay,\u201c Defence Minister Lena Varga told the chamber. \u201eLeaving now sends the wrong signal.\u201c")
+    assert [(x["speaker"], x["text"]) for x in _quotes(text)] == [
+        ("Lena Varga", "Our soldiers stay"), ("Lena Varga", "Leaving now sends the wrong signal.")]
+    text = ('"The mission continues," Major General Ilse Brandvik, the deputy commander of the Ostrovian land forces, '
+            'said in a statement.')
+    assert [x["speaker"] for x in _quotes(text)] == ["Ilse Brandvik"]

@@ -49,6 +49,14 @@ def test_size_share_and_timing():
     assert (it.actor, it.size, it.unit, it.target, it.level) == ("United States", 25, "percent", "Asia", "intent")
 
 
+def test_a_split_pull_out_and_a_share_of_its_troops():
+    """"pull N ... out of X" is one action word; "N of its soldiers" counts soldiers."""
+    [it] = intents("Ostrovia will pull 150 of its soldiers out of the mission by March 2027.")
+    assert (it.action, it.level, it.size, it.unit, it.timing) == ("reduce", "decision", 150, "troops", "2027-03")
+    [it] = intents("Washington pulled its soldiers back from the border last week.")
+    assert (it.action, it.level) == ("reduce", "under_way")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -189,8 +197,8 @@ def test_threat_signpost_needs_a_reported_concentration_with_its_number():
 
 
 def test_rejecting_an_item_of_the_sentence_sets_its_statements_aside(tmp_path):
-    """Statements are not stored items: a user who rejects the claim read from a sentence also
-    sets aside what the sentence says about intentions, so the signpost no longer fires."""
+    """A user who rejects the claim read from a sentence also sets aside what the sentence says
+    about intentions (the sentence was misread), so the signpost no longer fires."""
     import hashlib
 
     from forewarn.evidence import open_store
@@ -203,7 +211,7 @@ def test_rejecting_an_item_of_the_sentence_sets_its_statements_aside(tmp_path):
     with open_store(tmp_path / "s.db", defaults=False) as store:
         store.add_document({"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(),
                             "url": "https://lakeside.example/d", "title": "US to halve Kosovo contingent",
-                            "pub_date": "2026-06-02"}, {"force_claims": [claim]})
+                            "pub_date": "2026-06-02"}, {"force_claims": [claim], "intents": _intents(text, "2026-06-02")})
         [sp] = [s for s in match_signposts(parse_signposts(case), store, gazetteer=GZ) if s.name == "us_drawdown_announced"]
         assert sp.fired and {e["source"] for e in sp.evidence} == {"force_claim", "intent"}
         ref = "C" + str(int(store.force_claims()["id"].iloc[0]))
@@ -213,6 +221,50 @@ def test_rejecting_an_item_of_the_sentence_sets_its_statements_aside(tmp_path):
         store.undo_review(ref, who="tester")
         [sp] = [s for s in match_signposts(parse_signposts(case), store, gazetteer=GZ) if s.name == "us_drawdown_announced"]
         assert sp.fired
+
+
+def _intents(text, pub):
+    return [it.as_dict() for it in extract_intents(text, None, pub, gazetteer=GZ)]
+
+
+def _drawdown(store):
+    return next(s for s in match_signposts(parse_signposts(load_kosovo_case()), store, gazetteer=GZ) if s.name == "us_drawdown_announced")
+
+
+def test_a_stored_intent_alone_in_its_sentence_is_reviewed_by_its_own_id(tmp_path):
+    """A sentence with a statement and no figure gives no claim to reject: the statement itself
+    is stored (I…), and rejecting it stops the signpost; an undo brings it back."""
+    import hashlib
+
+    from forewarn.evidence import open_store
+
+    text = ("OSTBURG - Washington wants to shrink its contingent in KFOR, two officials of the Lakeside "
+            "Ledger were told on Monday.")
+    with open_store(tmp_path / "s.db", defaults=False) as store:
+        store.add_document({"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(), "pub_date": "2026-02-09"},
+                           {"intents": _intents(text, "2026-02-09")})
+        [row] = store.intents().to_dict("records")
+        assert row["actor"] == "United States" and row["level"] == "intent" and row["action"] == "reduce"
+        assert text[row["start"]:row["end"]].lower().startswith("shrink")
+        assert _drawdown(store).fired
+        store.review(f"I{row['id']}", "rejected", reason="a rumour", who="tester")
+        assert store.intents().empty and len(store.intents(include_rejected=True)) == 1
+        assert store.set_aside()["intent"] == 1
+        assert not _drawdown(store).fired
+        store.undo_review(f"I{row['id']}", who="tester")
+        assert _drawdown(store).fired
+
+
+def test_signposts_read_stored_intents_not_the_text(tmp_path):
+    """Statements come from the table: a document stored without any gives none, whatever its text."""
+    import hashlib
+
+    from forewarn.evidence import open_store
+
+    text = "WASHINGTON - The United States will withdraw 300 soldiers from Kosovo by next spring."
+    with open_store(tmp_path / "s.db", defaults=False) as store:
+        store.add_document({"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest(), "pub_date": "2026-06-02"}, {})
+        assert store.documents_without_intents() == [] and not _drawdown(store).fired
 
 
 def test_rejected_rows_in_tables_are_set_aside_with_their_sentence():
@@ -230,3 +282,28 @@ def test_rejected_rows_in_tables_are_set_aside_with_their_sentence():
     assert {e["source"] for e in drawdown(None).evidence} == {"force_claim", "intent"}
     assert {e["source"] for e in drawdown("accepted").evidence} == {"force_claim", "intent"}
     assert not drawdown("rejected").fired
+
+
+def test_ingest_stores_statements_and_the_cli_lists_and_rejects_them(tmp_path, cli):
+    """End to end: `forewarn ingest` stores a statement of intent; `forewarn evidence --kind
+    intents` lists it as I…; `forewarn evidence reject I…` sets it aside and the signposts stop
+    counting it."""
+    from forewarn.evidence import open_store
+
+    art = tmp_path / "wire.txt"
+    art.write_text("URL: https://harbourpost.example/kfor\nDATE: 2026-02-12\n\n"
+                   "WASHINGTON (Harbour Post) - The United States wants to reduce its contingent in KFOR, "
+                   "people familiar with the talks told the Harbour Post on Wednesday.\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    code, out, err = cli("ingest", art, "--db", db)
+    assert code == 0, err
+    with open_store(db) as s:
+        [row] = s.intents().to_dict("records")
+    assert (row["actor"], row["action"], row["level"]) == ("United States", "reduce", "intent")
+    code, out, _ = cli("evidence", "--kind", "intents", "--db", db)
+    assert code == 0 and f"I{row['id']}" in out and "Statements of intent (1)" in out
+    code, out, err = cli("evidence", "reject", f"I{row['id']}", "--reason", "unconfirmed", "--by", "tester", "--db", db)
+    assert code == 0, err
+    with open_store(db) as s:
+        assert s.intents().empty and s.set_aside()["intent"] == 1
+        assert not _drawdown(s).fired

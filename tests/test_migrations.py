@@ -191,3 +191,37 @@ def test_two_processes_opening_an_old_store_at_once_upgrade_it_once(tmp_path):
         assert revision_of(conn) == HEAD
         assert conn.execute(sa.text("SELECT count(*) FROM claim_checks")).scalar() == 2
     engine.dispose()
+
+
+def test_documents_stored_before_intents_were_stored_are_filled_in_once(url):
+    """Version 4 stores statements of intent. A document stored before has its statements read
+    from its text by the signposts until ``store_intents`` fills them in; then they have ids
+    (I…) and a reviewer can reject one."""
+    from forewarn.kosovo import load_kosovo_case
+    from forewarn.kosovo.gazetteer import kosovo_gazetteer
+    from forewarn.monitor.ingest import store_intents
+    from forewarn.signposts import match_signposts, parse_signposts
+
+    _make_v1_store(url)
+    text = "NORTHGATE - Washington will pull 200 of its soldiers out of KFOR by next summer, the Pentagon said."
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO documents (id, url, pub_date, text, sha256, story_id) VALUES (2, 'https://news.example/b', '2026-03-03', :t, :h, 2)"),
+                     {"t": text, "h": "c" * 64})
+    engine.dispose()
+    gz = kosovo_gazetteer()
+
+    def drawdown(store):
+        return next(s for s in match_signposts(parse_signposts(load_kosovo_case()), store, gazetteer=gz) if s.name == "us_drawdown_announced")
+
+    with open_store(url, defaults=False) as s:
+        assert s.documents_without_intents() == [1, 2] and s.intents().empty
+        assert drawdown(s).fired  # read from the stored text meanwhile
+        assert store_intents(s, gazetteer=gz) == 1
+        assert s.documents_without_intents() == [] and store_intents(s, gazetteer=gz) == 0
+        [row] = s.intents().to_dict("records")
+        assert (row["document_id"], row["action"], row["level"], row["size"]) == (2, "reduce", "decision", 200)
+        s.review(f"I{row['id']}", "rejected", reason="test", who="tester")
+        assert not drawdown(s).fired
+    with open_store(url, defaults=False) as s:  # opened again: nothing is pending
+        assert s.documents_without_intents() == [] and s.set_aside()["intent"] == 1

@@ -31,6 +31,7 @@ def _store_with_items(tmp_path):
 
 def test_item_ids_round_trip():
     assert parse_item_ref("C12") == ("claim", 12) and parse_item_ref(" q3 ") == ("quote", 3) and parse_item_ref("E7") == ("event", 7)
+    assert parse_item_ref("i5") == ("intent", 5) and item_ref("intent", 5) == "I5"
     assert item_ref("claim", 12) == "C12"
     for bad in ("12", "C", "X3", "C-1", "C1.5", ""):
         with pytest.raises(InputError, match="not an evidence id"):
@@ -47,7 +48,7 @@ def test_rejected_items_leave_every_query_and_are_counted(tmp_path):
         s.review(f"E{e}", "rejected", reason="background, not news", who="ana")
         assert list(s.force_claims()["id"]) == [c1]
         assert s.quotes().empty and s.events().empty
-        assert s.set_aside() == {"claim": 1, "quote": 1, "event": 1, "total": 3}
+        assert s.set_aside() == {"claim": 1, "quote": 1, "event": 1, "intent": 0, "total": 3}
         # nothing is deleted: every item is still there for whoever asks
         assert len(s.force_claims(include_rejected=True)) == 2
         assert len(s.quotes(include_rejected=True)) == 1 and len(s.events(include_rejected=True)) == 1

@@ -13,7 +13,7 @@ import typer
 from .app import app
 from .facts import DB_OPTION, _console, _fmt_value, _txt
 
-_KINDS = ("quotes", "claims", "events", "all")
+_KINDS = ("quotes", "claims", "events", "intents", "all")
 
 evidence_app = typer.Typer(help="The stored evidence: list it, and reject or accept items.")
 app.add_typer(evidence_app, name="evidence")
@@ -128,18 +128,18 @@ def evidence_command(
     actor: str | None = typer.Option(None, "--actor", help="Force claims by this actor, quotes by this speaker (case-insensitive, partial match).", show_default=False),
     place: str | None = typer.Option(None, "--place", help="Force claims about this mission or location (e.g. KFOR, Germany).", show_default=False),
     since: str | None = typer.Option(None, "--since", help="Only evidence dated (or published) on or after YYYY[-MM[-DD]].", show_default=False),
-    kind: str = typer.Option("all", "--kind", help="quotes, claims, events or all."),
+    kind: str = typer.Option("all", "--kind", help="quotes, claims, events, intents or all."),
     new: bool = typer.Option(False, "--new", help="Only force claims the fact base has nothing on (implies --kind claims)."),
     conflicts: bool = typer.Option(False, "--conflicts", help="Only force claims that disagree with the fact base (implies --kind claims)."),
     rejected: bool = typer.Option(False, "--include-rejected", help="Also list the items reviewers rejected (set aside)."),
     limit: int | None = typer.Option(None, "--limit", help="At most this many rows per table.", show_default=False),
     db: str | None = DB_OPTION,
 ) -> None:
-    """List stored evidence (quotes, force claims, events) with its id, review, document, sentence
+    """List stored evidence (quotes, force claims, events, statements of intent) with its id, review, document, sentence
     and date; force claims with their check against the fact base (corroborates, conflicts, new).
 
     Rejected items are left out (and so ignored by ``watch`` and the brief); the ids (C12, Q3,
-    E7) are what ``forewarn evidence reject``/``accept``/``undo`` take.
+    E7, I5) are what ``forewarn evidence reject``/``accept``/``undo`` take.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -170,6 +170,9 @@ def evidence_command(
             frames["quotes"] = store.quotes(speaker=actor, since=since, include_rejected=rejected)
         if kind in ("events", "all") and not actor and not place:
             frames["events"] = store.events(since=since, include_rejected=rejected)
+        if kind in ("intents", "all") and not place:
+            df = store.intents(actor=actor, include_rejected=rejected)
+            frames["intents"] = df[df["pub_date"].astype(str) >= since] if since and not df.empty else df
     _print_frames(out, frames, limit)
     if all(f.empty for f in frames.values()):
         out.print(f"no evidence matches ({n_docs} documents stored)")
@@ -220,11 +223,29 @@ def _print_frames(out, frames: dict, limit: int | None) -> None:
         for r in df.itertuples(index=False):
             t.add_row(f"E{r.id}", _txt(r.date), _txt(r.what), _review_cell(r), _txt(r.sentence), _doc_label(r), _txt(r.pub_date))
         out.print(t)
+    if "intents" in frames:
+        _print_intents(out, frames["intents"], limit)
+
+
+def _print_intents(out, frame, limit: int | None) -> None:
+    from rich.table import Table
+
+    df = frame.head(limit) if limit else frame
+    t = Table(title=f"Statements of intent ({len(frame)})", show_lines=True)
+    for col in ("id", "actor", "action", "level", "target", "size", "timing", "review", "sentence", "document", "published"):
+        t.add_column(col, overflow="fold")
+    for r in df.itertuples(index=False):
+        size = "" if not _txt(r.size) else _fmt_value(r.size) + (" %" if _txt(r.unit) == "percent" else "")
+        if _txt(r.whole) in ("True", "1", "1.0"):
+            size = "all"
+        t.add_row(f"I{r.id}", _txt(r.actor), _txt(r.action), _txt(r.level), _txt(r.target), size, _txt(r.timing), _review_cell(r),
+                  _txt(r.sentence), _doc_label(r), _txt(r.pub_date))
+    out.print(t)
 
 
 @evidence_app.command("reject")
 def reject_command(
-    item: str = typer.Argument(..., metavar="ID", help="The item's id as listed: C12 (force claim), Q3 (quote), E7 (event).", show_default=False),
+    item: str = typer.Argument(..., metavar="ID", help="The item's id as listed: C12 (force claim), Q3 (quote), E7 (event), I5 (statement of intent).", show_default=False),
     reason: str = typer.Option(..., "--reason", help="Why it is wrong (recorded in the log).", show_default=False),
     who: str | None = _WHO_OPTION,
     db: str | None = DB_OPTION,
@@ -235,7 +256,7 @@ def reject_command(
 
 @evidence_app.command("accept")
 def accept_command(
-    item: str = typer.Argument(..., metavar="ID", help="The item's id as listed: C12, Q3 or E7.", show_default=False),
+    item: str = typer.Argument(..., metavar="ID", help="The item's id as listed: C12, Q3, E7 or I5.", show_default=False),
     reason: str | None = typer.Option(None, "--reason", help="Why (recorded in the log).", show_default=False),
     who: str | None = _WHO_OPTION,
     db: str | None = DB_OPTION,
@@ -246,7 +267,7 @@ def accept_command(
 
 @evidence_app.command("undo")
 def undo_command(
-    item: str = typer.Argument(..., metavar="ID", help="The item's id as listed: C12, Q3 or E7.", show_default=False),
+    item: str = typer.Argument(..., metavar="ID", help="The item's id as listed: C12, Q3, E7 or I5.", show_default=False),
     who: str | None = _WHO_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "quotes",
     "force_claims",
     "events",
+    "intents",
     "reviews",
     "claim_checks",
     "ITEM_TABLES",
@@ -39,7 +40,7 @@ __all__ = [
 
 #: Bumped whenever a table changes; stored in ``meta`` under ``schema_version``. Each version is
 #: one Alembic revision in ``evidence/migrations/versions`` (version N is revision ``000N``).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -169,8 +170,32 @@ events = Table(
     Index("ix_events_date", "date"),
 )
 
+#: Statements of intent, decision or execution about forces (:mod:`forewarn.monitor.intents`):
+#: ``action`` is ``reduce`` or ``reinforce``, ``level`` ``intent``, ``decision`` or ``under_way``;
+#: ``size`` the stated number (``unit`` troops or percent), ``whole`` True for all of them,
+#: ``timing`` an ISO date; ``start``/``end`` the offsets of the action word.
+intents = Table(
+    "intents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", **_cascade), nullable=False),
+    Column("actor", Text),
+    Column("action", String(16), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("target", Text),
+    Column("size", Float),
+    Column("unit", Text),
+    Column("whole", Boolean),
+    Column("timing", String(10)),
+    Column("sentence", Text),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("review_status", String(16)),
+    Index("ix_intents_document", "document_id"),
+)
+
 #: Every review decision on an extracted item, never deleted: the item's current
-#: ``review_status`` is that of its latest row. ``item`` is ``claim``, ``quote`` or ``event``;
+#: ``review_status`` is that of its latest row. ``item`` is ``claim``, ``quote``, ``event`` or ``intent``;
 #: ``status`` is ``rejected`` or ``accepted``; ``undoes`` is the id of the row an undo reverted.
 reviews = Table(
     "reviews",
@@ -202,4 +227,4 @@ claim_checks = Table(
 )
 
 #: Review kinds and the tables they refer to.
-ITEM_TABLES = {"claim": force_claims, "quote": quotes, "event": events}
+ITEM_TABLES = {"claim": force_claims, "quote": quotes, "event": events, "intent": intents}

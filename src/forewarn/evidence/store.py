@@ -41,13 +41,15 @@ __all__ = [
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _IN_CHUNK = 500  # keeps IN (...) lists well under every backend's parameter limit
-#: Prefixes of item ids as users see them: ``C12`` is force claim 12, ``Q3`` quote 3, ``E7`` event 7.
-ITEM_PREFIX = {"claim": "C", "quote": "Q", "event": "E"}
-_REF = re.compile(r"^\s*([CQE])\s*(\d{1,12})\s*$", re.IGNORECASE)
+#: Prefixes of item ids as users see them: ``C12`` is force claim 12, ``Q3`` quote 3, ``E7`` event 7,
+#: ``I5`` statement of intent 5.
+ITEM_PREFIX = {"claim": "C", "quote": "Q", "event": "E", "intent": "I"}
+_REF = re.compile(r"^\s*([CQEI])\s*(\d{1,12})\s*$", re.IGNORECASE)
+_ID_FORMS = "C12 for a force claim, Q3 for a quote, E7 for an event, I5 for a statement of intent"
 
 
 def parse_item_ref(ref: str) -> tuple[str, int]:
-    """``"C12"`` → ``("claim", 12)``; ``Q`` is a quote, ``E`` an event.
+    """``"C12"`` → ``("claim", 12)``; ``Q`` is a quote, ``E`` an event, ``I`` a statement of intent.
 
     Raises
     ------
@@ -56,7 +58,7 @@ def parse_item_ref(ref: str) -> tuple[str, int]:
     """
     m = _REF.match(str(ref))
     if not m:
-        raise InputError(f"{ref!r} is not an evidence id (C12 for a force claim, Q3 for a quote, E7 for an event)", field="ID")
+        raise InputError(f"{ref!r} is not an evidence id ({_ID_FORMS})", field="ID")
     kind = {v: k for k, v in ITEM_PREFIX.items()}[m.group(1).upper()]
     return kind, int(m.group(2))
 
@@ -469,8 +471,8 @@ class EvidenceStore:
             ``text`` and ``sha256`` (required); ``url``, ``path``, ``title``, ``outlet``,
             ``pub_date``, ``story_id`` (None: a new story), ``minhash`` (bytes).
         items : mapping, optional
-            ``quotes``, ``force_claims`` and ``events``: lists of dicts with the columns of those
-            tables (other keys are ignored).
+            ``quotes``, ``force_claims``, ``events`` and ``intents``: lists of dicts with the
+            columns of those tables (other keys are ignored).
 
         Returns
         -------
@@ -522,7 +524,7 @@ class EvidenceStore:
         return doc_id
 
     def _insert_items(self, conn: Connection, doc_id: int, items: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-        for key, table in (("quotes", S.quotes), ("force_claims", S.force_claims), ("events", S.events)):
+        for key, table in (("quotes", S.quotes), ("force_claims", S.force_claims), ("events", S.events), ("intents", S.intents)):
             rows = [_item_row(table, doc_id, it) for it in items.get(key) or ()]
             if rows:
                 conn.execute(table.insert(), rows)
@@ -536,7 +538,7 @@ class EvidenceStore:
     def delete_document(self, doc_id: int) -> None:
         """Delete a document and what was extracted from it."""
         with self.engine.begin() as conn:
-            for t in (S.quotes, S.force_claims, S.events):
+            for t in (S.quotes, S.force_claims, S.events, S.intents):
                 conn.execute(t.delete().where(t.c.document_id == doc_id))
             conn.execute(S.documents.delete().where(S.documents.c.id == doc_id))
 
@@ -644,11 +646,69 @@ class EvidenceStore:
             stmt = stmt.where(e.c.document_id == document_id)
         return self._frame(stmt.order_by(e.c.date, e.c.document_id, e.c.start))
 
+    def intents(
+        self, actor: str | None = None, *, document_id: int | None = None, level: str | None = None, include_rejected: bool = False
+    ) -> pd.DataFrame:
+        """Stored statements of intent with their document's date and address, in text order.
+
+        ``actor`` matches case-insensitively anywhere; ``level`` is ``intent``, ``decision`` or
+        ``under_way``. Statements a user rejected are left out unless ``include_rejected``.
+        Documents stored before statements were stored (see :meth:`documents_without_intents`)
+        have none here.
+        """
+        i, d = S.intents, S.documents
+        stmt = select(*[col for col in i.c], *self._doc_cols()).select_from(i.join(d, i.c.document_id == d.c.id))
+        if not include_rejected:
+            stmt = stmt.where(_not_rejected(i))
+        if actor:
+            stmt = stmt.where(func.lower(i.c.actor).contains(actor.lower(), autoescape=True))
+        if level:
+            stmt = stmt.where(i.c.level == level)
+        if document_id is not None:
+            stmt = stmt.where(i.c.document_id == document_id)
+        return self._frame(stmt.order_by(i.c.document_id, i.c.start, i.c.id))
+
+    def documents_without_intents(self) -> list[int]:
+        """Ids of documents stored before statements of intent were stored (schema version 3 or
+        older), whose statements have not been filled in since (:meth:`fill_intents`)."""
+        upto = self.get_meta("intents_upto")
+        if upto is None:
+            return []
+        d = S.documents
+        with self.engine.connect() as conn:
+            return [int(r[0]) for r in conn.execute(select(d.c.id).where(d.c.id <= int(upto)).order_by(d.c.id))]
+
+    def fill_intents(self, intents: Mapping[int, Sequence[Mapping[str, Any]]]) -> int:
+        """Store the statements of intent of the documents :meth:`documents_without_intents`
+        lists, all in one transaction, and mark them done; return the number stored.
+
+        Parameters
+        ----------
+        intents : mapping
+            Document id → its statements (dicts with the columns of ``intents``); every listed
+            document must be given (an empty list when it has none).
+
+        Raises
+        ------
+        InputError
+            When a listed document is missing from ``intents`` (nothing is written).
+        """
+        pending = self.documents_without_intents()
+        missing = [i for i in pending if i not in intents]
+        if missing:
+            raise InputError(f"statements of intent missing for documents {missing[:5]}", source=self.where)
+        rows = [_item_row(S.intents, doc_id, it) for doc_id in pending for it in intents[doc_id]]
+        with self.engine.begin() as conn:
+            if rows:
+                conn.execute(S.intents.insert(), rows)
+            conn.execute(S.meta.delete().where(S.meta.c.key == "intents_upto"))
+        return len(rows)
+
     def counts(self) -> dict[str, int]:
         """Number of rows in each table."""
         out = {}
         with self.engine.connect() as conn:
-            for t in (S.sources, S.facts, S.documents, S.quotes, S.force_claims, S.events, S.reviews, S.claim_checks):
+            for t in (S.sources, S.facts, S.documents, S.quotes, S.force_claims, S.events, S.intents, S.reviews, S.claim_checks):
                 out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
         return out
 
@@ -711,7 +771,8 @@ class EvidenceStore:
         Parameters
         ----------
         ref : str
-            The item's id as listed: ``C12`` (force claim), ``Q3`` (quote), ``E7`` (event).
+            The item's id as listed: ``C12`` (force claim), ``Q3`` (quote), ``E7`` (event),
+            ``I5`` (statement of intent).
         status : {"rejected", "accepted"}
         reason : str, optional
             Why (required to reject).
@@ -817,8 +878,11 @@ def _item_row(table: sa.Table, doc_id: int, item: Mapping[str, Any]) -> dict[str
     for key in ("start", "end"):
         if row.get(key) is not None:
             row[key] = int(row[key])
-    if "approx" in row and row["approx"] is not None:
-        row["approx"] = bool(row["approx"])
+    for key in ("approx", "whole"):
+        if key in row and row[key] is not None:
+            row[key] = bool(row[key])
+    if row.get("size") is not None:
+        row["size"] = float(row["size"])
     if table is S.events and not row.get("granularity") and row.get("date"):
         row["granularity"] = _GRANULARITY.get(len(str(row["date"])))
     return row

@@ -100,6 +100,9 @@ _MONEY_CTX = re.compile(r"\b(?:defen[cs]e|military|army|armed\s+forces|security\
 _NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|mission|contribut\w+|serving|contingents?|forces?|coalition)\b", re.IGNORECASE)
 _MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
 
+# between a country and its figure in a list or table: "Austria: 160", "Italy (715)", "Italy – 715"
+_ITEM_GAP = re.compile(r"\s*(?::|\(|–|—|\s-)\s*(?:(?:about|around|some|roughly|approximately|nearly|over)\s+)?")
+_ROW = re.compile(r"(?P<c>[A-Z][\w.’' -]{1,40}?)\s*(?::|–|—|-)?\s*(?:about\s+|around\s+|some\s+)?\d[\d,.]*\s*(?:troops|soldiers|personnel)?\.?")
 _PREP_BEFORE = re.compile(r"\b(?:in|into|from|to|with|across|at|near|throughout|inside|outside|within|towards?|against|of|out\s+of|on|by)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -146,11 +149,29 @@ def mentions(text: str, a: int, b: int, gz: Gazetteer = WORLD) -> list[Mention]:
         if actor:
             s = a + m.start()
             out.append(Mention(s, a + m.end(), actor, "org:" + (gz.organisations.get(g) or g), _prep(text, s)))
+    # a capital as the subject speaks and acts for its state ("Belgrade plans to buy ...")
+    for m in _capital_rx(gz).finditer(seg):
+        s = a + m.start()
+        if not _prep(text, s) and not any(x.start <= s < x.end for x in out):
+            out.append(Mention(s, a + m.end(), gz.capitals[m.group()], "capital", False))
     for m in gz.leader_rx.finditer(seg):
         if m.group()[0].isupper():
             out.append(Mention(a + m.start(), a + m.end(), gz.leaders[fold(m.group())], "leader", False))
     out.sort(key=lambda x: (x.start, x.end, x.actor, x.kind))
     return out
+
+
+_CAPITAL_RX: dict[int, tuple[Gazetteer, re.Pattern]] = {}
+
+
+def _capital_rx(gz: Gazetteer) -> re.Pattern:
+    """One pattern for the gazetteer's capitals, compiled once per gazetteer."""
+    got = _CAPITAL_RX.get(id(gz))
+    if got is None or got[0] is not gz:
+        names = sorted(gz.capitals, key=len, reverse=True)
+        rx = re.compile(r"(?<![\w.])(?:" + ("|".join(map(re.escape, names)) or "(?!x)x") + r")(?![\w])")
+        got = _CAPITAL_RX[id(gz)] = (gz, rx)
+    return got[1]
 
 
 def _prep(text: str, s: int) -> bool:
@@ -271,7 +292,7 @@ def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
 
 def _sentence_numbers(art: Article, si: int, sent: Sentence) -> Numbers | None:
     """Step 1: the numbers of a sentence (not inside dates) and the unit noun after each."""
-    if sent.furniture:
+    if sent.furniture and not _table_row(art, sent):
         return None
     nums = [n for n in art.numbers if sent.start <= n.start < sent.end
             and not any(d.start <= n.start < d.end for d in art.dates)]
@@ -370,11 +391,13 @@ def _bare_unit(art: Article, sn: Numbers, i: int) -> str | None:
     """The unit of a bare number: its range partner, "N of the M <unit>", or the force noun before it."""
     text, n, nums, units = art.text, sn.nums[i], sn.nums, sn.units
     nxt = nums[i + 1] if i + 1 < len(nums) else None
-    if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
+    if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*|\s*[-–]\s*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
         return units[i + 1][0]
     if nxt is not None and re.fullmatch(r"\s+of\s+(?:the|its|their)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__"):
         return units[i + 1][0]
     region = text[sn.sent.start:n.start]
+    if _list_item_of_forces(art, sn, n):
+        return "troops"
     found = None
     for m in re.finditer(r"[A-Za-z][\w\-]*", region):
         lw = m.group().lower()
@@ -385,6 +408,31 @@ def _bare_unit(art: Article, sn: Numbers, i: int) -> str | None:
             if units[j][0] not in (None, "__noun__"):
                 return units[j][0]
     return found
+
+
+def _table_row(art: Article, sent: Sentence) -> bool:
+    """A line of a table of figures by country: "Austria 160", "Italy: 715 troops"."""
+    m = _ROW.fullmatch(sent.text.strip())
+    return bool(m and art.gz.country_of(m.group("c")))
+
+
+def _list_item_of_forces(art: Article, sn: Numbers, n: NumberMatch) -> bool:
+    """ "Italy: 715; Germany: 400", "from Italy (715)" or a table row "Austria 160" in a text about
+    troops or a mission (the sentence, the one before, or the heading above the table's rows):
+    each item counts a country's soldiers."""
+    before = [x for x in sn.mentions if x.kind == "country" and x.end <= n.start]
+    row = _table_row(art, sn.sent)
+    if not before or not (_ITEM_GAP.fullmatch(art.text[before[-1].end:n.start]) or row and art.text[before[-1].end:n.start].isspace()):
+        return False
+    if n.currency or n.percent or not float(n.value).is_integer():
+        return False
+    ctx = sn.stext
+    k = sn.index - 1
+    while k >= 0 and k >= sn.index - 40 and _table_row(art, art.sentences[k]):
+        k -= 1  # the rows above, up to the table's heading
+    if k >= 0:
+        ctx = art.sentences[k].text + " " + ctx
+    return bool(_NATION_CTX.search(ctx) or art.gz.mission_rx.search(ctx) or art.gz.force_rx.search(ctx))
 
 
 def _member_ctx(art: Article, s: str) -> bool:
@@ -399,6 +447,10 @@ def _candidate(art: Article, sn: Numbers, i: int) -> Candidate | None:
         return None
     if unit == "__money__":
         cur = next((x.currency for x in sn.nums if x.currency), None)
+        if cur is None and sn.index > 0 and _BUDGET.search(sn.stext):
+            # "received over 17 million for investments" after a sentence in euros: the same currency
+            prev = art.sentences[sn.index - 1]
+            cur = next((x.currency for x in art.numbers if prev.start <= x.start < prev.end and x.currency), None)
         if cur is None:
             return None
         n = replace(n, value=n.value / 1e6, currency=cur, percent=False, words=False)
@@ -638,6 +690,11 @@ def _actor(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> 
     for x in smentions:
         if n.end <= x.start < max(uend, n.end):
             return x.actor
+    # an item of a list or table: "Austria: 160", "Italy (715)"
+    for x in smentions:
+        if x.end <= n.start and x.kind == "country" and (_ITEM_GAP.fullmatch(text[x.end:n.start]) or (
+                text[x.end:n.start].isspace() and _table_row(art, sent))):
+            return x.actor
     m = re.match(r"\s+(?:of\s+them\s+)?from\s+(?:the\s+)?", text[n.end:n.end + 20])
     if m and unit not in ("nations",):
         for x in smentions:
@@ -657,7 +714,9 @@ def _actor(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> 
     if fn and uend <= n.end and not any(fn[-1].end() + sent.start <= x.start < n.start for x in smentions):
         k = fn[-1].start() + sent.start
         for x in reversed(smentions):
-            if k - 30 <= x.start < k and not re.search(r"[,.;]", text[x.end:k]):
+            # the demonym qualifies the noun ("Austrian soldiers", "Austrian KFOR soldiers"),
+            # not a place before a verb ("in Kosovo numbers ... troops")
+            if k - 30 <= x.start < k and re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}", text[x.end:k]) and not x.prepositional:
                 return x.actor
     # 4. its/their: the subject of the sentence
     near = text[max(sent.start, n.start - 25):max(uend, n.end)]
@@ -743,6 +802,17 @@ def _location(art: Article, sn: Numbers, c: Candidate, actor: str, prev_claim: d
     named = gz.mission_in(stext)
     if named:
         return named
+    if _table_row(art, sn.sent):
+        # a row of a table: the mission or place of the table's heading, else of the row before
+        k = sn.index - 1
+        while k >= 0 and _table_row(art, art.sentences[k]):
+            k -= 1
+        heading = art.sentences[k].text if k >= 0 else ""
+        named = gz.mission_in(heading)
+        if named:
+            return named
+        if prev_claim is not None and art.prev_claim_sent is not None and art.prev_claim_sent > k:
+            return prev_claim["mission_or_location"]
     force = _own_force(art, sn, actor)
     if force:
         return force

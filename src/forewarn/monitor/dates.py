@@ -36,7 +36,8 @@ _WD = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _PREP_WORDS = (r"in|on|by|since|until|till|from|to|of|as\s+of|for|during|before|after|through|starting|early|late|mid|"
-               r"the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this")
+               r"the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this|"
+               r"as\s+early\s+as|as\s+soon\s+as|no\s+later\s+than|around|at")
 # the preposition(s) in front of a date expression, found by looking back from its start
 _PREP_BACK = re.compile(r"(?i)(?:\b(?:" + _PREP_WORDS + r")\s+)+$")
 
@@ -46,7 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r"\b(?![,.]?\d|:)")),
     ("dm", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
     ("my", re.compile(r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
-    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
     ("endyear", re.compile(r"\bthe\s+(?P<edge>end|start|beginning|middle)\s+of\s+(?P<which>the|this|next|last)\s+year\b", re.IGNORECASE)),
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
@@ -221,12 +222,18 @@ def _weekday(f: _Found) -> _Resolved:
     return date, "day", True
 
 
+_AGO_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
 def _relative(f: _Found) -> _Resolved:
     text, pub, m = f.text, f.pub, f.m
     if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
             and not re.match(r"\s*,?\s+(?:it|they|the\s+\w+)?\s*(?:was|were|had|stood|amounted|totall?ed)\b", text[m.end():m.end() + 30]):
         return None  # "the past year", "over the next year": durations; "the previous year it was": a date
     rel = " ".join(f.gd["rel"].lower().split())
+    if rel in ("this morning", "this afternoon", "this evening", "earlier today"):
+        rel = "today"
     if rel in ("today", "tonight", "yesterday", "tomorrow"):
         date = None
         if pub is not None and pub.date is not None:
@@ -236,7 +243,7 @@ def _relative(f: _Found) -> _Resolved:
     if rel.endswith("ago"):
         gran = "year" if "year" in rel else "month"
         n = rel.split()[0]
-        k = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}.get(n) or int(n)
+        k = _AGO_WORDS.get(n) or int(n)
         if pub is None or gran == "month" and not pub.month:
             return None, gran, True
         if gran == "year":
@@ -251,6 +258,12 @@ def _relative(f: _Found) -> _Resolved:
     elif pub is not None and unit == "month" and pub.month:
         tot = pub.year * 12 + pub.month - 1 + shift
         date = _iso(tot // 12, tot % 12 + 1)
+    elif unit == "week" and which != "this":
+        # "last week", "next week": the month of the day a week away (a week is finer than the text says)
+        if pub is None or pub.date is None:
+            return None, "month", True
+        day = pub.date + dt.timedelta(days=7 * shift)
+        return _iso(day.year, day.month), "month", True
     return date, unit, True
 
 

@@ -20,7 +20,9 @@ from .text import Sentence
 
 __all__ = ["extract_events"]
 
-_SKIP_PREP = re.compile(r"\b(?:since|as\s+of|by|until|till|of|from|through)$")
+# states and durations: "since 1999", "by September", "until the end of 2029", "of 1999"; but
+# "at the end of October" is when something happened
+_SKIP_PREP = re.compile(r"\b(?:since|as\s+of|by|until|till|from|through)\b|(?<!end\s)(?<!beginning\s)(?<!start\s)(?<!middle\s)\bof$")
 _EVENT_NOUN = re.compile(r"^\s*(?:independence|elections?|war|attack|summit|agreement|deal|referendum|declaration|invasion|bombing|crisis|clashes|uprising|offensive|intervention)\b", re.IGNORECASE)
 
 
@@ -65,8 +67,9 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
         if sent is None or sent.furniture:
             continue
         raw = d.raw.lower()
-        if raw in ("today", "tonight") or raw.startswith("this "):
-            continue
+        if raw in ("today", "tonight") or raw.startswith("this ") and not re.match(
+                r"this\s+(?:morning|afternoon|evening|january|february|march|april|may|june|july|august|september|october|november|december)\b", raw):
+            continue  # "this year": a state; "this March", "this afternoon": when something happens
         if _SKIP_PREP.search(d.prep) or any(a <= d.start < b for a, b in qspans):
             continue
         if re.search(r"\bfor$", d.prep) and d.granularity == "year" and not d.relative:

@@ -156,6 +156,7 @@ SPEECH_VERBS = (
     "affirmed", "observed", "remarked", "quoted", "elaborated", "called", "calls", "described", "describes",
     "dubbed", "labelled", "labeled", "termed", "maintained", "countered", "conceded",
     "underscored", "underscores", "announce", "declare", "state", "write", "tweet",
+    "quoting", "citing",
 )
 
 MONTH_WORDS = {

@@ -50,6 +50,7 @@ __all__ = [
     "IngestReport",
     "ingest",
     "ingest_documents",
+    "store_intents",
     "normalize_text",
     "text_sha256",
     "minhash",
@@ -255,7 +256,7 @@ def _check_items(raw: Any, text: str) -> dict[str, list[dict]]:
     if not isinstance(raw, Mapping):
         raise TypeError(f"extract() returned {type(raw).__name__}, not a dict")
     out: dict[str, list[dict]] = {}
-    for key in ("quotes", "force_claims", "events"):
+    for key in ("quotes", "force_claims", "events", "intents"):
         items = raw.get(key) or []
         good = []
         for it in items:
@@ -415,3 +416,29 @@ def ingest(
         if on_input is not None:
             on_input(str(item), results)
     return report
+
+
+def store_intents(store, *, gazetteer=None) -> int:
+    """Extract and store the statements of intent of documents stored before statements were
+    stored items (schema version 3 or older), so users can review them; return how many.
+
+    Runs once per store: :meth:`~forewarn.evidence.store.EvidenceStore.fill_intents` writes them
+    all in one transaction and marks the store done. Until then the signposts extract those
+    documents' statements from their stored text each time.
+    """
+    from .dates import parse_pub_date
+    from .gazetteer import WORLD
+    from .intents import extract_intents
+
+    pending = set(store.documents_without_intents())
+    if not pending:
+        return 0
+    docs = store.documents(with_text=True)
+    found: dict[int, list[dict]] = {}
+    for doc in docs[docs["id"].isin(pending)].to_dict("records"):
+        try:
+            pub = parse_pub_date(doc["pub_date"] if isinstance(doc.get("pub_date"), str) else None)
+        except ValueError:
+            pub = None
+        found[int(doc["id"])] = [it.as_dict() for it in extract_intents(doc["text"], None, pub, gazetteer=gazetteer or WORLD)]
+    return store.fill_intents(found)

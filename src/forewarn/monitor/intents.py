@@ -43,7 +43,7 @@ LEVELS = ("intent", "decision", "under_way")
 #: What an actor does with its forces.
 ACTIONS = ("reduce", "reinforce")
 
-_REDUCE = (r"sen(?:d|ds|ding|t)\s+(?:\w+\s+)?home|cut(?:s|ting)?|reduc\w+|withdr[ae]w\w*|pull\w*\s+(?:out|back)|pulled\s+(?:out|back)|draw\w*\s+down|drew\s+down|"
+_REDUCE = (r"sen(?:d|ds|ding|t)\s+(?:\w+\s+)?home|cut(?:s|ting)?|reduc\w+|withdr[ae]w\w*|pull\w*\s+(?:out|back)|pull\w*(?=\s+(?:[\w,.]+\s+){1,5}?(?:out|back)\s+(?:of|from)\b)|draw\w*\s+down|drew\s+down|"
            r"drawdown|scal\w+\s+(?:down|back)|downsiz\w+|shrink\w*|shrank|smaller|slash\w*|"
            r"bring\w*\s+home|brought\s+home|leav(?:e|es|ing)|left|depart\w*|exit\w*")
 _REINFORCE = (r"deploy\w*|send(?:s|ing)?|sent|dispatch\w*|reinforc\w+|boost\w*|bolster\w*|mass(?:es|ed|ing)?|amass\w*|"
@@ -65,7 +65,7 @@ _DECISION_CUE = re.compile(
 _UNDER_WAY_CUE = re.compile(
     r"\b(?:ha(?:s|ve)\s+(?:already\s+)?(?:begun|started|been)|began|begin(?:s|ning)?|start\w*|under\s*way|"
     r"(?:is|are)\s+(?:now\s+)?\w+ing|first|already|complet\w+|finished)\b", re.IGNORECASE)
-_PAST_ACTION = re.compile(r"^(?:withdrew|withdrawn|pulled\s+\w+|drew\s+down|left|departed|exited|sent|deployed|"
+_PAST_ACTION = re.compile(r"^(?:withdrew|withdrawn|pulled(?:\s+\w+)?|drew\s+down|left|departed|exited|sent|deployed|"
                           r"reduced|shrank|brought\s+home|moved.*|massed|amassed|concentrated|reinforced|built\s+up)$",
                           re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:no|not|never|without|den(?:y|ies|ied|ial)|reject\w*|rul\w+\s+out|dismiss\w*|"
@@ -86,7 +86,7 @@ _CURRENT_SIZE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:troops|soldiers|personnel
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_RX = re.compile(r"\b(?:(?P<rel>next|this|coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?\b",
                         re.IGNORECASE)
-_TROOP_UNIT = re.compile(r"^\s*(?:[A-Z][\w.]*\s+){0,2}(?:\w+\s+)?(?:troops|soldiers|servicemen|service\s+members|personnel|"
+_TROOP_UNIT = re.compile(r"^\s*(?:of\s+(?:its|their|the|our|his|her)\s+)?(?:[A-Z][\w.]*\s+){0,2}(?:\w+\s+)?(?:troops|soldiers|servicemen|service\s+members|personnel|"
                          r"peacekeepers|marines|paratroopers)\b")
 
 

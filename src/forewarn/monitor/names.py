@@ -184,7 +184,8 @@ def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
         front = " ".join(front.split()[:-1])
     front_role = front if front and ROLE_WORD.search(front) and len(front.split()) <= 8 else None
     after = text[e:e + 140]
-    m = re.match(r"(?:\s+of\s+[A-Z][\w]+)?,\s*(?P<r>(?:the\s+|a\s+|an\s+)?[^,.;:()\"“”]{3,90}?)\s*(?:,|\.(?:\s|$)|;|$)", after)
+    # "X, a regional commander of the force (KFOR), said": a short bracketed aside may close it
+    m = re.match(r"(?:\s+of\s+[A-Z][\w]+)?,\s*(?P<r>(?:the\s+|a\s+|an\s+)?[^,.;:()\"“”]{3,90}?)\s*(?:\([^()]{1,24}\)\s*)?(?:,|\.(?:\s|$)|;|$)", after)
     after_role = m.group("r").strip() if m and ROLE_WORD.search(m.group("r")) and not VERB_RX.match(m.group("r")) else None
     if after_role and re.match(r"^(?:who|which|whose|said|says|told)\b", after_role):
         after_role = None

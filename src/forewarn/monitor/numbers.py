@@ -112,6 +112,23 @@ def _approx(text: str, start: int) -> tuple[int, str | None]:
     return start - len(m.group(0)), word
 
 
+_RANGE_END = re.compile(r"-(\d{1,3}(?:,\d{3})+|\d+)(?![\w\-/]|[.,]\d)")
+
+
+def _hyphen_range(text: str, m: re.Match) -> tuple[int, int, float] | None:
+    """The upper end of ``A-B`` written with a hyphen ("200-300", "3,500-4,000"): its offsets and
+    value, when B is a plain count above A (not a date "2024-03-10", a label "F-16" or a score)."""
+    if m.group("cur") or m.group("cur2") or m.group("mult") or m.group("pct"):
+        return None
+    r = _RANGE_END.match(text, m.end())
+    if r is None:
+        return None
+    lo, hi = float(re.sub(r"[,\s\u00a0\u202f]", "", m.group("num"))), float(r.group(1).replace(",", ""))
+    if hi <= lo or (1900 <= lo <= 2100 and "," not in m.group("num")):
+        return None  # "2022-2023" is a span of years (see dates)
+    return r.start(1), r.end(1), hi
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every number expression in ``text``, in order of appearance.
 
@@ -124,8 +141,11 @@ def find_numbers(text: str) -> list[NumberMatch]:
     taken: list[tuple[int, int]] = []
     for m in _NUM.finditer(text):
         after = text[m.end():m.end() + 2]
+        upper = _hyphen_range(text, m)
         if re.match(r"-(?:strong|member|man|soldier|troop)\b", text[m.end():m.end() + 9]):
             pass  # "a 5,000-strong force": a size, kept
+        elif upper is not None:
+            pass  # "3,500-4,000 soldiers": a range; its upper end is added below
         elif re.match(r"[.,]\d|[-/]\d|-[A-Za-z]|st\b|nd\b|rd\b|th\b", after) or re.match(r"(?:st|nd|rd|th)\b", text[m.end("num"):m.end("num") + 2]):
             continue
         num = m.group("num")
@@ -153,6 +173,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
                                ap_word, currency, bool(m.group("pct")) and not currency, False, mult,
                                text[m.start():raw_end]))
         taken.append((m.start(), raw_end))
+        if upper is not None:
+            us, ue, uv = upper
+            out.append(NumberMatch(us, ue, uv, False, None, None, False, False, None, text[us:ue]))
+            taken.append((us, ue))
     for m in _WORD_NUM.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue

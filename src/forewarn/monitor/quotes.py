@@ -60,6 +60,33 @@ _UNNAMED = re.compile(
     r"^(?:a|an|one|two|three|four|several|some|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?"
     r"(?P<who>officials?|spokes(?:man|woman|person|men|women|people)|sources?|diplomats?|representatives?)\b",
     re.IGNORECASE)
+# A person described, not named: "a commander from the mission", "the alliance's top diplomat",
+# "a regional commander of KFOR". The noun is matched against the roles of the people the article
+# names (before or after), so the description becomes that person when the article names them.
+_DESCRIBED = re.compile(
+    r"^(?:(?:a|an|one|the|its|their)\s+(?:(?P<owner>[\w.\- ]+?)(?:'s|’s)\s+)?|(?P<owner2>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?)(?:'s|’s)\s+)"
+    r"(?:[\w-]+\s+){0,3}?"
+    r"(?P<noun>commander|spokes(?:man|woman|person)|minister|general|ambassador|envoy|chief|head|diplomat|"
+    r"officer|colonel|admiral|director|negotiator|representative|adviser|advisor)"
+    r"(?:\s+(?:from|of|at|for|with|in)\s+(?P<org>.+))?$",
+    re.IGNORECASE)
+# what a description's noun may be called in a named person's role
+_ROLE_SYNONYMS = {
+    "diplomat": r"diplomat|foreign\s+minister|foreign\s+affairs|secretary\s+of\s+state|high\s+representative|ambassador|envoy",
+    "spokesman": r"spokes(?:man|woman|person)", "spokeswoman": r"spokes(?:man|woman|person)", "spokesperson": r"spokes(?:man|woman|person)",
+    "head": r"head|chief|director", "chief": r"chief|head|commander", "adviser": r"advis[eo]r", "advisor": r"advis[eo]r",
+}
+# "sources from the US administration", "officials of the mission": the organisation after the noun
+_UNNAMED_OF = re.compile(
+    r"^(?:a|an|one|two|three|four|several|some|the|senior|other|unnamed|anonymous)?\s*(?:senior\s+|unnamed\s+|anonymous\s+)?"
+    r"(?P<who>officials?|sources?|diplomats?|representatives?)\s+(?:from|of|in|at|within|close\s+to|inside)\s+(?P<org>.+)$",
+    re.IGNORECASE)
+_RELATIVE = re.compile(r"^(?:who|which|whose|whom)\b", re.IGNORECASE)
+# "one of the officials", "the second diplomat", "the official": unnamed people met before
+_UNNAMED_AGAIN = re.compile(
+    r"^(?:(?:one|two|some|several|another)\s+of\s+the(?:m|\s+(?:\w+\s+)?(?:officials|diplomats|sources))|"
+    r"(?:the|another)\s+(?:first|second|third|other|same|senior\s+)?\s*(?:official|diplomat|source)s?|"
+    r"a\s+(?:second|third|fourth|further)\s+(?:official|diplomat|source))$", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
 _TRAILING = re.compile(
     r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
@@ -86,6 +113,7 @@ def _national_body(country: str, kind: str | None, head: str) -> str:
 
 _PASSIVE = re.compile(r"\b(?:was|were|been|be|being|is|are)\s*$")
 _IT_WAS = re.compile(r"\bit\s+(?:was|is)\s*$")
+_IMPERSONAL = re.compile(r"\bit\s+(?:was|is|has\s+been|had\s+been)\s+(?:also\s+|widely\s+|earlier\s+|further\s+)?$", re.IGNORECASE)
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "org", "they": "any", "them": "any"}
 
 
@@ -109,6 +137,7 @@ class _Speaker:
 
 @dataclass
 class _State:
+    last_unnamed: _Speaker | None = None  # the last unnamed official's organisation ("one of the officials")
     last: _Speaker | None = None
     last_person: _Speaker | None = None
     last_org: _Speaker | None = None
@@ -169,6 +198,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     idx = 0
     while idx < len(marks):
         i, kind = marks[idx]
+        if open_at is not None and text[open_at] == "„" and text[i] == "“":
+            kind = "close"  # German style: „…“
         if open_at is not None:
             # a paragraph break inside an open quote: continue if the next paragraph reopens, else cut
             brk = text.find("\n", max(open_at, cont_from), i)
@@ -179,6 +210,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 if para_start == i and kind in ("open", "toggle"):
                     cont_from = i
                     idx += 1
+                    continue
+                if kind == "close" and text.find("\n", para_start, i) == -1:
+                    # the next paragraph does not reopen but closes the quote ("…," X said):
+                    # one statement over two paragraphs
+                    cont_from = para_start
                     continue
                 t = _trim(text, open_at + 1, brk, False)
                 if t:
@@ -261,8 +297,10 @@ class _Resolver:
         return name
 
     def _person_with_role(self, noun: str, pos: int) -> _Speaker | None:
-        """The person named last before ``pos`` whose stated role holds ``noun``."""
+        """The person named last before ``pos`` whose stated role holds ``noun``, else the one
+        named first after it ("the president said ... President X")."""
         best: tuple[int, str] | None = None
+        later: tuple[int, str] | None = None
         for person, role in self.names.roles.items():
             if not re.search(r"\b" + re.escape(noun.lower()), role.lower()):
                 continue
@@ -270,7 +308,59 @@ class _Resolver:
             at = at if at >= 0 else fold(self.text[:pos]).rfind(fold(person.split()[-1]))
             if at >= 0 and (best is None or at > best[0]):
                 best = (at, person)
+            nxt = self.text.find(person.split()[-1], pos)
+            if at < 0 and nxt >= 0 and (later is None or nxt < later[0]):
+                later = (nxt, person)
+        best = best or later
         return _Speaker(best[1], self.names.roles.get(best[1]), "person") if best else None
+
+    def _described(self, m: re.Match, pos: int) -> _Speaker | None:
+        """The person a description stands for, or the organisation it names (role ``official``).
+
+        A named person whose role holds the description's noun (or a synonym: a top diplomat is a
+        foreign minister) and, when the description names an organisation, the same organisation;
+        the one mentioned nearest ``pos`` (before or after). Without one, an organisation named in
+        the description speaks, with role ``official``.
+        """
+        noun = m.group("noun").lower()
+        want = re.compile(r"\b(?:" + _ROLE_SYNONYMS.get(noun, re.escape(noun)) + r")", re.IGNORECASE)
+        org_text = m.group("org") or m.group("owner") or m.group("owner2")
+        org = None
+        if org_text:
+            org_text = re.sub(r"\s+\([^()]*\)|\s*\($", "", org_text)
+            org = self._org_or_state(org_text)
+        best: tuple[int, str] | None = None
+        for person, role in self.names.roles.items():
+            if not want.search(role):
+                continue
+            if org is not None:
+                role_org = self._org_or_state(role)
+                if role_org is not None and fold(role_org) != fold(org) and fold(self.gz.org_actor.get(role_org, role_org)) != fold(org):
+                    continue
+            surname = person.split()[-1]
+            hits = [h.start() for h in re.finditer(re.escape(fold(surname)), fold(self.text))]
+            if not hits:
+                continue
+            dist = min(abs(h - pos) for h in hits)
+            if best is None or dist < best[0]:
+                best = (dist, person)
+        if best is not None:
+            return _Speaker(best[1], self.names.roles.get(best[1]), "person")
+        if org is not None:
+            return _Speaker(org, "official", "org")
+        return None
+
+    def _org_or_state(self, s: str) -> str | None:
+        """An organisation named in ``s`` (a mission, a ministry, NATO…), else its state."""
+        if re.fullmatch(r"(?i)\s*(?:the\s+)?alliance\s*", s):
+            return "NATO"
+        for om in self.gz.alias_rx.finditer(s):
+            return self.gz.organisations[om.group()]
+        country = self.gz.country_of(s.strip())
+        if country:
+            return country
+        found = [self.gz.country_forms[cm.group()] for cm in self.gz.country_rx.finditer(s)]
+        return found[0] if found else None
 
     def _unnamed_org(self, phrase: str) -> str | None:
         """The organisation an unnamed official speaks for: a named one, a country's government,
@@ -279,6 +369,14 @@ class _Resolver:
         org = self.org_name(phrase)
         if org:
             return org
+        # "senior NATO", "NATO's top civilian": the organisation named among the words
+        for om in self.gz.alias_rx.finditer(phrase):
+            return self.gz.organisations[om.group()]
+        for cm in self.gz.country_rx.finditer(phrase):
+            # "senior Kosovo government", "a Serbian defence ministry": that state's body
+            country = self.gz.country_forms[cm.group()]
+            body = re.search(r"(?i)\b(?P<kind>(?:defen[cs]e|foreign|interior|finance)\s+)?(?P<head>ministry|embassy|army|military|police)\b", phrase)
+            return _national_body(country, body.group("kind"), body.group("head")) if body else f"{country} government"
         country = self.gz.country_of(phrase)
         if country:
             return f"{country} government"
@@ -314,8 +412,8 @@ class _Resolver:
         for part in order:
             part = _LEADING.sub("", part.strip(" \"“”„'")).strip()
             part = _TRAILING.sub("", part).strip()
-            if not part:
-                continue
+            if not part or not verb_first and _RELATIVE.match(part):
+                continue  # "X, who asked not to be named, said": the relative clause describes X
             if verb_first and re.match(r"^(?:on|in|at|during|after|before)\b", part, re.IGNORECASE) and not re.search(r"[A-Z][a-z]+\s+[A-Z]", part):
                 continue
             sp = self._resolve_part(part, pos, st)
@@ -398,7 +496,25 @@ class _Resolver:
         if m:
             org = self._unnamed_org(m.group("org"))
             if org:
-                return _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                sp = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                st.last_unnamed = sp
+                return sp
+        if st.last_unnamed is not None and _UNNAMED_AGAIN.match(part):
+            # the unnamed officials the text quoted before ("one of the officials", "the second official")
+            role = "diplomat" if re.search(r"(?i)diplomat", part) else st.last_unnamed.role
+            return _Speaker(st.last_unnamed.name, role, "org")
+        m = _UNNAMED_OF.match(part)
+        if m:
+            org = self._unnamed_org(re.sub(r"(?i)\s+administration$", "", m.group("org").strip()))
+            if org:
+                st.last_unnamed = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
+                return st.last_unnamed
+        # a person described by role ("a commander from the mission"), named elsewhere or not
+        m = _DESCRIBED.match(part)
+        if m:
+            sp = self._described(m, pos)
+            if sp is not None:
+                return sp
         org = self.org_name(part)
         if org:
             return _Speaker(org, None, "org")
@@ -420,13 +536,16 @@ def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: 
             break
         m = _Span(vs - a, ve - a, word)
         vpos = vs
-        if m.group().lower().startswith("according"):
+        if m.group().lower().startswith(("according", "quoting", "citing")):
+            # the source follows: "according to X", "quoting X", "citing X"
             tail = region[m.end():]
             seg = re.split(r"[,;]|\.\s*$|\s[\"“]", tail, maxsplit=1)[0]
             sp = res.resolve(seg, vpos, st, verb_first=True)
         else:
             before = region[: m.start()]
             tail = before[-24:]
+            if _IMPERSONAL.search(tail) and m.group().lower() in ("reported", "claimed", "rumoured", "rumored", "alleged"):
+                continue  # "it was also reported that": nobody in particular
             if _PASSIVE.search(tail) and not _IT_WAS.search(tail) and m.group().lower() != "quoted":
                 continue  # passive: "as announced by", "it was stated"
             sp = res.resolve(before, vpos, st)
@@ -583,12 +702,13 @@ def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker
     suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
     prefix = masked[prev_close:q.open]
     speaker, attribution, said_after, attributed_after = None, "", False, False
-    m = VERB_RX.search(suffix[:80])
-    if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+    m = VERB_RX.search(suffix[:130])
+    if m and not _ends_sentence(suffix[: m.start()]) and (len(suffix[: m.start()].split()) <= 8 or (
+            len(suffix[: m.start()].split()) <= 16 and suffix[: m.start()].rstrip().endswith(","))):
         attributed_after = True
         subj = suffix[: m.start()]
         attribution = suffix[: m.end() + 60]
-        if m.group().lower().startswith("according"):
+        if m.group().lower().startswith(("according", "quoting", "citing")):
             speaker = res.resolve(re.split(r"[,;]|\.\s*$", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
         elif subj.strip(" ,.;:\"”“'"):
             speaker = res.resolve(subj, q.close, st)
@@ -603,7 +723,9 @@ def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker
             said = [e for e in events if not masked[e[0]:e[0] + 9].lower().startswith("according")]
             speaker = (said or events)[0][1]
             attribution = prefix
-        elif prefix.strip() and cur.last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
+        elif prefix.strip() and cur.last_q_speaker is not None and qi > 0:
+            # a later quote of the same sentence, with no speech verb of its own in between:
+            # the same speaker goes on ("X said A would "…", especially "…"")
             speaker = cur.last_q_speaker
             attribution = prefix
     if speaker is None and not prefix.strip(" \"“”'"):

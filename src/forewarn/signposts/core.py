@@ -714,49 +714,72 @@ def _rejected_rows(tables: Any) -> set[tuple[Any, str]]:
 
 
 def _intents_table(evidence: Any, gazetteer: Any, set_aside: set[tuple[Any, str]]) -> Any:
-    """A function giving the statements of intent: a given ``intents`` table, else extracted on
-    demand from the documents' texts (a store's ``documents(with_text=True)`` or a ``text`` column)."""
+    """A function giving the statements of intent that count.
+
+    A store's (or a mapping's) ``intents`` table, without the statements users rejected; plus,
+    for documents stored before statements were stored (a store's
+    ``documents_without_intents()``), or for evidence with no ``intents`` table at all, the
+    statements extracted from the documents' texts. Statements of a sentence whose quote, claim
+    or event a user rejected are set aside too (the sentence was misread).
+    """
     given = evidence.get("intents") if isinstance(evidence, Mapping) else getattr(evidence, "intents", None)
-    if given is not None:
-        return lambda: _table(evidence, "intents")
+    pending_fn = None if isinstance(evidence, Mapping) else getattr(evidence, "documents_without_intents", None)
 
-    def extract() -> pd.DataFrame:
-        from ..monitor.dates import parse_pub_date
-        from ..monitor.gazetteer import WORLD
-        from ..monitor.intents import extract_intents
+    def outside(df: pd.DataFrame) -> pd.DataFrame:
+        if df.empty or "sentence" not in df.columns or not set_aside:
+            return df
+        keep = [(_key(d), " ".join(str(s).split())) not in set_aside for d, s in zip(_col(df, "document_id"), df["sentence"])]
+        return df[np.array(keep, dtype=bool)].reset_index(drop=True)
 
-        docs_fn = evidence.get("documents") if isinstance(evidence, Mapping) else getattr(evidence, "documents", None)
-        docs = None
-        if callable(docs_fn):
+    def read() -> pd.DataFrame:
+        if given is None:
+            return outside(_extract_intents(evidence, gazetteer, None))
+        stored = outside(_kept(_table(evidence, "intents")))
+        pending = set(pending_fn()) if callable(pending_fn) else set()
+        if not pending:
+            return stored
+        extra = outside(_extract_intents(evidence, gazetteer, pending))
+        return pd.concat([stored, extra], ignore_index=True) if not extra.empty else stored
+
+    return read
+
+
+def _extract_intents(evidence: Any, gazetteer: Any, only: set[int] | None) -> pd.DataFrame:
+    """Statements extracted from the documents' texts (a store's ``documents(with_text=True)``
+    or a ``text`` column); ``only`` limits them to those document ids."""
+    from ..monitor.dates import parse_pub_date
+    from ..monitor.gazetteer import WORLD
+    from ..monitor.intents import extract_intents
+
+    docs_fn = evidence.get("documents") if isinstance(evidence, Mapping) else getattr(evidence, "documents", None)
+    docs = None
+    if callable(docs_fn):
+        try:
+            docs = docs_fn(with_text=True)
+        except TypeError:  # a function without the text option
+            docs = docs_fn()
+    elif docs_fn is not None:
+        docs = docs_fn
+    docs = pd.DataFrame() if docs is None else pd.DataFrame(docs)
+    rows = []
+    if "text" in docs.columns:
+        for doc in docs.to_dict("records"):
+            text = doc.get("text")
+            if not isinstance(text, str) or not text.strip() or (only is not None and _key(doc.get("id")) not in only):
+                continue
             try:
-                docs = docs_fn(with_text=True)
-            except TypeError:  # a function without the text option
-                docs = docs_fn()
-        elif docs_fn is not None:
-            docs = docs_fn
-        docs = pd.DataFrame() if docs is None else pd.DataFrame(docs)
-        rows = []
-        if "text" in docs.columns:
-            for doc in docs.to_dict("records"):
-                text = doc.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    continue
-                try:
-                    pub = parse_pub_date(_iso(doc.get("pub_date")))
-                except ValueError:
-                    pub = None
-                for it in extract_intents(text, None, pub, gazetteer=gazetteer or WORLD):
-                    if (_key(doc.get("id")), " ".join(it.sentence.split())) not in set_aside:
-                        rows.append({"document_id": doc.get("id"), **it.as_dict()})
-        return pd.DataFrame(rows)
-
-    return extract
+                pub = parse_pub_date(_iso(doc.get("pub_date")))
+            except ValueError:
+                pub = None
+            for it in extract_intents(text, None, pub, gazetteer=gazetteer or WORLD):
+                rows.append({"document_id": doc.get("id"), **it.as_dict()})
+    return pd.DataFrame(rows)
 
 
 def _rejected_sentences(evidence: Any) -> set[tuple[Any, str]]:
     """(document, sentence) of every item a user rejected, asked of a store (whose tables leave
-    rejected items out): statements of intent are not stored items, so rejecting any quote,
-    claim or event of a sentence sets its statements aside too."""
+    rejected items out): rejecting any quote, claim or event of a sentence sets the statements
+    of intent of that sentence aside too."""
     tables = []
     for name in ("force_claims", "quotes", "events"):
         fn = evidence.get(name) if isinstance(evidence, Mapping) else getattr(evidence, name, None)
