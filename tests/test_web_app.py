@@ -172,7 +172,7 @@ def test_pathways_map_when_declared(site):
 
 def test_pathways_of_an_adaptive_case(tmp_path, store_file):
     from forewarn.analysis.pathways import analyse, to_json
-    from forewarn.engine.evaluate import Futures
+    from forewarn.engine.experiments import Futures
     from forewarn.engine.runner import run
     from forewarn.engine.space import load_case
     from forewarn.web import create_app

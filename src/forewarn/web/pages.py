@@ -349,7 +349,7 @@ def _case_of(results: Any) -> Any:
 
 def _analyse_pathways(view: RunView, case: Any) -> tuple[dict[str, Any], Any]:
     from ..analysis.pathways import analyse, pathway_list, to_json
-    from ..engine.evaluate import Futures
+    from ..engine.experiments import Futures
     from ..report.pathway_charts import pathways_map
 
     seed = view.results.manifest.get("seed")
