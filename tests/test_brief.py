@@ -134,8 +134,9 @@ def _renderings(value, out):
             _renderings(v, out)
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and value == value:
         v = float(value)
-        out |= {pct(v), num(v), f"{v:.2f}", f"{v:+.2f}", f"{v:.0f}", f"{v:,.0f}", f"{v:.1f}%", f"{v:.2f}%",
-                f"{v:.2g}"}
+        # :g as bounds are printed; .1f%/.2f% as shares of GDP; .2g as values of information
+        out |= {pct(v), num(v), f"{v:.2f}", f"{v:+.2f}", f"{v:.0f}", f"{v:,.0f}", f"{v:g}", f"{v:.1f}%",
+                f"{v:.2f}%", f"{v:.2g}"}
     return out
 
 
