@@ -946,7 +946,25 @@ def _record(ctx: Context, n: int) -> dict[str, Any]:
                        "evidence": [{k: e.get(k) for k in ("title", "outlet", "date", "url")} for e in st.evidence]}
                       for st in ctx.statuses],
         "set_aside": ctx.set_aside,
+        "plans": _plans_record(ctx),
     }
+
+
+def _plans_record(ctx: Context) -> dict[str, Any]:
+    """Pathways and searched strategies as data: scores, scenario table, the plan, the search."""
+    if ctx.plans is None or ctx.plan_scores is None:
+        return {}
+    sc = ctx.plan_scores
+    plans = [{"name": s, "label": ctx.name(s), "kind": _kind(ctx, s),
+              **{k: float(sc.loc[s, k]) for k in ("robustness", "cost", "own_end", "own_reach")},
+              "levers": ctx.plans.figures.get(s, {})} for s in sc.index]
+    st = ctx.plans.scenarios
+    a = ctx.plans.analysis or {}
+    return {"plans": plans, "search": ctx.plans.search,
+            "scenarios": {c: {s: float(v) for s, v in st[c].items()} for c in st.columns} if not st.empty else {},
+            "scorecard": a["scorecard"].to_dict("records") if a else [],
+            "triggers": a["triggers"].astype(object).where(a["triggers"].notna(), None).to_dict("records") if a else [],
+            "voi": a.get("voi", [])}
 
 
 def _check_options(case: Any, n: int, strategies: Sequence[str] | None) -> list[str]:
