@@ -459,21 +459,28 @@ _TOPICS = {
 
 
 def _quotes_for(ctx: Context, q: str, limit: int = 2) -> list[dict[str, str]]:
-    """Verbatim quotes from ingested documents, chosen by how many of the question's topics they name."""
-    import re
+    """Verbatim quotes from ingested documents, chosen by relevance to the question: how much each says
+    about it and the side it takes (``framing.toml``'s stance cues); one quote per side first, so that
+    both sides are heard when both were said."""
+    from ..report.stance import NEUTRAL, OFF_TOPIC, Question, classify, questions_from
 
     df = ctx.quotes
     if df is None or df.empty:
         return []
-    rx = re.compile(_TOPICS[q], re.I)
+    questions = questions_from(ctx.framing.get("stance", {}))
+    question = questions.get(q) or Question(q, _TOPICS[q])
     scored = []
     for r in df.itertuples():
         text = str(r.text or "")
-        hits = {m.group(0).lower() for m in rx.finditer(text)}
-        if hits and len(text.split()) >= 6:
-            scored.append((-len(hits), int(r.Index), r))
+        res = classify(text, question)
+        if res.stance != OFF_TOPIC and len(text.split()) >= 6:
+            scored.append((-res.relevance, int(r.Index), r, res))
+    scored.sort(key=lambda t: t[:2])
+    first_of_side = [t for k, t in enumerate(scored) if t[3].stance != NEUTRAL
+                     and t[3].stance not in {u[3].stance for u in scored[:k]}]
+    ordered = first_of_side + [t for t in scored if t not in first_of_side]
     out, speakers = [], set()
-    for _, _, r in sorted(scored, key=lambda t: t[:2]):
+    for _, _, r, res in ordered:
         who = _clean(r.speaker) or "unnamed"
         if who in speakers:
             continue
@@ -482,7 +489,8 @@ def _quotes_for(ctx: Context, q: str, limit: int = 2) -> list[dict[str, str]]:
         when = statement_date(_clean(r.sentence), _clean(r.pub_date)) or _clean(r.pub_date)
         where = _clean(r.outlet) or _clean(r.title) or _clean(r.url)
         out.append({"text": str(r.text), "who": who + (f", {role}" if role else ""),
-                    "where": ", ".join(x for x in (where, when) if x), "url": _clean(r.url)})
+                    "where": ", ".join(x for x in (where, when) if x), "url": _clean(r.url),
+                    "stance": res.stance})
         if len(out) == limit:
             break
     return out
