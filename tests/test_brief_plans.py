@@ -185,3 +185,26 @@ def test_no_search_leaves_the_article_six_and_the_pathways(tmp_path, case):
     q4 = brief.sections[3]
     assert "search" not in q4.figures
     assert all(not row[0].startswith("Searched") for row in q4.tables[2].rows)
+
+
+def test_quotes_are_chosen_one_per_side_first(tmp_path):
+    from forewarn.evidence import open_store
+    from forewarn.kosovo.brief import build_kosovo_brief
+    from forewarn.monitor.ingest import ingest
+
+    db = tmp_path / "s.sqlite"
+    article = tmp_path / "sides.txt"
+    article.write_text(
+        "URL: https://example.org/sides\nDATE: 2026-03-01\nTITLE: Two views of the garrison\n\n"
+        "\"American troops at Bondsteel will stay and Washington remains committed to KFOR,\" said Ana Berisha, "
+        "a former minister.\n\n"
+        "\"The United States troops will stay in Kosovo for now,\" said Luan Gashi, an analyst.\n\n"
+        "\"Washington will withdraw its troops from Bondsteel within two years,\" said Vera Krasniqi, "
+        "a former diplomat.\n"
+    )
+    ingest([article], open_store(str(db)))
+    brief = build_kosovo_brief(n=N, seed=11, out=tmp_path / "out", db=str(db), html=False, stress=False,
+                               search_evaluations=0)
+    q1 = brief.sections[0].evidence
+    assert [e["stance"] for e in q1] == ["US stays", "US leaves"]  # the most relevant of each side
+    assert "Berisha" in q1[0]["who"] and "Krasniqi" in q1[1]["who"]
