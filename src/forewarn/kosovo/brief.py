@@ -354,6 +354,7 @@ def build_bottom_line(ctx: Context) -> Section:
         text += (f" On the stress set (assumed extensions of the ranges) {ctx.name(best_stress)} ranks first "
                  f"with {pct(fig['best_robustness_stress'])}" +
                  ("; the ranking's head is the same." if best_stress == best else "; the head of the ranking changes."))
+    text += _bottom_line_plans(ctx, fig, best)
     rows = [[ctx.name(s), pct(sc.loc[s, "robustness"]), pct(_holds_on_stress(ctx, s)), num(sc.loc[s, "cost"]),
              "–" if s == BASELINE else num(sc.loc[s, "per_point"]), "yes" if sc.loc[s, "front"] else ""]
             for s in sc.index]
@@ -364,6 +365,31 @@ def build_bottom_line(ctx: Context) -> Section:
                  "other strategy is both more robust and cheaper."),
         columns=["strategy", "holds", "stress", "cost €m", "€m/pt", "front"], rows=rows))
     return Section(id="bottom-line", number=None, question="Bottom line", answer=text, tables=[table], figures=fig)
+
+
+def _bottom_line_plans(ctx: Context, fig: dict[str, Any], best: str) -> str:
+    """The bottom line's sentences on the searched strategies and the adaptive plan (Q4, Q5)."""
+    ps = ctx.plan_scores
+    if ps is None:
+        return ""
+    text = ""
+    searched = [s for s in ps.index if _kind(ctx, s) == "searched"]
+    bar = float(ps.loc[best, "robustness"])
+    better = [s for s in searched if ps.loc[s, "robustness"] >= bar - 1e-12]
+    if better:
+        s = min(better, key=lambda x: (ps.loc[x, "cost"], -ps.loc[x, "robustness"]))
+        fig["searched"] = {"name": s, "robustness": float(ps.loc[s, "robustness"]), "cost": float(ps.loc[s, "cost"]),
+                           "levers": ctx.plans.figures.get(s, {})}
+        text += (f" A search of the levers finds a cheaper way to hold as often: {ctx.name(s)[len('Searched: '):]} "
+                 f"holds in {pct(ps.loc[s, 'robustness'])} at {num(ps.loc[s, 'cost'])} million EUR (question four).")
+    a = ctx.plans.analysis if ctx.plans is not None else {}
+    if a:
+        card = a["scorecard"].set_index("pathway")
+        bp = card.sort_values(["robustness", "mean_regret"], ascending=[False, True]).index[0]
+        fig["plan"] = {"pathway": bp, "robustness": float(card.loc[bp, "robustness"])}
+        text += (f" Of the adaptive plans, {ctx.name(bp)} holds most often ({pct(card.loc[bp, 'robustness'])}); "
+                 "question five says when to act.")
+    return text
 
 
 def _drop_stress(ctx: Context, table: Table) -> Table:
@@ -1077,7 +1103,8 @@ def _add_plans(ctx: Context, out: Path, search_evaluations: int) -> None:
         return
     ctx.plan_run, ctx.plans = add_plans(ctx.run, threshold=THRESHOLD, baseline=BASELINE, declared=ctx.strategies,
                                         score=score_strategies, search_evaluations=search_evaluations,
-                                        search_out=out / "search", seed=ctx.seed)
+                                        search_out=out / "search", seed=ctx.seed,
+                                        labels=ctx.framing.get("pathway_labels", {}))
     shown = [*ctx.strategies, *ctx.plans.labels]
     ctx.plan_scores = score_strategies(ctx.plan_run, shown)
     if getattr(case, "scenarios", ()):
@@ -1288,7 +1315,8 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
                                   "delay": rule.delay, "lead_time": action.lead_time, "trigger": row.trigger,
                                   "declared_in_time": row.declared_in_time, "futures_tipping": int(row.futures_tipping)})
     fig["plan"] = plan_fig
-    answer = (f"The plan that holds most often over {a['futures']:,} futures ({pct(card.loc[best, 'robustness'])}): "
+    answer = (f"The plan that holds most often over {a['futures']:,} futures is {ctx.name(best)} "
+              f"({pct(card.loc[best, 'robustness'])}): "
               f"start with {start}; " + "; then ".join(steps) + ".")
     tips = a["tipping_points"]
     fig["tipping_points"] = tips.drop(columns=["conditions"]).to_dict("records")
@@ -1310,7 +1338,7 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
                        + ("" if top["watched"] else "; the news monitor cannot observe it") + ".")
     elif voi:
         details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "
-                       f"for all {len(voi)}): {humanise(best)} is the choice whatever is learned "
+                       f"for all {len(voi)}): {ctx.name(best)} is the choice whatever is learned "
                        f"(mean regret {card.loc[best, 'mean_regret']:.2g} share of years met).")
     table = Table(caption=("Signposts ranked by value of information for the choice among the pathways (how much "
                            "knowing it lowers the expected regret, in share of years met); watched: a signpost of the "

@@ -199,7 +199,7 @@ def _search(case: Any, out: Path, evaluations: int, seed: int) -> tuple[pd.DataF
 
 def add_plans(run: Any, *, threshold: float, baseline: str, declared: Sequence[str], score: Any,
               search_evaluations: int = 1000, search_out: Path | None = None, seed: int = 0,
-              model: Any = None) -> tuple[Any, Plans]:
+              model: Any = None, labels: Mapping[str, str] | None = None) -> tuple[Any, Plans]:
     """The run with rows for every pathway and a few searched strategies, and their :class:`Plans`.
 
     ``score(run, strategies)`` scores strategies as the brief does (robustness, cost, own capability).
@@ -214,7 +214,8 @@ def add_plans(run: Any, *, threshold: float, baseline: str, declared: Sequence[s
         if name in declared:
             continue  # a strategy evaluated with its rules already
         run = _append(run, baseline, name, _run_pathway(case, futures, pw, model), threshold)
-        plans.labels[name], plans.descriptions[name], plans.kinds[name] = humanise(name).capitalize(), pw.description, "pathway"
+        plans.labels[name] = (labels or {}).get(name) or humanise(name).capitalize()
+        plans.descriptions[name], plans.kinds[name] = pw.description, "pathway"
     if search_evaluations > 0 and search_out is not None and getattr(case, "objectives", ()):
         pareto, plans.search = _search(case, search_out, search_evaluations, seed)
         levers = pareto[list(case.lever_names)].reset_index(drop=True)
