@@ -220,13 +220,14 @@ def add_plans(run: Any, *, threshold: float, baseline: str, declared: Sequence[s
         pareto, plans.search = _search(case, search_out, search_evaluations, seed)
         levers = pareto[list(case.lever_names)].reset_index(drop=True)
         names = [str(s) for s in pareto["strategy"]]
-        out = evaluate(case, futures, levers, model=model) if names else {}
-        for k, name in enumerate(names):
-            run = _append(run, baseline, name, {o: v[k] for o, v in out.items()}, threshold,
-                          levers=levers.iloc[k].to_dict())
-        picks = search_picks(score(run, [*declared, *names]), baseline, declared, names)
-        keep = ~run.frame["strategy"].isin([n for n in names if n not in picks]).to_numpy()
-        run = run.keep(keep)
+        scores = pd.concat([score(run, list(declared)), _quick_scores(case, futures, levers, names, threshold, model)])
+        picks = search_picks(scores, baseline, declared, names)
+        if picks:
+            chosen = levers.iloc[[names.index(p) for p in picks]].reset_index(drop=True)
+            out = evaluate(case, futures, chosen, model=model)
+            for k, name in enumerate(picks):
+                run = _append(run, baseline, name, {o: v[k] for o, v in out.items()}, threshold,
+                              levers=chosen.iloc[k].to_dict())
         plans.pareto = pareto[pareto["strategy"].isin(picks)].set_index("strategy").loc[picks]
         for name in picks:
             lv = levers.iloc[names.index(name)].to_dict()
@@ -235,6 +236,22 @@ def add_plans(run: Any, *, threshold: float, baseline: str, declared: Sequence[s
             plans.descriptions[name] = f"A Pareto strategy of the lever search ({name})."
             plans.kinds[name] = "searched"
     return run, plans
+
+
+def _quick_scores(case: Any, futures: Any, levers: pd.DataFrame, names: Sequence[str], threshold: float,
+                  model: Any, block: int = 4) -> pd.DataFrame:
+    """Robustness, median cost and median own margin at the horizon of many lever rows, evaluated a few
+    at a time so that memory stays that of a few strategies (the brief's score of the same name)."""
+    from ..engine.evaluate import evaluate
+
+    rows = []
+    for start in range(0, len(levers), block):
+        out = evaluate(case, futures, levers.iloc[start:start + block], model=model)
+        for k in range(len(out["min_margin"])):
+            rows.append({"robustness": float((out["min_margin"][k] >= threshold).mean()),
+                         "cost": float(np.median(out["total_cost"][k])),
+                         "own_end": float(np.median(out["own_margin_end"][k]))})
+    return pd.DataFrame(rows, index=list(names))
 
 
 def scenario_table(run: Any, strategies: Sequence[str], threshold: float, model: Any = None) -> pd.DataFrame:
