@@ -383,6 +383,7 @@ def test_article_text_is_escaped_in_the_html(tmp_path):
         (["--strategy", "nope"], "unknown strategy 'nope'"),
         (["-n", "5"], "-n: must be at least 100"),
         (["--workers", "0"], "--workers: must be at least 1"),
+        (["--search-evaluations", "-1"], "--search-evaluations: must be 0 (no search) or more"),
         (["--strategy", "current_plan"], "name at least one strategy besides current_plan"),
     ],
 )
