@@ -1223,6 +1223,11 @@ def _plans_q4(ctx: Context, fig: dict[str, Any]) -> tuple[list[str], list[Table]
             f"{num(sc.loc[top, 'cost'])} million EUR, against {pct(sc.loc[best_declared, 'robustness'])} and "
             f"{num(sc.loc[best_declared, 'cost'])} for the most robust of the article's strategies, "
             f"{ctx.name(best_declared)}.")
+        lv = ctx.plans.figures.get(top, {})
+        if lv:
+            lines.append(f"Read the searched strategies as upper bounds: the model grows the reserve to its target "
+                         f"without a recruitment or training limit (docs/methods.md), and the most robust one asks "
+                         f"for {lv['reserve']:,.0f} reservists by {lv['year']}.")
     pathways = [s for s in sc.index if _kind(ctx, s) != "article"]
     pathways = [s for s in pathways if _kind(ctx, s) != "searched"]
     if pathways:
