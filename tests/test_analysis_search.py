@@ -88,7 +88,7 @@ def zdt(tmp_path) -> Path:
 def test_known_pareto_front_is_found(zdt, tmp_path):
     result = search(zdt, out=tmp_path / "s", futures=16, evaluations=4000, population=40, seed=2,
                     test_futures=32)
-    from forewarn.engine.evaluate import Futures
+    from forewarn.engine.experiments import Futures
 
     c = float(Futures.sample(load_case(zdt), 16, seed=2).table["u"].mean())
     f1, f2 = result.pareto["mean_f1"].to_numpy(), result.pareto["mean_f2"].to_numpy()

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from forewarn.analysis.pathways import analyse, meets_objective, tipping_index, triggers
 from forewarn.analysis.voi import regret_matrix, value_of_information, voi_table
 from forewarn.engine.adaptive import run_adaptive
-from forewarn.engine.evaluate import Futures, evaluate, lever_rows
+from forewarn.engine.experiments import Futures, perform_experiments, lever_rows
 from forewarn.engine.space import Rule, load_case
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "adaptive"
@@ -47,7 +47,7 @@ def first_above(rate: np.ndarray, level: float, T: int = 20) -> np.ndarray:
 def test_tipping_year_known_answer(case):
     fut = Futures.sample(case, 300, seed=2)
     rate = fut.table["rate"].to_numpy()
-    static = evaluate(case, fut, lever_rows(case, ["default"]))["level"][0]
+    static = perform_experiments(case, fut, lever_rows(case, ["default"]))["level"][0]
     assert np.array_equal(tipping_index(meets_objective(case, static)), first_above(rate, 1.0))
     raised = run_adaptive(case, fut, None, [])  # no rule: the static plan
     assert np.array_equal(raised.outputs["level"], static)
@@ -79,7 +79,7 @@ def test_a_rule_that_never_fires_is_the_static_strategy_bit_for_bit(seed, n, op)
     threshold = math.inf if op in (">", ">=") else -math.inf
     never = Rule(name="never", when="level", op=op, threshold=threshold, action="raise_dike")
     run = run_adaptive(case, fut, None, [never])
-    static = evaluate(case, fut, lever_rows(case, ["default"]))
+    static = perform_experiments(case, fut, lever_rows(case, ["default"]))
     for name in ("level", "peak"):
         assert np.array_equal(run.outputs[name], static[name][0])
     assert run.calls == 1 and (run.detected == -1).all() and (run.cost == 0).all()

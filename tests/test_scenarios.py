@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import forewarn
-from forewarn.engine.evaluate import Futures, evaluate, lever_rows
+from forewarn.engine.experiments import Futures, perform_experiments, lever_rows
 from forewarn.engine.scenarios import run_scenarios, scenario_design, stress_table
 from forewarn.engine.space import load_case
 
@@ -95,7 +95,7 @@ def test_scenario_runs_fix_values_and_keep_everything_else(case_file, tmp_path):
     assert (worst["b"] == 1.0).all() and (worst["mode"].astype(str) == "low").all()
     # In-memory evaluation on the same futures with the values fixed gives the same outcomes.
     fut = Futures.sample(case, 30, seed=4).with_values({"b": 1.0, "mode": "low"})
-    y = evaluate(case, fut, lever_rows(case, ["none", "some"]))["y"]
+    y = perform_experiments(case, fut, lever_rows(case, ["none", "some"]))["y"]
     for s, name in enumerate(["none", "some"]):
         mine = worst[worst["strategy"] == name].sort_values("future")["y"].to_numpy()
         np.testing.assert_array_equal(mine, y[s])
