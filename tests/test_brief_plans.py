@@ -100,7 +100,7 @@ def test_search_picks_are_the_stated_ones():
 
 
 def test_the_scenario_table_is_a_direct_evaluation(case, small_run):
-    from forewarn.engine.evaluate import evaluate, lever_rows
+    from forewarn.engine.experiments import lever_rows, perform_experiments as evaluate
     from forewarn.kosovo.plans import futures_of, scenario_table
 
     table = scenario_table(small_run, ["current_plan", "self_reliance"], 1.0)

@@ -52,7 +52,7 @@ class Plans:
 
 def futures_of(case: Any, frame: pd.DataFrame, strategy: str) -> tuple[Any, np.ndarray]:
     """The futures of ``strategy``'s rows of a run frame (in future order) and those rows' positions."""
-    from ..engine.evaluate import Futures
+    from ..engine.experiments import Futures
 
     pos = np.flatnonzero((frame["strategy"] == strategy).to_numpy())
     pos = pos[np.argsort(frame["future"].to_numpy()[pos], kind="stable")]
@@ -205,7 +205,7 @@ def add_plans(run: Any, *, threshold: float, baseline: str, declared: Sequence[s
     ``score(run, strategies)`` scores strategies as the brief does (robustness, cost, own capability).
     A search runs only when ``search_evaluations > 0`` and ``search_out`` is given.
     """
-    from ..engine.evaluate import evaluate
+    from ..engine.experiments import perform_experiments as evaluate
     from ..report.text import humanise
 
     case, plans = run.case, Plans()
@@ -242,7 +242,7 @@ def _quick_scores(case: Any, futures: Any, levers: pd.DataFrame, names: Sequence
                   model: Any, block: int = 4) -> pd.DataFrame:
     """Robustness, median cost and median own margin at the horizon of many lever rows, evaluated a few
     at a time so that memory stays that of a few strategies (the brief's score of the same name)."""
-    from ..engine.evaluate import evaluate
+    from ..engine.experiments import perform_experiments as evaluate
 
     rows = []
     for start in range(0, len(levers), block):
@@ -258,7 +258,7 @@ def scenario_table(run: Any, strategies: Sequence[str], threshold: float, model:
     """Share of futures in which each strategy or pathway holds every lever year, on the run's
     futures as they are and in each stress scenario of the case (the same futures with the
     scenario's values fixed). Rows: strategies; columns: ``as run`` and each scenario's name."""
-    from ..engine.evaluate import evaluate, lever_rows
+    from ..engine.experiments import lever_rows, perform_experiments as evaluate
 
     case = run.case
     pws = _pathways(case)
