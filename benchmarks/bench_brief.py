@@ -9,6 +9,7 @@ Usage::
 
     python benchmarks/bench_brief.py                  # 10,000 futures, 3 runs
     python benchmarks/bench_brief.py -n 2000 --repeat 5
+    python benchmarks/bench_brief.py --search-evaluations 0   # without the lever search of Q4
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import emit, fmt_mb, machine, markdown_table, median, run_isolated  # noqa: E402
 
 
-def child(n: int, seed: int) -> None:
+def child(n: int, seed: int, evaluations: int) -> None:
     from forewarn.kosovo.brief import build_kosovo_brief
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        build_kosovo_brief(n=n, seed=seed, out=os.path.join(tmp, "out"), db=os.path.join(tmp, "store.sqlite"))
+        build_kosovo_brief(n=n, seed=seed, out=os.path.join(tmp, "out"), db=os.path.join(tmp, "store.sqlite"),
+                           search_evaluations=evaluations)
         emit({"seconds": time.perf_counter() - start})
 
 
@@ -38,15 +40,19 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=10_000, help="futures (default 10,000, the brief's default)")
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--search-evaluations", type=int, default=1000,
+                    help="strategies the lever search of Q4 evaluates (default 1,000, the brief's; 0: none)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.n, args.seed)
+        child(args.n, args.seed, args.search_evaluations)
         return
-    runs = [run_isolated([__file__, "--child", "-n", str(args.n), "--seed", str(args.seed)])
+    runs = [run_isolated([__file__, "--child", "-n", str(args.n), "--seed", str(args.seed),
+                          "--search-evaluations", str(args.search_evaluations)])
             for _ in range(args.repeat)]
     secs = [r["seconds"] for r in runs]
-    print(f"forewarn brief, {args.n:,} futures, seed {args.seed}; {machine()}")
+    print(f"forewarn brief, {args.n:,} futures, seed {args.seed}, search {args.search_evaluations:,} "
+          f"evaluations; {machine()}")
     print(markdown_table(["median s", "runs (s)", "peak memory"],
                          [[f"{median(secs):.1f}", ", ".join(f"{s:.1f}" for s in secs),
                            fmt_mb(max(r["peak_rss"] for r in runs))]]))

@@ -134,7 +134,9 @@ def _renderings(value, out):
             _renderings(v, out)
     elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and value == value:
         v = float(value)
-        out |= {pct(v), num(v), f"{v:.2f}", f"{v:+.2f}", f"{v:.0f}", f"{v:,.0f}", f"{v:g}"}  # :g as bounds are printed
+        # :g as bounds are printed; .1f%/.2f% as shares of GDP; .2g as values of information
+        out |= {pct(v), num(v), f"{v:.2f}", f"{v:+.2f}", f"{v:.0f}", f"{v:,.0f}", f"{v:g}", f"{v:.1f}%",
+                f"{v:.2f}%", f"{v:.2g}"}
     return out
 
 
@@ -237,7 +239,8 @@ def test_evidence_a_reviewer_set_aside_fires_nothing_and_is_counted(tmp_path):
     brief = build_kosovo_brief(n=N, seed=11, out=tmp_path / "out", db=str(db), html=False)
     assert not any(s.fired for s in brief.data["signposts"])
     q5 = brief.sections[4]
-    assert q5.figures["set_aside"] >= 1 and f"{q5.figures['set_aside']} evidence item(s) set aside" in q5.answer
+    q5_text = " ".join([q5.answer, *q5.details])
+    assert q5.figures["set_aside"] >= 1 and f"{q5.figures['set_aside']} evidence item(s) set aside" in q5_text
     assert brief.record["set_aside"] == q5.figures["set_aside"]
 
 
@@ -295,11 +298,12 @@ def test_q5_names_only_signposts_the_news_can_show(brief_run, tmp_path):
     default, _, db = brief_run
     q5 = default.sections[4]
     watched = q5.figures["watched"]
+    text = " ".join([q5.answer, *q5.details])
     for u, sp in watched.items():
-        assert sp.replace("_", " ") in q5.answer
+        assert sp.replace("_", " ") in text
     for u in q5.figures["unobservable"]:
         assert u not in watched
-    assert all(row[1] for row in q5.tables[0].rows)  # every signpost states its trigger
+    assert all(row[1] for row in q5.tables[-1].rows)  # every signpost states its trigger
     # with the threat fixed, the threat can no longer tell failures apart
     case = narrowed_case(threat_base=(12000.0, 12001.0), threat_quality=(1.5, 1.5001), threat_trend=(0.01, 0.0101))
     brief = build_kosovo_brief(n=N, seed=11, out=tmp_path / "out", db=str(db), html=False, case=case, stress=False)
@@ -379,6 +383,7 @@ def test_article_text_is_escaped_in_the_html(tmp_path):
         (["--strategy", "nope"], "unknown strategy 'nope'"),
         (["-n", "5"], "-n: must be at least 100"),
         (["--workers", "0"], "--workers: must be at least 1"),
+        (["--search-evaluations", "-1"], "--search-evaluations: must be 0 (no search) or more"),
         (["--strategy", "current_plan"], "name at least one strategy besides current_plan"),
     ],
 )

@@ -281,20 +281,30 @@ def test_the_deals_expected_effect_is_its_declared_effect(effect):
     assert abs(cut.mean() - (1.0 - effect) ** 2 * share) > 0.05
 
 
-def test_adaptive_rule_acts_the_year_after_the_drawdown():
+def test_a_lever_given_per_year_acts_from_its_year_and_never_before():
+    # The model contract of adaptive rules: a lever may be (n, T), its value in force each year.
     common = {**STILL, "ksf_active_target": 5000, "ksf_target_year": 2028, "ksf_recruitment_capacity": 400.0,
               "us_withdrawal_year": 2027.0, "us_share_withdrawn": 0.5, "defence_share_gdp": 3.0}
     plain = run(1, **common)
-    adaptive = run(1, **common, adaptive_recruitment=True)
-    assert_allclose(adaptive["defence_budget"][0, :3], plain["defence_budget"][0, :3])
-    assert_allclose(adaptive["defence_budget"][0, 3:], 11000 * 0.035)
-    assert_allclose(adaptive["ksf_active"][0, :3], plain["ksf_active"][0, :3])
-    # from 2028: target 5,000 x 1.3 = 6,500, recruitment 400 x 1.5 = 600 a year
+    share = np.full((1, 11), 3.0)
+    share[0, 3:] = 3.5
+    target = np.full((1, 11), 5000.0)
+    target[0, 3:] = 6500.0
+    drive = np.ones((1, 11))
+    drive[0, 3:] = 1.5
+    inputs = default_inputs(1, case=CASE, **common)
+    changed = kosovo_model({**inputs, "defence_share_gdp": share, "ksf_active_target": target,
+                            "recruitment_drive": drive})
+    assert_allclose(changed["defence_budget"][0, :3], plain["defence_budget"][0, :3])
+    assert_allclose(changed["defence_budget"][0, 3:], 11000 * 0.035)
+    assert_allclose(changed["ksf_active"][0, :3], plain["ksf_active"][0, :3])
+    # from 2028: recruitment 400 x 1.5 = 600 a year toward a plan that has reached 6,500
     k2027 = plain["ksf_active"][0, 2]
-    assert_allclose(adaptive["ksf_active"][0, 3:6], np.minimum(k2027 + 600 * np.arange(1, 4), 6500))
-    # No drawdown, no action.
-    calm = {**common, "us_withdrawal_year": 2040.0}
-    assert_allclose(run(1, **calm, adaptive_recruitment=True)["ksf_active"], run(1, **calm)["ksf_active"])
+    assert_allclose(changed["ksf_active"][0, 3:6], np.minimum(k2027 + 600 * np.arange(1, 4), 6500))
+    # The same value every year, given per year, is the static lever bit for bit.
+    flat = kosovo_model({**inputs, "defence_share_gdp": np.full((1, 11), 3.0), "us_deal": np.zeros((1, 11))})
+    for key, value in plain.items():
+        np.testing.assert_array_equal(flat[key], value)
 
 
 def test_the_base_year_is_the_same_under_every_strategy():

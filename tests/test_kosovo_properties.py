@@ -61,7 +61,7 @@ def test_smaller_us_withdrawal_never_lowers_the_margin(seed):
 @EXAMPLES
 @given(SEEDS)
 def test_no_withdrawal_never_lowers_the_margin(seed):
-    x = with_(random_inputs(seed), adaptive_recruitment=np.zeros(N, bool))
+    x = random_inputs(seed)
     never_lower(with_(x, us_withdrawal_year=np.full(N, 2040.0)), x)
 
 
@@ -70,7 +70,7 @@ def test_no_withdrawal_never_lowers_the_margin(seed):
 def test_later_withdrawal_never_lowers_the_margin_when_backfill_is_immediate(seed):
     # With a lag, a later withdrawal also delays the backfill, so the comparison only holds
     # year by year when the backfill is immediate (docs/methods.md, "Properties").
-    x = with_(random_inputs(seed), adaptive_recruitment=np.zeros(N, bool), backfill_lag=np.zeros(N))
+    x = with_(random_inputs(seed), backfill_lag=np.zeros(N))
     later = between(np.random.default_rng(seed + 2), x["us_withdrawal_year"], 2040.0)
     never_lower(with_(x, us_withdrawal_year=later), x)
 
@@ -117,9 +117,7 @@ def test_nato_and_the_us_never_lower_the_margin(seed):
     more_us = x["us_troops_base"] * rng.random(N)  # more US troops, the other contributors unchanged
     never_lower(with_(x, us_troops_base=x["us_troops_base"] + more_us,
                       kfor_total_base=x["kfor_total_base"] + more_us), x)
-    # A deal that averts the cut also keeps the adaptive rule from firing (as "no withdrawal" does).
-    calm = with_(x, adaptive_recruitment=np.zeros(N, bool))
-    never_lower(with_(calm, us_deal=np.ones(N, bool)), with_(calm, us_deal=np.zeros(N, bool)))
+    never_lower(with_(x, us_deal=np.ones(N, bool)), with_(x, us_deal=np.zeros(N, bool)))
 
 
 @EXAMPLES

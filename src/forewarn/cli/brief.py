@@ -21,6 +21,7 @@ def brief_command(
     db: Annotated[Optional[str], typer.Option("--db", help="Evidence store URL or SQLite path (default FOREWARN_DB or the user data folder).")] = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Do not write brief.html and brief.json.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole brief as JSON (every figure of the text) instead of text.")] = False,
+    search_evaluations: Annotated[int, typer.Option("--search-evaluations", help="Strategies the lever search of Q4 tries (200 futures; 0: no search).")] = 1000,
 ) -> None:
     """Answer the five questions on Kosovo's security from many futures, with sources; write an HTML brief.
 
@@ -39,6 +40,8 @@ def brief_command(
         raise InputError("must be at most 5,000,000 for a brief (use `forewarn run` for larger runs)", field="-n")
     if workers < 1:
         raise InputError("must be at least 1", field="--workers")
+    if search_evaluations < 0:
+        raise InputError("must be 0 (no search) or more", field="--search-evaluations")
     from .common import check_out_folder
 
     check_out_folder(out)
@@ -51,7 +54,7 @@ def brief_command(
             bar.update(task, completed=done, total=total)
 
         brief = build_kosovo_brief(n=n, seed=seed, strategies=strategy, out=out, db=db, workers=workers,
-                                   progress=progress, html=not no_html)
+                                   progress=progress, html=not no_html, search_evaluations=search_evaluations)
     if as_json:
         import json
 

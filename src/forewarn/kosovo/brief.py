@@ -24,6 +24,7 @@ import pandas as pd
 from ..errors import InputError, ModelOutputError
 from ..report.brief import Assumption, Brief, Section, Stance, Table, render_html
 from ..report.text import humanise, num, pct, shorten_at_sentence
+from .plans import apply_pathway_strategies
 
 __all__ = ["build_kosovo_brief", "THRESHOLD", "BASELINE", "load_framing", "BriefRun", "Context"]
 
@@ -194,6 +195,9 @@ class Context:
     set_aside: int | None = None
     store: Any = None
     fail_rank: pd.DataFrame = field(default_factory=pd.DataFrame)
+    plan_run: BriefRun | None = None  # the run with pathways and searched strategies added
+    plans: Any = None  # forewarn.kosovo.plans.Plans
+    plan_scores: pd.DataFrame | None = None
 
     @property
     def fired(self) -> list[Any]:
@@ -208,7 +212,11 @@ class Context:
         return str(self.scores.index[0])
 
     def name(self, s: str) -> str:
-        return self.labels.get(s, humanise(s))
+        if s in self.labels:
+            return self.labels[s]
+        if self.plans is not None and s in self.plans.labels:
+            return self.plans.labels[s]
+        return humanise(s)
 
     def param_label(self, name: str) -> str:
         return humanise(name)
@@ -346,6 +354,7 @@ def build_bottom_line(ctx: Context) -> Section:
         text += (f" On the stress set (assumed extensions of the ranges) {ctx.name(best_stress)} ranks first "
                  f"with {pct(fig['best_robustness_stress'])}" +
                  ("; the ranking's head is the same." if best_stress == best else "; the head of the ranking changes."))
+    text += _bottom_line_plans(ctx, fig, best)
     rows = [[ctx.name(s), pct(sc.loc[s, "robustness"]), pct(_holds_on_stress(ctx, s)), num(sc.loc[s, "cost"]),
              "–" if s == BASELINE else num(sc.loc[s, "per_point"]), "yes" if sc.loc[s, "front"] else ""]
             for s in sc.index]
@@ -356,6 +365,31 @@ def build_bottom_line(ctx: Context) -> Section:
                  "other strategy is both more robust and cheaper."),
         columns=["strategy", "holds", "stress", "cost €m", "€m/pt", "front"], rows=rows))
     return Section(id="bottom-line", number=None, question="Bottom line", answer=text, tables=[table], figures=fig)
+
+
+def _bottom_line_plans(ctx: Context, fig: dict[str, Any], best: str) -> str:
+    """The bottom line's sentences on the searched strategies and the adaptive plan (Q4, Q5)."""
+    ps = ctx.plan_scores
+    if ps is None:
+        return ""
+    text = ""
+    searched = [s for s in ps.index if _kind(ctx, s) == "searched"]
+    bar = float(ps.loc[best, "robustness"])
+    better = [s for s in searched if ps.loc[s, "robustness"] >= bar - 1e-12]
+    if better:
+        s = min(better, key=lambda x: (ps.loc[x, "cost"], -ps.loc[x, "robustness"]))
+        fig["searched"] = {"name": s, "robustness": float(ps.loc[s, "robustness"]), "cost": float(ps.loc[s, "cost"]),
+                           "levers": ctx.plans.figures.get(s, {})}
+        text += (f" A search of the levers finds a cheaper way to hold as often: {ctx.name(s)[len('Searched: '):]} "
+                 f"holds in {pct(ps.loc[s, 'robustness'])} at {num(ps.loc[s, 'cost'])} million EUR (question four).")
+    a = ctx.plans.analysis if ctx.plans is not None else {}
+    if a:
+        card = a["scorecard"].set_index("pathway")
+        bp = card.sort_values(["robustness", "mean_regret"], ascending=[False, True]).index[0]
+        fig["plan"] = {"pathway": bp, "robustness": float(card.loc[bp, "robustness"])}
+        text += (f" Of the adaptive plans, {ctx.name(bp)} holds most often ({pct(card.loc[bp, 'robustness'])}); "
+                 "question five says when to act.")
+    return text
 
 
 def _drop_stress(ctx: Context, table: Table) -> Table:
@@ -451,21 +485,28 @@ _TOPICS = {
 
 
 def _quotes_for(ctx: Context, q: str, limit: int = 2) -> list[dict[str, str]]:
-    """Verbatim quotes from ingested documents, chosen by how many of the question's topics they name."""
-    import re
+    """Verbatim quotes from ingested documents, chosen by relevance to the question: how much each says
+    about it and the side it takes (``framing.toml``'s stance cues); one quote per side first, so that
+    both sides are heard when both were said."""
+    from ..report.stance import NEUTRAL, OFF_TOPIC, Question, classify, questions_from
 
     df = ctx.quotes
     if df is None or df.empty:
         return []
-    rx = re.compile(_TOPICS[q], re.I)
+    questions = questions_from(ctx.framing.get("stance", {}))
+    question = questions.get(q) or Question(q, _TOPICS[q])
     scored = []
     for r in df.itertuples():
         text = str(r.text or "")
-        hits = {m.group(0).lower() for m in rx.finditer(text)}
-        if hits and len(text.split()) >= 6:
-            scored.append((-len(hits), int(r.Index), r))
+        res = classify(text, question)
+        if res.stance != OFF_TOPIC and len(text.split()) >= 6:
+            scored.append((-res.relevance, int(r.Index), r, res))
+    scored.sort(key=lambda t: t[:2])
+    first_of_side = [t for k, t in enumerate(scored) if t[3].stance != NEUTRAL
+                     and t[3].stance not in {u[3].stance for u in scored[:k]}]
+    ordered = first_of_side + [t for t in scored if t not in first_of_side]
     out, speakers = [], set()
-    for _, _, r in sorted(scored, key=lambda t: t[:2]):
+    for _, _, r, res in ordered:
         who = _clean(r.speaker) or "unnamed"
         if who in speakers:
             continue
@@ -474,7 +515,8 @@ def _quotes_for(ctx: Context, q: str, limit: int = 2) -> list[dict[str, str]]:
         when = statement_date(_clean(r.sentence), _clean(r.pub_date)) or _clean(r.pub_date)
         where = _clean(r.outlet) or _clean(r.title) or _clean(r.url)
         out.append({"text": str(r.text), "who": who + (f", {role}" if role else ""),
-                    "where": ", ".join(x for x in (where, when) if x), "url": _clean(r.url)})
+                    "where": ", ".join(x for x in (where, when) if x), "url": _clean(r.url),
+                    "stance": res.stance})
         if len(out) == limit:
             break
     return out
@@ -748,6 +790,8 @@ def build_q4(ctx: Context) -> Section:
                "robust other strategy holds):", *lines]
     if "required_ratio" in run.frame:
         details.append(_yardstick_line(ctx, fig))
+    plan_lines, plan_tables = _plans_q4(ctx, fig)
+    details += plan_lines
     lever = run.lever_years
     table = _drop_stress(ctx, Table(
         caption=(f"Robustness and cost. Holds: share of futures in which the yardstick holds every year "
@@ -768,7 +812,7 @@ def build_q4(ctx: Context) -> Section:
                       colours={ctx.name(s): c for s, c in ctx.colours.items()})
     return Section(id="strategies", number=4,
                    question="How should Kosovo prepare: which strategy holds up best across the futures, and at what cost?",
-                   answer=answer, details=details, tables=[table, risk], charts=[chart], figures=fig,
+                   answer=answer, details=details, tables=[table, risk, *plan_tables], charts=[chart], figures=fig,
                    stances=_stances(ctx, "q4"), evidence=_quotes_for(ctx, "q4"),
                    assumptions=[Assumption(label=ctx.name(s.name), short=shorten_at_sentence(s.description),
                                            full=" ".join(s.description.split()))
@@ -841,11 +885,15 @@ def build_q5(ctx: Context) -> Section:
         answer += (f" {ctx.set_aside} evidence item(s) set aside by a reviewer (`forewarn evidence reject`) fire no "
                    "signpost and narrow nothing.")
     details = ["When a signpost fires, this brief keeps only the futures consistent with it and ranks the strategies "
-               "again (see “What changed”). The adaptive strategy's rule (recruit faster and spend more once a US "
-               "drawdown starts) acts inside every future."]
+               "again (see “What changed”)."]
+    plan, plan_details, plan_tables = _plan_q5(ctx, fig)
+    if plan:
+        details = [answer, *plan_details, *details]
+        answer = plan
     return Section(id="watch", number=5, question="What should be watched, and when should the plan change?",
                    answer=answer, details=details, figures=fig, stances=_stances(ctx, "q5"),
-                   tables=[Table(caption="Signposts: what the news must report to fire each one, and what it then narrows.",
+                   tables=[*plan_tables,
+                           Table(caption="Signposts: what the news must report to fire each one, and what it then narrows.",
                                  columns=["signpost", "trigger", "status", "first seen", "narrows"], rows=rows)])
 
 
@@ -932,7 +980,25 @@ def _record(ctx: Context, n: int) -> dict[str, Any]:
                        "evidence": [{k: e.get(k) for k in ("title", "outlet", "date", "url")} for e in st.evidence]}
                       for st in ctx.statuses],
         "set_aside": ctx.set_aside,
+        "plans": _plans_record(ctx),
     }
+
+
+def _plans_record(ctx: Context) -> dict[str, Any]:
+    """Pathways and searched strategies as data: scores, scenario table, the plan, the search."""
+    if ctx.plans is None or ctx.plan_scores is None:
+        return {}
+    sc = ctx.plan_scores
+    plans = [{"name": s, "label": ctx.name(s), "kind": _kind(ctx, s),
+              **{k: float(sc.loc[s, k]) for k in ("robustness", "cost", "own_end", "own_reach")},
+              "levers": ctx.plans.figures.get(s, {})} for s in sc.index]
+    st = ctx.plans.scenarios
+    a = ctx.plans.analysis or {}
+    return {"plans": plans, "search": ctx.plans.search,
+            "scenarios": {c: {s: float(v) for s, v in st[c].items()} for c in st.columns} if not st.empty else {},
+            "scorecard": a["scorecard"].to_dict("records") if a else [],
+            "triggers": a["triggers"].astype(object).where(a["triggers"].notna(), None).to_dict("records") if a else [],
+            "voi": a.get("voi", [])}
 
 
 def _check_options(case: Any, n: int, strategies: Sequence[str] | None) -> list[str]:
@@ -961,6 +1027,7 @@ def build_kosovo_brief(
     html: bool = True,
     case: Any = None,
     stress: bool = True,
+    search_evaluations: int = 1000,
 ) -> Brief:
     """Run the built-in case on sourced ranges and on the stress set, and write the brief.
 
@@ -986,6 +1053,9 @@ def build_kosovo_brief(
         Another version of the Kosovo case (same outcomes); default the built-in one.
     stress : bool
         Also run the stress set (``case.with_ranges("stress")``) when the case declares one.
+    search_evaluations : int
+        Strategies a lever search (``forewarn search``, 200 futures, into ``out/search``) evaluates
+        for Q4; 0: no search.
     """
     from ..evidence import open_store
     from ..report.svg import colour_map
@@ -997,14 +1067,17 @@ def build_kosovo_brief(
     store = open_store(db)
     out = Path(out)
     opts = dict(n=n, method="lhs", seed=seed, strategies=chosen, workers=workers, progress=progress)
-    before = load_run(case, _run_safely(case, out / "run", **opts))
+    if search_evaluations < 0:
+        raise InputError("must be 0 (no search) or more", field="--search-evaluations")
+    before = apply_pathway_strategies(load_run(case, _run_safely(case, out / "run", **opts)), THRESHOLD)
     statuses = evaluate(case, store)
     run, summary = _narrowed(before, statuses, case)
     stress_run = None
     if stress and hasattr(case, "with_ranges"):
         stress_case = case.with_ranges("stress")
-        stress_run, _ = _narrowed(load_run(stress_case, _run_safely(stress_case, out / "run-stress", **opts),
-                                           "stress set"), statuses, stress_case)
+        stress_run, _ = _narrowed(apply_pathway_strategies(
+            load_run(stress_case, _run_safely(stress_case, out / "run-stress", **opts), "stress set"), THRESHOLD),
+            statuses, stress_case)
     framing = load_framing()
     ctx = Context(case=case, run=run, before=before, stress=stress_run, strategies=chosen,
                   scores=score_strategies(run, chosen), scores_before=score_strategies(before, chosen),
@@ -1014,10 +1087,30 @@ def build_kosovo_brief(
                   framing=framing, quotes=_ingested_quotes(store, framing), seed=seed, set_aside=_set_aside(store),
                   store=store)
     ctx.fail_rank = _fail_rank(ctx)
+    _add_plans(ctx, out, search_evaluations)
     brief = _assemble(ctx, n, out)
     if html:
         _write(out, brief)
     return brief
+
+
+def _add_plans(ctx: Context, out: Path, search_evaluations: int) -> None:
+    """Pathways and searched strategies beside the case's, the scenario table and the plan analysis."""
+    from .plans import add_plans, plan_analysis, scenario_table
+
+    case = ctx.case
+    if not getattr(case, "pathways", ()) and not getattr(case, "objectives", ()):
+        return
+    ctx.plan_run, ctx.plans = add_plans(ctx.run, threshold=THRESHOLD, baseline=BASELINE, declared=ctx.strategies,
+                                        score=score_strategies, search_evaluations=search_evaluations,
+                                        search_out=out / "search", seed=ctx.seed,
+                                        labels=ctx.framing.get("pathway_labels", {}))
+    shown = [*ctx.strategies, *ctx.plans.labels]
+    ctx.plan_scores = score_strategies(ctx.plan_run, shown)
+    if getattr(case, "scenarios", ()):
+        ctx.plans.scenarios = scenario_table(ctx.plan_run, shown, THRESHOLD)
+    if getattr(case, "adaptation", None) is not None and case.actions:
+        ctx.plans.analysis = plan_analysis(ctx.run, BASELINE)
 
 
 def _assemble(ctx: Context, n: int, out: Path) -> Brief:
@@ -1088,3 +1181,174 @@ def _facts_table(ctx: Context, sections: Sequence[Section]) -> list[dict[str, An
         })
     rows.sort(key=lambda x: order.get(x["id"], len(order)))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Q4 and Q5 beyond the article's six: pathways, searched strategies, scenarios, the plan
+# ---------------------------------------------------------------------------------------------
+
+
+def _kind(ctx: Context, s: str) -> str:
+    if ctx.plans is not None and s in ctx.plans.kinds:
+        return ctx.plans.kinds[s]
+    pws = {pw.name for pw in getattr(ctx.case, "pathways", ()) if pw.rules}
+    return "article, with its rule" if s in pws else "article"
+
+
+def _plans_q4(ctx: Context, fig: dict[str, Any]) -> tuple[list[str], list[Table]]:
+    """Sentences and tables of Q4 on the trade-off of every plan, and the stress scenarios."""
+    from ..analysis.tradeoff import non_dominated
+
+    if ctx.plan_scores is None:
+        return [], []
+    sc = ctx.plan_scores.copy()
+    sc["front3"] = non_dominated(sc, {"robustness": "max", "cost": "min", "own_end": "max"}, tol=1e-9)
+    horizon = int(ctx.run.years[-1])
+    fig["tradeoff"] = {s: {"kind": _kind(ctx, s), "robustness": float(sc.loc[s, "robustness"]),
+                           "cost": float(sc.loc[s, "cost"]), "own_end": float(sc.loc[s, "own_end"]),
+                           "own_reach": float(sc.loc[s, "own_reach"]), "front": bool(sc.loc[s, "front3"])}
+                       for s in sc.index}
+    lines = []
+    searched = [s for s in sc.index if _kind(ctx, s) == "searched"]
+    if searched:
+        info = ctx.plans.search
+        fig["search"] = {**info, "shown": searched, "shown_count": len(searched),
+                         "levers": {s: ctx.plans.figures.get(s, {}) for s in searched}}
+        top = max(searched, key=lambda s: (sc.loc[s, "robustness"], -sc.loc[s, "cost"]))
+        best_declared = max(ctx.strategies, key=lambda s: (sc.loc[s, "robustness"], -sc.loc[s, "cost"]))
+        lines.append(
+            f"A search of the levers ({info['evaluations']:,} strategies tried on {info['futures']} futures, "
+            f"{info['pareto']} on its Pareto front) adds {len(searched)} of them here. The most robust, "
+            f"{ctx.name(top)}, holds in {pct(sc.loc[top, 'robustness'])} of futures at a median cost of "
+            f"{num(sc.loc[top, 'cost'])} million EUR, against {pct(sc.loc[best_declared, 'robustness'])} and "
+            f"{num(sc.loc[best_declared, 'cost'])} for the most robust of the article's strategies, "
+            f"{ctx.name(best_declared)}.")
+        lv = ctx.plans.figures.get(top, {})
+        if lv:
+            lines.append(f"Read the searched strategies as upper bounds: the model grows the reserve to its target "
+                         f"without a recruitment or training limit (docs/methods.md), and the most robust one asks "
+                         f"for {lv['reserve']:,.0f} reservists by {lv['year']}.")
+    pathways = [s for s in sc.index if _kind(ctx, s) != "article"]
+    pathways = [s for s in pathways if _kind(ctx, s) != "searched"]
+    if pathways:
+        bp = max(pathways, key=lambda s: (sc.loc[s, "robustness"], -sc.loc[s, "cost"]))
+        lines.append(f"Of the adaptive pathways, {ctx.name(bp)} holds most often ({pct(sc.loc[bp, 'robustness'])}, "
+                     f"median cost {num(sc.loc[bp, 'cost'])} million EUR).")
+    front = [s for s in sc.index if sc.loc[s, "front3"]]
+    lines.append("No plan beats these on robustness, cost and what Kosovo can do alone together: "
+                 + "; ".join(ctx.name(s) for s in front) + ".")
+    table = Table(
+        caption=(f"Trade-off of every plan: the article's strategies, the adaptive pathways and the searched "
+                 f"strategies. Holds: share of futures in which the yardstick holds every lever year. Cost: median, "
+                 f"million EUR. Alone {horizon}: median margin of Kosovo's own forces against the threat in {horizon} "
+                 f"(1 = enough on its own). Front: no other plan is better on all three."),
+        columns=["plan", "kind", "holds", "cost €m", f"alone {horizon}", "front"],
+        rows=[[ctx.name(s), _kind(ctx, s), pct(sc.loc[s, "robustness"]), num(sc.loc[s, "cost"]),
+               _ratio(sc.loc[s, "own_end"]), "yes" if sc.loc[s, "front3"] else ""] for s in sc.index])
+    tables = [table]
+    st = ctx.plans.scenarios
+    if st is not None and not st.empty:
+        scen = {s.name: s for s in ctx.case.scenarios}
+        fig["scenarios"] = {c: {s: float(v) for s, v in st[c].items()} for c in st.columns}
+        worst = min((c for c in st.columns if c != "as run"), key=lambda c: st[c].loc[BASELINE])
+        lines.append(f"Under stress, {ctx.name(BASELINE)} holds least often in the scenario “{humanise(worst)}” "
+                     f"({pct(st.loc[BASELINE, worst])} against {pct(st.loc[BASELINE, 'as run'])} as run); there "
+                     f"{ctx.name(st[worst].idxmax())} holds most often ({pct(st[worst].max())}).")
+        tables.append(Table(
+            caption=("Stress scenarios: share of futures in which each plan holds every lever year, with some "
+                     "uncertainties fixed as the fact base reports them. "
+                     + " ".join(f"{humanise(c)}: {scen[c].description}" for c in st.columns if c in scen)),
+            columns=["plan", *[humanise(c) for c in st.columns]],
+            rows=[[ctx.name(s), *[pct(st.loc[s, c]) for c in st.columns]] for s in st.index]))
+    return lines, tables
+
+
+def _signal_text(rule: Any) -> str:
+    from .plans import SIGNAL_WORDS, op_words  # noqa: F401
+
+    what = SIGNAL_WORDS.get(rule.when, humanise(rule.when))
+    return f"the news puts {what} {op_words(rule.op)} {num(rule.threshold)}"
+
+
+def _watch_text(ctx: Context, rule: Any) -> str:
+    from .plans import SIGNAL_SIGNPOST
+
+    sp = SIGNAL_SIGNPOST.get(rule.when)
+    names = {s["name"] for s in ctx.case.signposts}
+    if sp in names:
+        return f"the signpost “{humanise(sp)}” watches it in the news"
+    return "no signpost of the news monitor can observe it"
+
+
+def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Table]]:
+    """The plan in plain words from the pathways analysis, and the signposts ranked by value of information."""
+    from .plans import action_figures, describe_action
+
+    a = ctx.plans.analysis if ctx.plans is not None else {}
+    if not a:
+        return "", [], []
+    case = ctx.case
+    card = a["scorecard"].set_index("pathway")
+    best = card.sort_values(["robustness", "mean_regret"], ascending=[False, True]).index[0]
+    pw = {p.name: p for p in case.pathways}[best]
+    rules = {r.name: r for r in case.rules}
+    actions = {x.name: x for x in case.actions}
+    trig = a["triggers"]
+    trig = trig[trig["pathway"] == best]
+    start = ctx.labels.get(pw.strategy or "", humanise(pw.strategy or "every lever at its default"))
+    steps, plan_fig = [], {"pathway": best, "robustness": float(card.loc[best, "robustness"]),
+                           "futures": int(a["futures"]), "start": pw.strategy, "share": case.adaptation.share,
+                           "steps": []}
+    for row in trig.itertuples():
+        rule = rules[row.rule]
+        action = actions[rule.action]
+        delay = f" {rule.delay} year{'s' if rule.delay != 1 else ''} after it is reported," if rule.delay else ","
+        text = (f"when {_signal_text(rule)}{delay} begin to {describe_action(case, action.levers)}, "
+                f"which takes {action.lead_time} year{'s' if action.lead_time != 1 else ''} ({_watch_text(ctx, rule)})")
+        if row.futures_tipping and row.declared_in_time is not None:
+            text += (f"; set at {num(rule.threshold)}, it is in time in {pct(row.declared_in_time)} of the "
+                     f"{row.futures_tipping:,} futures in which the plan before it fails")
+            early = row.trigger is not None and row.trigger != rule.threshold
+            if early:
+                text += f", and acting at {num(row.trigger)} would be in time in {pct(case.adaptation.share)}"
+            elif row.declared_in_time < case.adaptation.share:
+                text += (f"; no value of this signal comes early enough for {pct(case.adaptation.share)} of them: "
+                         "the action has to start before the signal moves")
+        steps.append(text)
+        plan_fig["steps"].append({"rule": row.rule, "signal": rule.when, "op": rule.op, "threshold": rule.threshold,
+                                  "action": rule.action, "levers": action_figures(action.levers),
+                                  "delay": rule.delay, "lead_time": action.lead_time, "trigger": row.trigger,
+                                  "declared_in_time": row.declared_in_time, "futures_tipping": int(row.futures_tipping)})
+    fig["plan"] = plan_fig
+    answer = (f"The plan that holds most often over {a['futures']:,} futures is {ctx.name(best)} "
+              f"({pct(card.loc[best, 'robustness'])}): "
+              f"start with {start}; " + "; then ".join(steps) + ".")
+    tips = a["tipping_points"]
+    fig["tipping_points"] = tips.drop(columns=["conditions"]).to_dict("records")
+    details = []
+    acts = tips[tips["action"]]
+    if not acts.empty:
+        best_act = acts.sort_values("share_tipping").iloc[0]
+        details.append(f"Alone and from the start, each action still fails in some futures: "
+                       + "; ".join(f"{humanise(r.plan)} {pct(r.share_tipping)}" for r in acts.itertuples())
+                       + f" (today's levers: {pct(tips.iloc[0]['share_tipping'])}). The least failing is "
+                       f"{humanise(best_act['plan'])}.")
+    voi = sorted(a["voi"], key=lambda r: -r["voi"])
+    fig["voi"], fig["voi_count"] = voi, len(voi)
+    top = voi[0] if voi else None
+    if top is not None and top["voi"] > 0:
+        details.append(f"Worth watching most: {humanise(top['signpost'])} (value of information {top['voi']:.2g} "
+                       f"share of years met, {pct(top['share_of_perfect_information'])} of what perfect information "
+                       f"would be worth)"
+                       + ("" if top["watched"] else "; the news monitor cannot observe it") + ".")
+    elif voi:
+        details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "
+                       f"for all {len(voi)}): {ctx.name(best)} is the choice whatever is learned "
+                       f"(mean regret {card.loc[best, 'mean_regret']:.2g} share of years met).")
+    table = Table(caption=("Signposts ranked by value of information for the choice among the pathways (how much "
+                           "knowing it lowers the expected regret, in share of years met); watched: a signpost of the "
+                           "news monitor, otherwise an uncertainty the news cannot show."),
+                  columns=["signpost", "value", "share of perfect information", "watched"],
+                  rows=[[humanise(r["signpost"]), f"{r['voi']:.2g}", pct(r["share_of_perfect_information"]),
+                         "yes" if r["watched"] else "no (not observable)"] for r in voi[:8]])
+    return answer, details, [table]

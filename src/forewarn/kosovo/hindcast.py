@@ -58,7 +58,7 @@ POLICY: dict[str, Any] = {
     "regional_force": False,
     "us_deal": False,
     "nato_alignment": False,
-    "adaptive_recruitment": False,
+    "recruitment_drive": 1.0,
 }
 
 #: What was observed later: (outcome, year, fact id, value).

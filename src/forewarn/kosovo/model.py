@@ -24,7 +24,6 @@ from ..engine.seeds import seed_uniform
 
 __all__ = [
     "kosovo_model",
-    "adaptive_start",
     "OUTCOMES",
     "SCALAR_OUTCOMES",
     "SERIES_OUTCOMES",
@@ -71,30 +70,6 @@ _DEFAULT_BASE_YEAR = 2025
 _DEFAULT_HORIZON = 2035
 
 
-def adaptive_start(on: np.ndarray, drawdown: np.ndarray, withdrawal_year: np.ndarray, horizon: int) -> np.ndarray:
-    """The adaptive strategy's rule: the first year its build-up applies (``inf`` when never).
-
-    When the US drawdown starts (a withdrawal that is not averted, within the horizon), act from
-    the following year. Kept apart so that the rule can become a declared action of the case.
-
-    Parameters
-    ----------
-    on : ndarray of bool
-        The ``adaptive_recruitment`` lever.
-    drawdown : ndarray of bool
-        Whether the US contingent is cut at all in this future.
-    withdrawal_year : ndarray of float
-        The year the cut takes effect.
-    horizon : int
-
-    Returns
-    -------
-    ndarray of float
-    """
-    fires = on & drawdown & (withdrawal_year <= horizon)
-    return np.where(fires, withdrawal_year + 1.0, np.inf)
-
-
 def _column(inputs: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
     try:
         value = inputs[name]
@@ -106,8 +81,18 @@ def _column(inputs: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
     return arr.reshape(-1)
 
 
-def _flag(inputs: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
-    return _column(inputs, name, n) > 0.5
+def _lever(inputs: Mapping[str, np.ndarray], name: str, n: int, T: int) -> np.ndarray:
+    """A lever as ``(T, n)``: given as ``(n, T)`` (its value in force each year, when an adaptive
+    rule changes it) or as ``(n,)`` (the same value every year)."""
+    try:
+        arr = np.asarray(inputs[name], dtype=np.float64)
+    except KeyError:
+        raise KeyError(f"kosovo_model: input {name!r} is missing") from None
+    if arr.ndim == 2:
+        if arr.shape != (n, T):
+            raise ValueError(f"kosovo_model: lever {name!r} has shape {arr.shape}, expected ({n}, {T})")
+        return np.ascontiguousarray(arr.T)
+    return np.broadcast_to(_column(inputs, name, n), (T, n))
 
 
 def _axis(inputs: Mapping[str, np.ndarray]) -> tuple[int, int]:
@@ -122,36 +107,40 @@ def _axis(inputs: Mapping[str, np.ndarray]) -> tuple[int, int]:
     return base, horizon
 
 
-def _us_contingent(col, flag, inputs, n: int, base: int) -> tuple[np.ndarray, ...]:
+def _us_contingent(col, deal, inputs, n: int, base: int) -> tuple[np.ndarray, ...]:
     """US contingent after the cut, the cut's share of the contingent, and its start year.
 
     The US deal acts once: with probability ``us_deal_effect`` (a draw from the future's seed,
     the same for every strategy) it averts the cut; otherwise the cut is the one of the future.
-    The expected cut is therefore ``(1 - effect) x share``.
+    The expected cut is therefore ``(1 - effect) x share``. ``deal`` is the lever per year
+    ``(T, n)``: a deal counts when it is in force in the cut's first year.
     """
     us0 = np.maximum(col("us_troops_base"), 0.0)
     w = np.maximum(col("us_withdrawal_year"), base + 1.0)
     share = np.clip(col("us_share_withdrawn"), 0.0, 1.0)
     u = seed_uniform(np.asarray(inputs["seed"]).reshape(-1)) if "seed" in inputs else np.ones(n)
-    averted = flag("us_deal") & (u < np.clip(col("us_deal_effect"), 0.0, 1.0))
+    first = np.clip(np.ceil(w) - base, 0, deal.shape[0] - 1).astype(np.intp)
+    averted = (deal[first, np.arange(n)] > 0.5) & (u < np.clip(col("us_deal_effect"), 0.0, 1.0))
     cut = np.where(averted, 0.0, share)
     return us0, us0 * (1.0 - cut), cut, w
 
 
 def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) -> SimpleNamespace:
-    """Everything that does not change over time, one value per row, as ``SimpleNamespace``.
+    """Everything the yearly loop reads, as ``SimpleNamespace``: one value per row, or ``(T, n)``
+    for what depends on levers an adaptive rule may change over time.
 
     The yearly loop of :func:`kosovo_model` then works on 1-D arrays of n values, which stay in
     cache.
     """
+    T = horizon - base + 1
     col = lambda name: _column(inputs, name, n)  # noqa: E731
-    flag = lambda name: _flag(inputs, name, n)  # noqa: E731
+    lever = lambda name: _lever(inputs, name, n, T)  # noqa: E731
 
-    us0, us_after, cut, w = _us_contingent(col, flag, inputs, n, base)
+    us0, us_after, cut, w = _us_contingent(col, lever("us_deal"), inputs, n, base)
     other0 = np.maximum(col("kfor_total_base") - us0, 0.0)
     other_factor = 1.0 + np.maximum(col("other_kfor_trend"), -1.0)
     inv_lag = 1.0 / (np.maximum(col("backfill_lag"), 0.0) + 1.0)
-    nato = flag("nato_alignment")
+    nato = lever("nato_alignment") > 0.5
     backfill = np.clip(col("backfill_share"), 0.0, 1.0)
     backfill = np.where(nato, backfill + (1.0 - backfill) * np.clip(col("nato_backfill_gain"), 0.0, 1.0), backfill)
     full_backfill = backfill * us0 * cut
@@ -159,15 +148,13 @@ def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) 
     # Money.
     gdp0 = np.maximum(col("gdp_base"), 0.0)
     gdp_factor = 1.0 + np.maximum(col("gdp_growth"), -1.0)
-    share_gdp = np.maximum(col("defence_share_gdp"), 0.0)
+    share_gdp = np.maximum(lever("defence_share_gdp"), 0.0)
     share_gdp = np.where(nato, np.maximum(share_gdp, col("nato_share_floor")), share_gdp)
-    adapt_from = adaptive_start(flag("adaptive_recruitment"), cut > 0.0, w, horizon)
-    adapt_points = np.maximum(col("adaptive_share_points"), 0.0)
     eq_share = np.clip(col("equipment_share"), 0.0, 1.0)
     personnel_share = 1.0 - eq_share
     cost = np.maximum(col("cost_per_soldier"), 1e-9) / 1000.0  # million EUR per active soldier-year
     reserve_cost = cost * np.maximum(col("reserve_cost_ratio"), 0.0)
-    deal_price = flag("us_deal") * np.maximum(col("us_deal_price"), 0.0)
+    deal_price = (lever("us_deal") > 0.5) * np.maximum(col("us_deal_price"), 0.0)
 
     # KSF capability: tends to cmax as equipment accumulates, with diminishing returns.
     c0 = np.maximum(col("ksf_capability_base"), 0.0)
@@ -177,17 +164,16 @@ def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) 
     # KSF strength: a linear plan to the targets, limited by recruitment and by the budget.
     k0 = np.maximum(col("ksf_active_base"), 0.0)
     r0 = np.maximum(col("ksf_reserve_base"), 0.0)
-    k_target = np.maximum(col("ksf_active_target"), 0.0)
-    r_target = np.maximum(col("ksf_reserve_target"), 0.0)
+    k_target = np.maximum(lever("ksf_active_target"), 0.0)
+    r_target = np.maximum(lever("ksf_reserve_target"), 0.0)
     inv_span = 1.0 / np.maximum(col("ksf_target_year") - base, 1.0)
-    k_adaptive = k_target * np.maximum(col("adaptive_target_factor"), 0.0)
-    capacity = np.maximum(col("ksf_recruitment_capacity"), 0.0)
-    capacity_adaptive = capacity * np.maximum(col("adaptive_recruitment_factor"), 1.0)
+    # A recruitment drive multiplies the yearly intake (1: none).
+    capacity = np.maximum(col("ksf_recruitment_capacity"), 0.0) * np.maximum(lever("recruitment_drive"), 1.0)
     reserve_weight = np.maximum(col("reserve_weight"), 0.0)
 
     # A regional joint force: its committed soldiers weigh like today's KSF soldiers, and Kosovo
     # pays its share of their cost at its own cost per soldier.
-    regional_troops = (flag("regional_force") * np.clip(col("regional_committed_share"), 0.0, 1.0)
+    regional_troops = ((lever("regional_force") > 0.5) * np.clip(col("regional_committed_share"), 0.0, 1.0)
                        * np.maximum(col("regional_armies_total"), 0.0))
     regional_start = col("regional_force_start")
     regional_price = regional_troops * cost * np.clip(col("regional_cost_share"), 0.0, 1.0)
@@ -209,7 +195,7 @@ def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) 
     per_thousand = 1000.0 / np.maximum(col("population"), 1.0)
     crisis_rate = np.maximum(col("crisis_rate"), 0.0)
     defence_budget_base = np.maximum(col("defence_budget_base"), 0.0)
-    return SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("inputs", "col", "flag")})
+    return SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("inputs", "col", "lever")})
 
 
 def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -256,27 +242,25 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         withdrawn = year >= p.w
         us = np.where(withdrawn, p.us_after, p.us0)
         frac = np.clip((year + 1.0 - p.w) * p.inv_lag, 0.0, 1.0) * withdrawn
-        other = p.other0 * other_growth + p.full_backfill * frac
+        other = p.other0 * other_growth + p.full_backfill[i] * frac
         progress = np.minimum(i * p.inv_span, 1.0)
-        reserve = p.r0 + (p.r_target - p.r0) * progress
+        reserve = p.r0 + (p.r_target[i] - p.r0) * progress
         capability = p.cmax - (p.cmax - p.c0) * np.exp(-p.k_per_meur * cum_equipment)
-        regional = p.regional_troops * (year >= p.regional_start)
+        regional = p.regional_troops[i] * (year >= p.regional_start)
         if i == 0:
             budget = p.defence_budget_base
             spent = budget
         else:
-            adapt = year >= p.adapt_from
             gdp = p.gdp0 * gdp_growth
             gdp_sum = gdp_sum + gdp
-            budget = gdp * (p.share_gdp + adapt * p.adapt_points) / 100.0
-            plan = p.k0 + (p.k_target - p.k0) * progress
-            plan = np.where(adapt, np.maximum(plan, p.k_adaptive), plan)
+            budget = gdp * p.share_gdp[i] / 100.0
+            plan = p.k0 + (p.k_target[i] - p.k0) * progress
             # Reservists are paid first; the rest of the personnel budget caps the active force.
             affordable = (budget * p.personnel_share - p.reserve_cost * reserve) / p.cost
-            active = np.minimum(np.minimum(plan, active + np.where(adapt, p.capacity_adaptive, p.capacity)), affordable)
+            active = np.minimum(np.minimum(plan, active + p.capacity[i]), affordable)
             active = np.maximum(active, 0.0)
             cum_equipment = cum_equipment + budget * p.eq_share
-            spent = budget + p.deal_price + p.regional_price * (year >= p.regional_start)
+            spent = budget + p.deal_price[i] + p.regional_price[i] * (year >= p.regional_start)
         own = capability * (active + p.reserve_weight * reserve) + p.c0 * regional
         kfor = us + other
         own_attack = np.maximum(threat * p.own_attack_per_troop, 1e-9)

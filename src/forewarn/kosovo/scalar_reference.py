@@ -60,7 +60,6 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
     share_gdp = max(f("defence_share_gdp"), 0.0)
     if nato:
         share_gdp = max(share_gdp, f("nato_share_floor"))
-    adaptive = b("adaptive_recruitment") and cut > 0.0 and w <= horizon
     eq = _clip(f("equipment_share"), 0.0, 1.0)
     c0 = max(f("ksf_capability_base"), 0.0)
     cmax = max(f("ksf_capability_max"), c0)
@@ -105,25 +104,20 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
         frac = _clip((year - w + 1.0) / (lag + 1.0), 0.0, 1.0) if withdrawn else 0.0
         other = other0 * (1.0 + trend) ** t + backfill * gap * frac
         kfor = us + other
-        adapt_on = adaptive and year >= w + 1.0
         regional_on = year >= f("regional_force_start")
         if t == 0:
             budget = max(f("defence_budget_base"), 0.0)
             spent = budget
         else:
-            share_t = share_gdp + (max(f("adaptive_share_points"), 0.0) if adapt_on else 0.0)
             gdp = max(f("gdp_base"), 0.0) * (1.0 + growth) ** t
             gdp_sum += gdp
-            budget = gdp * share_t / 100.0
+            budget = gdp * share_gdp / 100.0
             spent = budget + deal_price + (regional_price if regional_on else 0.0)
         capability = cmax - (cmax - c0) * math.exp(-k * cum_equipment / 1000.0)
         progress = min(t / span, 1.0)
         plan_active = k0 + (k_target - k0) * progress
         reserve = r0 + (r_target - r0) * progress
-        capacity = max(f("ksf_recruitment_capacity"), 0.0)
-        if adapt_on:
-            plan_active = max(plan_active, k_target * max(f("adaptive_target_factor"), 0.0))
-            capacity *= max(f("adaptive_recruitment_factor"), 1.0)
+        capacity = max(f("ksf_recruitment_capacity"), 0.0) * max(f("recruitment_drive"), 1.0)
         if t > 0:
             affordable = (budget * (1.0 - eq) - reserve_cost * reserve) / cost
             active = max(min(plan_active, active + capacity, affordable), 0.0)

@@ -188,8 +188,9 @@ def render_terminal(brief: Brief, console: Any = None) -> None:
             console.print(f"  [dim]{escape(st.who)} ({escape(st.role)}, {escape(st.date)}) - {escape(st.stance)}:[/] "
                           f"{escape(st.text)}")
         for ev in s.evidence:
+            side = f' [{escape(ev["stance"])}]' if ev.get("stance") and ev["stance"] != "neutral" else ""
             console.print(f'  [italic]"{escape(ev["text"])}"[/] [dim]- {escape(ev["who"])}'
-                          f'{", " + escape(ev["where"]) if ev.get("where") else ""}[/]')
+                          f'{", " + escape(ev["where"]) if ev.get("where") else ""}{side}[/]')
         if s.assumptions:
             console.print("[dim]Assumptions: " + escape("; ".join(str(a) for a in s.assumptions)) + "[/]")
         if s.fact_ids:
