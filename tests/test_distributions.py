@@ -102,7 +102,8 @@ def test_values_stay_in_range_and_are_monotone_in_u(mode, a, b, u):
     for p in case.uncertainties:
         x = p.unit_to_value(u)
         assert np.all((x >= -1.0) & (x <= 3.0))
-        assert np.all(np.diff(x) >= 0)
+        # Monotone up to rounding: scipy's inverse functions may step back by an ulp or so.
+        assert np.all(np.diff(x) >= -1e-12 * (3.0 - -1.0))
 
 
 BAD = [
