@@ -876,8 +876,7 @@ def build_q5(ctx: Context) -> Section:
     for name, sp in sps.items():
         st = status.get(name)
         narrows = "; ".join(str(c) for c in st.constraints) if st is not None and st.fired else \
-            "; ".join(f"{n.uncertainty} {n.op} " + (f"first year + {n.offset_years}" if n.offset_years is not None
-                                                     else f"{n.value}") for n in sp.narrows)
+            "; ".join(n.describe() for n in sp.narrows)
         rows.append([humanise(name), _trigger(sp), "FIRED" if st is not None and st.fired else "not yet",
                      (st.first_seen or "") if st is not None and st.fired else "", narrows])
     if ctx.set_aside:

@@ -7,6 +7,8 @@ charts inline, nothing fetched). :mod:`forewarn.kosovo.brief` builds the built-i
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,8 +181,10 @@ def render_terminal(brief: Brief, console: Any = None) -> None:
                 if i == 0:  # names stay whole; the numbers give way first
                     width = max([len(str(r[0])) for r in t.rows] + [len(c)])
                     rt.add_column(escape(c), justify="left", no_wrap=True, min_width=width)
-                else:
+                elif _numeric_column(r[i] for r in t.rows):
                     rt.add_column(escape(c), justify="right")
+                else:  # words wrap whole rather than end in an ellipsis
+                    rt.add_column(escape(c), justify="left", overflow="fold")
             for row in t.rows:
                 rt.add_row(*(escape(str(c)) for c in row))
             console.print(rt)
@@ -192,10 +196,20 @@ def render_terminal(brief: Brief, console: Any = None) -> None:
             console.print(f'  [italic]"{escape(ev["text"])}"[/] [dim]- {escape(ev["who"])}'
                           f'{", " + escape(ev["where"]) if ev.get("where") else ""}{side}[/]')
         if s.assumptions:
-            console.print("[dim]Assumptions: " + escape("; ".join(str(a) for a in s.assumptions)) + "[/]")
+            console.print("[dim]Assumptions:[/]")
+            for a in s.assumptions:
+                console.print(f"[dim]  - {escape(str(a))}[/]")
         if s.fact_ids:
             console.print("[dim]Facts: " + ", ".join(s.fact_ids) + "[/]")
         console.print()
     if brief.html_path:
         console.print(f"HTML brief: {brief.html_path}")
     console.print(f"[dim]{escape(brief.run_info)}[/]")
+
+
+_NUMBER = re.compile(r"^[-+−–]?[\d.,]*\d[\d.,]*\s*(%|×|x)?$|^[-–—]?$|^(yes|no)?$")
+
+
+def _numeric_column(cells: Any) -> bool:
+    """True when every cell is a number, a percentage, a dash or blank (right-aligned)."""
+    return all(_NUMBER.match(str(c).strip()) for c in cells)

@@ -300,6 +300,24 @@ class Narrowing(_Frozen):
             raise ValueError(f"share_of must be a positive number, got {value}")
         return value
 
+    def describe(self) -> str:
+        """The bound in words, before any evidence: ``us_withdrawal_year <= first report + 2 years``.
+
+        >>> Narrowing(uncertainty="u", op=">=", share_of=600, level="decision").describe()
+        'u >= the stated size / 600 (from an announced decision)'
+        """
+        if self.offset_years is not None:
+            bound = f"first report + {self.offset_years} year{'s' if self.offset_years != 1 else ''}"
+        elif self.timing:
+            bound = "the stated date"
+        elif self.share_of is not None:
+            bound = f"the stated size / {self.share_of:g}"
+        else:
+            bound = _fmt(self.value)
+        levels = {"intent": "a stated intent", "decision": "an announced decision", "under_way": "a move under way"}
+        when = f" (from {levels[self.level]})" if self.level else ""
+        return f"{self.uncertainty} {self.op} {bound}{when}"
+
     @property
     def from_evidence(self) -> bool:
         """True when the bound comes from the evidence (offset_years, timing or share_of)."""
