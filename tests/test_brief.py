@@ -450,3 +450,13 @@ def test_evidence_that_leaves_no_future_is_said_plainly(tmp_path, monkeypatch):
     assert "leave none of the" in brief.changes.answer
     assert brief.data["ranking"].equals(brief.data["ranking_before_evidence"])
     assert "No US decision" in brief.sections[0].answer  # nothing was narrowed, so Q1 says so
+
+
+def test_notebook_view_holds_every_answer_escaped(brief_run):
+    import html
+
+    brief = brief_run[0]
+    view = brief._repr_html_()
+    for s in brief.all_sections:
+        assert html.escape(s.answer) in view
+    assert "<script" not in view

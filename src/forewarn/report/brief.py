@@ -104,6 +104,18 @@ class Brief:
         """The bottom line, the evidence box and the questions, in reading order."""
         return [s for s in (self.bottom_line, self.changes) if s is not None] + list(self.sections)
 
+    def _repr_html_(self) -> str:
+        """The brief in a notebook: its title, then each section's question and answer (escaped).
+
+        The whole page, with charts and sources, is :func:`render_html`.
+        """
+        from html import escape
+
+        parts = [f"<h3>{escape(self.title)}</h3><p><em>{escape(self.subtitle)}</em></p>"]
+        for s in self.all_sections:
+            parts.append(f"<h4>{escape(s.heading)}</h4><p>{escape(s.answer)}</p>")
+        return "<div>" + "".join(parts) + "</div>"
+
     def to_dict(self) -> dict[str, Any]:
         """The whole brief as JSON-ready data: every section's text and figures, and the run record."""
         def section(s: Section) -> dict[str, Any]:
