@@ -127,3 +127,36 @@ def test_bad_input_exits_2_with_one_clear_line(run_dir, tmp_path, cli, args, mes
     assert message in err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) <= 3
+
+
+def test_pooled_discover_speaks_of_experiments_and_boxes_show_no_empty_unit(tmp_path, cli):
+    # The lake case's q and b have the unit "-": a box must not read "q < 3.91 -: ...".
+    from forewarn.engine.runner import run
+
+    lake = Path(__file__).resolve().parents[1] / "examples" / "lake" / "case.toml"
+    out = tmp_path / "lake"
+    run(lake, n=150, method="lhs", seed=4, out=out)
+    code, text, err = cli("discover", out, "--where", "reliability < 0.9", env={"COLUMNS": "200"})
+    assert code == 0, err
+    sentences = [line for line in text.splitlines() if "this box holds" in line]
+    assert sentences, text
+    assert all(" -:" not in s and " - and " not in s for s in sentences), sentences
+    # Pooled over the strategies, a row is an experiment (a future under one strategy).
+    assert "of the experiments where reliability < 0.9" in text
+    assert "futures where" not in text
+    code, text, err = cli("discover", out, "--where", "reliability < 0.9", "--strategy", "constant_0_02",
+                          env={"COLUMNS": "200"})
+    assert code == 0, err
+    assert "of the futures where reliability < 0.9" in text
+    sentence = next(line for line in text.splitlines() if "this box holds" in line)
+    assert "q < " in sentence and " -" not in sentence, sentence  # q (unit "-") is in this box
+
+
+def test_readable_units():
+    from types import SimpleNamespace as P
+
+    from forewarn.analysis.discovery import readable_units
+
+    units = readable_units([P(name="a", unit="-"), P(name="b", unit=""), P(name="c", unit="share of GDP"),
+                            P(name="d", unit="troops"), P(name="e", unit="a unit far too long for a sentence")])
+    assert units == {"c": "share of GDP", "d": "troops"}

@@ -116,3 +116,17 @@ def test_check_reports_a_bad_signpost_with_its_line(tmp_path, cli):
     code, _, err = cli("case", "check", str(bad))
     assert code == 2
     assert "toy.toml" in err and "no_such_thing" in err and "shock_seen" in err
+
+
+def test_run_accepts_the_built_in_case_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("run", "kosovo", "-n", 4, "--out", tmp_path / "run")
+    assert code == 0, err
+    assert "24 experiments: 4 futures x 6 strategies" in out
+
+
+def test_a_file_named_like_the_built_in_case_wins(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kosovo").write_text("not toml [", encoding="utf-8")
+    code, _, err = cli("case", "check", "kosovo")
+    assert code == 2 and "kosovo:1: invalid TOML" in err

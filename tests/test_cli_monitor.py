@@ -211,3 +211,35 @@ def test_extract_has_the_size_limit_of_ingest(tmp_path, cli):
     assert code == 2 and "big.txt" in err and "too large" in err and "the limit is 5 MB" in err
     code, out, _ = cli(*["ingest", str(big), "--db", str(tmp_path / "s.db")])
     assert code == 2 and "too large" in out
+
+
+def test_ingest_refuses_a_feed_of_10000_items_with_the_limit(tmp_path, cli):
+    items = "".join(f"<item><title>T{i}</title><link>https://w.example/{i}</link><description>KFOR story {i}.</description></item>"
+                    for i in range(10_000))
+    feed = tmp_path / "huge.rss"
+    feed.write_text(f"<?xml version='1.0'?><rss><channel><title>F</title>{items}</channel></rss>", encoding="utf-8")
+    db = tmp_path / "s.db"
+    code, out, err = cli("ingest", str(feed), "--db", str(db))
+    flat = " ".join(out.replace("│", " ").split())
+    assert code == 2 and "feed has 10,000 entries; the limit is 1,000" in flat and "nothing was stored" in err
+    with open_store(db) as s:
+        assert s.counts()["documents"] == 0
+
+
+def test_ingest_extracts_with_the_case_gazetteer(tmp_path, cli):
+    # Without the case's gazetteer, KFOR's figures in this article are put under a generic
+    # actor; `forewarn ingest` must store what the extractor finds with the Kosovo gazetteer.
+    from forewarn.kosovo.gazetteer import kosovo_gazetteer
+    from forewarn.monitor.extract import extract, read_article
+
+    article = DEV / "01.txt"
+    text, date, url = read_article(article)
+    with_case = sorted((c["actor"], c["value"]) for c in extract(text, date, url=url, gazetteer=kosovo_gazetteer())["force_claims"])
+    generic = sorted((c["actor"], c["value"]) for c in extract(text, date, url=url)["force_claims"])
+    assert with_case != generic  # the test can tell the two apart
+
+    db = tmp_path / "s.db"
+    assert cli("ingest", article, "--db", db).exit_code == 0
+    with open_store(db) as s:
+        stored = sorted((r.actor, r.value) for r in s.force_claims().itertuples())
+    assert stored == with_case

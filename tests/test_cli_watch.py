@@ -103,7 +103,8 @@ def test_watch_json_known_answer(tmp_path, hand_store, cli):
     by_name = {s["name"]: s for s in data["signposts"]}
     assert list(by_name) == ["us_kfor_small", "kfor_below_4000"]
     small = by_name["us_kfor_small"]
-    assert small["fired"] is True and small["first_seen"] == "2026-04"
+    # first seen when published (2026-04-02), the figure is as of 2026-04
+    assert small["fired"] is True and small["first_seen"] == "2026-04-02"
     assert small["constraints"][0]["text"] == "us_withdrawal_year <= 2029"
     [hand] = small["evidence"]
     assert hand["sentence"] == "The US has 450 soldiers in KFOR."
@@ -214,6 +215,9 @@ def test_watch_builtin_case_on_framing_article(tmp_path, monkeypatch, cli):
     sp = fired["us_drawdown_announced"]
     assert sp["first_seen"].startswith("2026")
     assert sp["constraints"][0]["text"] == "us_withdrawal_year <= 2028"
+    # an announced decision to withdraw 300 of 600: at least half the contingent goes
+    assert sp["level"] == "decision" and "us_share_withdrawn >= 0.5" in [c["text"] for c in sp["constraints"]]
+    assert any(e["source"] == "intent" and e["size"] == 300 for e in sp["evidence"])
     assert "will withdraw 300" in sp["evidence"][0]["sentence"]
     code, out, err = cli("watch")
     assert code == 0, err
@@ -277,3 +281,14 @@ def test_watch_run_narrowed_to_nothing(toy_run, hand_store, tmp_path, cli):
     code, out, err = cli("watch", "--case", str(other), "--run", str(run_dir), "--db", str(hand_store))
     assert code == 0, err
     assert "leave NO future of 30" in out and "k < 1" in out
+
+
+def test_watch_help_shows_the_signposts_table_name(cli):
+    code, out, _ = cli("watch", "--help")
+    assert code == 0 and "[[signposts]]" in out
+
+
+def test_watch_case_by_builtin_name(hand_store, cli):
+    code, out, err = cli("watch", "--case", "kosovo", "--db", str(hand_store), "--json")
+    assert code == 0, err
+    assert json.loads(out)["case"] == "kosovo"

@@ -367,7 +367,7 @@ def test_the_cli_says_what_fits_and_exits_2(argv, expected, tmp_path):
     case = resources.files("forewarn") / "kosovo" / "case.toml"
     out = tmp_path / "run"
     args = [a.format(case=case, out=out) for a in argv]
-    proc = subprocess.run([sys.executable, "-c", "from forewarn.cli import main; main()", *args],
+    proc = subprocess.run([sys.executable, "-m", "forewarn", *args],
                           capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -43,3 +43,12 @@ def test_the_cli_reference_holds_every_command():
     assert ["run"] in paths and ["case", "check"] in paths
     for path in paths:
         assert f"## `{' '.join(['forewarn', *path])}`" in text
+
+
+def test_help_texts_are_shown_as_written(cli):
+    # Help is Markdown, not rich markup: a TOML table name in brackets is not swallowed.
+    code, out, err = cli("watch", "--help", env={"COLUMNS": "200"})
+    assert code == 0, err
+    assert "[[signposts]]" in out
+    code, out, _ = cli("run", "--help", env={"COLUMNS": "200"})
+    assert "--resume " in out and "<bool>" not in out  # flags take no value

@@ -22,7 +22,9 @@ needs_shared = pytest.mark.skipif(not RFE.is_file(), reason="the annotated real 
 
 @pytest.fixture(scope="module")
 def dev_result():
-    return evaluate_dir(DEV)
+    from forewarn.kosovo.gazetteer import kosovo_gazetteer
+
+    return evaluate_dir(DEV, gazetteer=kosovo_gazetteer())
 
 
 def test_written_test_articles_score_at_least_what_the_extractor_reaches(dev_result):
@@ -40,7 +42,9 @@ def test_written_test_articles_score_at_least_what_the_extractor_reaches(dev_res
 
 @needs_shared
 def test_real_framing_article_scores():
-    ov = evaluate_dir(RFE)["overall"]
+    from forewarn.kosovo.gazetteer import kosovo_gazetteer
+
+    ov = evaluate_dir(RFE, gazetteer=kosovo_gazetteer())["overall"]
     assert ov["quote_f1"] >= 0.85 and ov["speaker_accuracy"] >= 0.85
     assert ov["claim_f1"] >= 0.80 and ov["as_of_year_accuracy"] >= 0.85
 

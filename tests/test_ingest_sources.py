@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forewarn.errors import InputError
 from forewarn.monitor.sources import (
@@ -137,3 +139,14 @@ def test_malformed_web_addresses_are_refused_with_a_message(url):
     with pytest.raises(InputError, match="not a valid web address") as info:
         read_input(url)
     assert info.value.source == url
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_clean_text_leaves_no_control_characters(text):
+    from forewarn.monitor.sources import clean_text
+
+    out = clean_text(text)
+    assert not any((ord(c) < 32 and c not in "\t\n") or 0x7F <= ord(c) <= 0x9F or 0x202A <= ord(c) <= 0x202E
+                   or 0x2066 <= ord(c) <= 0x2069 for c in out)
+    assert clean_text(out) == out  # idempotent

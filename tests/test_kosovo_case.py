@@ -266,14 +266,17 @@ def test_signposts_are_declared_and_narrow_real_uncertainties():
                                           "procurement", "budget"}
         assert evidence["threshold"]["op"] in {"<", "<=", ">", ">=", "=="}
         assert isinstance(evidence["threshold"]["value"], (int, float))
-        narrows = s["narrows"]
-        p = CASE.parameter(narrows["uncertainty"])
-        assert p.name in CASE.uncertainty_names
-        assert narrows["op"] in {"<=", ">=", "=="}
-        if "offset_years" in narrows:
-            assert p.unit == "year"
-        else:
-            assert p.low <= narrows["value"] <= p.high, s["name"]
+        # one [signposts.narrows] table or several [[signposts.narrows]]
+        for narrows in s["narrows"] if isinstance(s["narrows"], list) else [s["narrows"]]:
+            p = CASE.parameter(narrows["uncertainty"])
+            assert p.name in CASE.uncertainty_names
+            assert narrows["op"] in {"<=", ">=", "=="}
+            if "offset_years" in narrows or narrows.get("timing"):
+                assert p.unit == "year"
+            elif "share_of" in narrows:
+                assert narrows["share_of"] > 0 and p.high <= 1.0  # a share of the stated base
+            else:
+                assert p.low <= narrows["value"] <= p.high, s["name"]
 
 
 def test_signposts_pass_the_monitor_checks():

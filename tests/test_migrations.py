@@ -172,3 +172,22 @@ def test_a_failed_upgrade_leaves_the_store_as_it_was(tmp_path):
         assert revision_of(conn) == "0001"
         assert not sa.inspect(conn).has_table("reviews") and not sa.inspect(conn).has_table("alembic_version")
     engine.dispose()
+
+
+def test_two_processes_opening_an_old_store_at_once_upgrade_it_once(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _make_v1_store(url)
+    code = f"from forewarn.evidence import open_store; s = open_store({url!r}); print(s.counts()['claim_checks'])"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [e for _, e in outs]
+    assert all(o.strip() == "2" for o, _ in outs)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        assert revision_of(conn) == HEAD
+        assert conn.execute(sa.text("SELECT count(*) FROM claim_checks")).scalar() == 2
+    engine.dispose()

@@ -31,3 +31,16 @@ def test_only_chosen_bands_are_shaded():
     assert band_chart(x, bands, title="t").count("<polygon") == 3
     assert band_chart(x, bands, title="t", shade=["b"]).count("<polygon") == 1
     assert band_chart(x, bands, title="t").count("<polyline") == 3
+
+
+def test_a_name_keeps_its_colour_in_every_chart_and_the_legend_tells_bands_from_lines():
+    from forewarn.report.svg import colour_map
+
+    colours = colour_map(["plan", "alt", "third"])
+    x = np.arange(3.0)
+    one = band_chart(x, {"alt": (x, x + 1, x + 2), "third": (x, x, x)}, title="t", colours=colours, shade=["alt"])
+    two = bar_chart({"third": 0.5, "alt": 0.2}, title="t", colours=colours)
+    for svg in (one, two):
+        assert colours["alt"] in svg and colours["third"] in svg and colours["plan"] not in svg
+    assert "alt (median and 10–90% band)" in one and "third (median)" in one
+    assert len(set(colours.values())) == 3

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from forewarn.cli import main
 from forewarn.errors import InputError
 from forewarn.evidence import open_store
 from forewarn.evidence.store import current_user, item_ref, parse_item_ref
@@ -92,23 +91,20 @@ def test_bad_reviews_change_nothing(tmp_path):
         assert s.counts()["reviews"] == 0 and s.set_aside()["total"] == 0
 
 
-def _watch(db, capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as info:
-        main(["watch", "--json", "--db", str(db)])
-    out = capsys.readouterr().out
-    assert info.value.code == 0
+def _watch(cli, db):
+    code, out, err = cli("watch", "--json", "--db", db, env={"COLUMNS": "200"})
+    assert code == 0, err
     return {s["name"]: s for s in json.loads(out)["signposts"]}
 
 
-def test_a_rejected_claim_no_longer_fires_a_signpost(tmp_path, capsys, monkeypatch):
+def test_a_rejected_claim_no_longer_fires_a_signpost(tmp_path, cli):
     pytest.importorskip("forewarn.monitor.extract")
     from forewarn.monitor.ingest import ingest
 
     db = tmp_path / "s.db"
     with open_store(db) as s:
         assert ingest(DEV / "16.txt", s).ok  # the US announces a withdrawal of 300 soldiers
-    fired = [name for name, sp in _watch(db, capsys, monkeypatch).items() if sp["fired"]]
+    fired = [name for name, sp in _watch(cli, db).items() if sp["fired"]]
     assert "us_drawdown_announced" in fired
     with open_store(db) as s:
         ids = list(s.force_claims()["id"])
@@ -118,10 +114,10 @@ def test_a_rejected_claim_no_longer_fires_a_signpost(tmp_path, capsys, monkeypat
             s.review(f"Q{i}", "rejected", reason="test", who="t")
         for i in s.events()["id"]:
             s.review(f"E{i}", "rejected", reason="test", who="t")
-    after = _watch(db, capsys, monkeypatch)
+    after = _watch(cli, db)
     assert not any(after[name]["fired"] for name in fired)
     with open_store(db) as s:
         for i in ids:
             s.undo_review(f"C{i}", who="t")
-    again = _watch(db, capsys, monkeypatch)
+    again = _watch(cli, db)
     assert all(again[name]["fired"] for name in fired)

@@ -8,6 +8,8 @@ from .app import app
 
 # Each module registers its commands on `app` when imported.
 from . import engine, case, facts, analysis, monitor, extract, watch, brief  # noqa: E402,F401
+from . import search  # noqa: E402,F401
+from . import pathways  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

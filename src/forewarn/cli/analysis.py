@@ -107,7 +107,6 @@ def discover_command(
     from ..analysis.prim import Prim
     from ..analysis.where import select
     from ..errors import InputError
-    from ..report.describe import describe_box
 
     if method not in ("prim", "cart"):
         raise InputError(f"unknown method {method!r}; use prim or cart", field="--method")
@@ -151,6 +150,16 @@ def discover_command(
         con.print(_rich_table(est.leaves_, title="Tree leaves (densest first)"))
         base = mask.mean()
         boxes = [b for b in est.boxes_ if b.density > base][: max(n_boxes, 1)] or est.boxes_[:1]
+    frames = _print_boxes(con, boxes, members=members, units=units, words=words)
+    if out is not None:
+        _write(pd.concat(frames, ignore_index=True), out)
+        con.print(f"boxes written to {out}")
+
+
+def _print_boxes(con: Any, boxes: list[Any], *, members: str, units: dict[str, str], words: dict[str, str]) -> list[Any]:
+    """Print each box (its table and its sentence); return the tables with the box's figures."""
+    from ..report.describe import describe_box
+
     frames = []
     for i, box in enumerate(boxes, start=1):
         table = box.to_frame()
@@ -163,9 +172,7 @@ def discover_command(
         for k in ("coverage", "density", "mass", "n", "k"):
             table[k] = getattr(box, k)
         frames.append(table)
-    if out is not None:
-        _write(pd.concat(frames, ignore_index=True), out)
-        con.print(f"boxes written to {out}")
+    return frames
 
 
 @app.command("robust")

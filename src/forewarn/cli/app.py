@@ -60,8 +60,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are plain text: "[[signposts]]" is a TOML table, not rich markup to swallow.
+    rich_markup_mode="markdown",
 )
-case_app = typer.Typer(cls=PlainFlagsGroup, help="Check and describe case files.", no_args_is_help=True)
-facts_app = typer.Typer(cls=PlainFlagsGroup, help="The sourced fact base.", no_args_is_help=True)
+case_app = typer.Typer(cls=PlainFlagsGroup, help="Check and describe case files.", no_args_is_help=True,
+                       rich_markup_mode="markdown")
+facts_app = typer.Typer(cls=PlainFlagsGroup, help="The sourced fact base.", no_args_is_help=True,
+                        rich_markup_mode="markdown")
 app.add_typer(case_app, name="case")
 app.add_typer(facts_app, name="facts")

@@ -19,9 +19,14 @@ def brief_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the run: same seed, same brief.")] = 2025,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes for the run.")] = 1,
     db: Annotated[Optional[str], typer.Option("--db", help="Evidence store URL or SQLite path (default FOREWARN_DB or the user data folder).")] = None,
-    no_html: Annotated[bool, typer.Option("--no-html", help="Do not write brief.html.")] = False,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Do not write brief.html and brief.json.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole brief as JSON (every figure of the text) instead of text.")] = False,
 ) -> None:
-    """Answer the five questions on Kosovo's security from many futures, with sources; write an HTML brief."""
+    """Answer the five questions on Kosovo's security from many futures, with sources; write an HTML brief.
+
+    A model error (outputs that break the model's contract) stops with exit code 1 and leaves any
+    earlier run in the output folder as it was.
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -47,4 +52,10 @@ def brief_command(
 
         brief = build_kosovo_brief(n=n, seed=seed, strategies=strategy, out=out, db=db, workers=workers,
                                    progress=progress, html=not no_html)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(brief.to_dict(), indent=1, ensure_ascii=False))
+        return
     render_terminal(brief, Console(soft_wrap=False))
+

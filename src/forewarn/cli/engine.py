@@ -34,6 +34,17 @@ def run_command(
     strategy: list[str] | None = typer.Option(
         None, "--strategy", help="Run only this strategy (repeat for several; default: all).", show_default=False
     ),
+    levers: int | None = typer.Option(
+        None, "--levers", help="Also run N strategies sampled from the lever ranges (sampled_0001...).",
+        show_default=False,
+    ),
+    scenarios: bool = typer.Option(
+        False, "--scenarios", help="Also run every strategy under each [[scenarios]] of the case (in OUT/scenarios/)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run chunks on the Dask cluster of this scheduler (tcp://host:port).",
+        show_default=False,
+    ),
     ranges: str = typer.Option("sourced", "--ranges", help="Uncertainty ranges: sourced (the case as it is) or "
                                "stress (its declared stress ranges swapped in)."),
 ) -> None:
@@ -47,7 +58,7 @@ def run_command(
         method = design
     if method not in METHODS:
         raise InputError(f"unknown sampling method {method!r} (known: {', '.join(METHODS)})", field="--method")
-    for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size)):
+    for name, value in (("-n", n), ("--workers", workers), ("--chunk-size", chunk_size), ("--levers", levers)):
         if value is not None and value < 1:
             raise InputError(f"must be at least 1, got {value}", field=name)
     if seed < 0:
@@ -60,10 +71,32 @@ def run_command(
     err = Console(stderr=True, highlight=False)
     kwargs: dict[str, Any] = dict(
         n=n, method=method, seed=seed, strategies=strategy or None, out=out, workers=workers,
-        resume=resume, overwrite=overwrite,
+        resume=resume, overwrite=overwrite, levers=levers,
     )
     if chunk_size is not None:
         kwargs["chunk_size"] = chunk_size
+    if scheduler is not None:
+        if workers > 1:
+            raise InputError("give --workers or --scheduler, not both", field="--scheduler")
+        from ..engine.cluster import DaskExecutor
+
+        kwargs["executor"] = DaskExecutor(scheduler)
+    try:
+        results = _run_with_progress(run, loaded, kwargs, err, quiet)
+        if scenarios:
+            _run_scenarios(loaded, kwargs)
+    finally:
+        if scheduler is not None:
+            kwargs["executor"].shutdown()
+    m = results.manifest
+    typer.echo(
+        f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
+        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunk{'s' if m['n_chunks'] != 1 else ''})"
+    )
+
+
+def _run_with_progress(run, loaded, kwargs: dict[str, Any], err, quiet: bool) -> Any:
+    """Run, with a progress bar on stderr when it is a terminal (and not ``quiet``)."""
     if err.is_terminal and not quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -75,14 +108,25 @@ def run_command(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            results = run(loaded, progress=progress, **kwargs)
-    else:
-        results = run(loaded, **kwargs)
-    m = results.manifest
-    typer.echo(
-        f"results in {results.path} ({m['n_experiments']:,} experiments: {m['n_futures']:,} futures x "
-        f"{len(m['strategies'])} strategies, {m['n_chunks']} chunk{'s' if m['n_chunks'] != 1 else ''})"
-    )
+            return run(loaded, progress=progress, **kwargs)
+    return run(loaded, **kwargs)
+
+
+def _run_scenarios(case, kwargs: dict[str, Any]) -> None:
+    """Run the case's stress scenarios beside the run and print the median of each outcome."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..engine.scenarios import run_scenarios, stress_table
+
+    results = run_scenarios(case, **kwargs)
+    table = stress_table(results)
+    view = Table(title="Stress scenarios: median of each outcome over the futures")
+    for column in table.columns:
+        view.add_column(str(column), justify="left" if column in ("scenario", "strategy") else "right")
+    for row in table.itertuples(index=False):
+        view.add_row(*(v if isinstance(v, str) else _fmt(v) for v in row))
+    Console(highlight=False).print(view)
 
 
 def _resumed_chunk_size(out: Path) -> int | None:

@@ -15,8 +15,9 @@ def extract_command(
     paths: list[Path] = typer.Argument(..., help="Article files (or folders of .txt files): plain text, optionally opening with 'URL: ...' and 'DATE: YYYY-MM-DD|unknown' lines.", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array, one object per file (the annotation field names plus offsets)."),
     pub_date: str | None = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for files without a DATE line.", show_default=False),
+    gazetteer: Path | None = typer.Option(None, "--gazetteer", help="Gazetteer file (TOML) of the case: its missions, forces, places and leaders (default: the built-in Kosovo case's).", show_default=False),
 ) -> None:
-    """Extract quotes, numeric force claims and dated events from article files.
+    """Extract quotes, numeric force claims, dated events and statements of intent from article files.
 
     Files that cannot be read (missing, binary, empty, over the 5 MB that ``ingest`` also
     allows) are reported on stderr and the command exits with 2; the others are still extracted
@@ -24,7 +25,15 @@ def extract_command(
     """
     from ..errors import InputError
     from ..monitor.extract import extract, read_article
+    from ..monitor.gazetteer import Gazetteer
     from ..monitor.sources import check_size, clean_text
+
+    if gazetteer is not None:
+        gz = Gazetteer.from_toml(gazetteer)
+    else:
+        from ..kosovo.gazetteer import kosovo_gazetteer
+
+        gz = kosovo_gazetteer()
 
     results: list[dict] = []
     errors: list[str] = []
@@ -43,7 +52,7 @@ def extract_command(
             text, date, url = read_article(p)
             text = clean_text(text)  # no terminal escapes from an article reach the screen
             date = date if date is not None else pub_date
-            out = extract(text, date, url=url)
+            out = extract(text, date, url=url, gazetteer=gz)
         except InputError as exc:
             errors.append(str(exc))
             continue
@@ -94,5 +103,14 @@ def _show(results: list[dict]) -> None:
             for e in r["events"]:
                 t.add_row(e["date"], escape(e["what"]))
             con.print(t)
-        if not (r["quotes"] or r["force_claims"] or r["events"]):
+        if r.get("intents"):
+            t = Table(title="statements of intent", expand=True)
+            for col in ("actor", "action", "level", "size", "timing", "sentence"):
+                t.add_column(col, ratio=3 if col == "sentence" else None)
+            for i in r["intents"]:
+                size = "all" if i["whole"] else (f"{i['size']:,} {i['unit']}" if i["size"] is not None else "")
+                t.add_row(escape(i["actor"] or "?"), i["action"], i["level"].replace("_", " "), size, i["timing"] or "",
+                          escape(i["sentence"]))
+            con.print(t)
+        if not (r["quotes"] or r["force_claims"] or r["events"] or r.get("intents")):
             con.print("nothing found")

@@ -4,6 +4,8 @@ its own module."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Any
 
 import typer
@@ -24,6 +26,7 @@ def ingest_command(
     inputs: list[str] = typer.Argument(..., help="Text, HTML or feed files, folders, or http(s) URLs.", show_default=False),
     db: str | None = DB_OPTION,
     no_extract: bool = typer.Option(False, "--no-extract", help="Store the documents without extracting quotes, claims and events."),
+    gazetteer: Path | None = typer.Option(None, "--gazetteer", help="Gazetteer file (TOML) of the case: its missions, forces, places and leaders (default: the built-in Kosovo case's).", show_default=False),
 ) -> None:
     """Ingest articles: store each with its date, recognise copies, extract quotes, claims and events.
 
@@ -38,6 +41,7 @@ def ingest_command(
     from ..monitor.ingest import ingest
     from ..monitor.sources import expand_inputs
 
+    gz = _gazetteer(gazetteer)
     items = expand_inputs(inputs)
     err = _console(stderr=True)
     with open_store(db) as store:
@@ -60,7 +64,7 @@ def ingest_command(
                 done["articles"] += 1
                 progress.update(task, description=f"ingesting: {done['articles']} articles read")
 
-            report = ingest(items, store, extract=not no_extract, on_input=step, on_document=article)
+            report = ingest(items, store, extract=not no_extract, gazetteer=gz, on_input=step, on_document=article)
         where = store.where
 
     styles = {"stored": "green", "same story": "cyan", "duplicate": "yellow", "error": "bold red"}
@@ -289,3 +293,14 @@ def _review(item: str, status: str, reason: str | None, who: str | None, db: str
     why = f": {_txt(row['reason'])}" if row["reason"] else ""
     _console().print(f"{row['ref']} {status} by {_txt(row['who'])} at {row['at']}{why} (log entry {row['id']}; "
                      f"{aside} item{'s' if aside != 1 else ''} set aside; undo with: forewarn evidence undo {row['ref']})")
+
+
+def _gazetteer(path: Path | None):
+    """The gazetteer named on the command line, else the built-in Kosovo case's."""
+    from ..monitor.gazetteer import Gazetteer
+
+    if path is not None:
+        return Gazetteer.from_toml(path)
+    from ..kosovo.gazetteer import kosovo_gazetteer
+
+    return kosovo_gazetteer()

@@ -1,7 +1,8 @@
 """Experiment designs: which futures to run, and the experiments table they make with strategies.
 
 Every method first draws points in the unit hypercube, then maps each coordinate ``u`` to a
-parameter value: ``low + u (high - low)`` for a real parameter; ``low + floor(u (high - low + 1))``
+parameter value: ``low + u (high - low)`` for a real parameter (or the inverse of its
+distribution's CDF at ``u`` when it declares one, :mod:`forewarn.engine.distributions`); ``low + floor(u (high - low + 1))``
 for an integer one (each whole number equally likely); the ``floor(u k)``-th of ``k`` choices for
 a categorical or boolean one.
 
@@ -66,6 +67,7 @@ __all__ = [
     "future_seeds",
     "experiments",
     "to_seed_sequence",
+    "from_unit",
     "design_rows",
     "check_design_size",
     "design_memory_limit",
@@ -173,6 +175,8 @@ def _parameters(parameters: Case | Sequence[Parameter]) -> list[Parameter]:
 def _column(p: Parameter, u: np.ndarray) -> Any:
     """Map unit-interval values ``u`` to values of ``p`` (vectorised)."""
     if p.kind == "real":
+        if p.distribution not in (None, "uniform"):
+            return p.unit_to_value(u)  # inverse transform (forewarn.engine.distributions)
         return p.low + u * (p.high - p.low)
     if p.kind == "integer":
         span = p.high - p.low + 1
@@ -200,6 +204,17 @@ def _frame(params: Sequence[Parameter], unit: np.ndarray) -> pd.DataFrame:
     n = unit.shape[0]
     data = {p.name: _column(p, unit[:, j]) for j, p in enumerate(params)}
     return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+def from_unit(parameters: Case | Sequence[Parameter], unit: np.ndarray) -> pd.DataFrame:
+    """Parameter values for points of the unit hypercube (one row per point, one column per
+    parameter), mapped as every design maps them: what a search over the unit cube decodes with.
+    """
+    params = _parameters(parameters)
+    unit = np.asarray(unit, dtype=np.float64)
+    if unit.ndim != 2 or unit.shape[1] != len(params):
+        raise InputError(f"unit points must have shape (n, {len(params)}), got {unit.shape}", field="unit")
+    return _frame(params, unit)
 
 
 # -- methods -----------------------------------------------------------------------------------

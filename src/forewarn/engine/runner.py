@@ -68,6 +68,7 @@ def run(
     resume: bool = False,
     progress: Progress | None = None,
     overwrite: bool = False,
+    levers: int | None = None,
 ) -> Results:
     """Run a case's model over a design and store the results in a run folder.
 
@@ -105,6 +106,11 @@ def run(
         at the start).
     overwrite : bool
         Replace a run (or write into a non-empty folder) already at ``out``.
+    levers : int, optional
+        Also run this many strategies sampled from the lever ranges (named ``sampled_0001``...,
+        seeded by ``seed``; :func:`forewarn.engine.levers.sample_strategies`), alongside the
+        declared (or chosen) ones. The run records the case with them added, and its
+        ``case.toml`` ends with them as ``[[strategies]]`` tables.
 
     Returns
     -------
@@ -134,6 +140,10 @@ def run(
     _check_int("workers", workers, 1)
     if not isinstance(seed, np.random.SeedSequence):
         _check_int("seed", seed, 0)
+    sampled: list[str] = []
+    if levers is not None:
+        ready = None if isinstance(design, str) else design
+        case, sampled, strategies = _add_sampled_levers(case, levers, seed, ready, strategies)
     design = _resolve_design(case, design, n=n, method=method, seed=seed, strategies=strategies)
     total = _design_len(design)
     if total < 1:
@@ -148,6 +158,8 @@ def run(
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             raise write_error(exc.errno, exc.strerror, out, "the run's files") from None
         raise InputError(f"cannot make the run folder here ({exc.strerror or exc})", source=out, field="out") from None
+    if sampled:
+        _append_strategies_to_copy(out, case, sampled)
     plan = ChunkPlan(case, design, tuple(i for i in range(manifest["n_chunks"]) if i not in done), chunk_size, total, out)
     state = _Manifest(out, manifest, done)
     state.save()
@@ -192,6 +204,42 @@ def _resolve_design(case: Any, design: Any, *, n: int | None, method: str, seed:
         raise InputError(f"the design was made for another case ({made_for.name!r}) than the one run ({case.name!r})",
                          field="design")
     return design
+
+
+def _add_sampled_levers(case: Any, levers: Any, seed: Any, design: Any, strategies: Any) -> tuple[Any, list[str], Any]:
+    """The case with ``levers`` sampled strategies, their names, and the strategies to run."""
+    from .levers import with_sampled_levers
+
+    if design is not None:
+        raise InputError("sampled levers need a design built by the run (give n, not a design)", field="levers")
+    _check_int("levers", levers, 1)
+    if strategies is not None:
+        for name in strategies:
+            case.strategy(name)
+    bigger, names = with_sampled_levers(case, int(levers), seed)
+    chosen = None if strategies is None else [*strategies, *names]
+    return bigger, names, chosen
+
+
+def _append_strategies_to_copy(out: Path, case: Any, names: list[str]) -> None:
+    """End the run's copy of the case file with the sampled strategies, when it reads back the same."""
+    from .levers import strategies_toml
+    from .space import parse_case
+
+    copy = out / CASE_COPY
+    if not copy.is_file():
+        return
+    import tomllib
+
+    text = copy.read_text(encoding="utf-8")
+    snippet = strategies_toml([case.strategy(n) for n in names], header="Strategies sampled from the lever ranges (levers=N).")
+    combined = text.rstrip("\n") + "\n\n" + snippet
+    try:
+        same = parse_case(tomllib.loads(combined)).hash() == case.hash()
+    except Exception:  # noqa: BLE001 - e.g. strategies given as an inline array: keep the plain copy
+        same = False
+    if same:
+        _write_bytes_atomic(copy, combined.encode("utf-8"))
 
 
 # -- execution -------------------------------------------------------------------------------

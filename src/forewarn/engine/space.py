@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from ..errors import CaseError, InputError
 
@@ -47,6 +55,13 @@ __all__ = [
     "Outcome",
     "Strategy",
     "TimeAxis",
+    "Objective",
+    "Constraint",
+    "Scenario",
+    "Action",
+    "Rule",
+    "Pathway",
+    "Adaptation",
     "Case",
     "load_case",
     "parse_case",
@@ -170,6 +185,10 @@ class Parameter(_Frozen):
     parameters take one of ``choices``; ``boolean`` parameters are ``False`` or ``True``.
     ``sources`` cites fact ids (e.g. ``"F0123"``); ``assumption`` says why a value was chosen when
     no fact supports it.
+
+    A real parameter may give a ``distribution`` over its range with that distribution's fields
+    (``mode``; ``mean`` and ``sd``; ``mu`` and ``sigma``; ``a`` and ``b``): see
+    :mod:`forewarn.engine.distributions`. Without one, values are uniform.
     """
 
     name: str
@@ -182,6 +201,14 @@ class Parameter(_Frozen):
     description: str = ""
     sources: tuple[str, ...] = ()
     assumption: str | None = None
+    distribution: str | None = None
+    mode: Any = None
+    mean: Any = None
+    sd: Any = None
+    mu: Any = None
+    sigma: Any = None
+    a: Any = None
+    b: Any = None
     #: Uncertainties only: an assumed range beyond the sourced one (see :meth:`Case.with_ranges`).
     stress: StressRange | None = None
     #: Levers only: what the lever costs, or why it costs nothing.
@@ -192,7 +219,7 @@ class Parameter(_Frozen):
     def _check_name(cls, value: str) -> str:
         return _check_identifier(value)
 
-    @field_validator("low", "high", "default", mode="before")
+    @field_validator("low", "high", "default", "mode", "mean", "sd", "mu", "sigma", "a", "b", mode="before")
     @classmethod
     def _check_scalar(cls, value: Any) -> Any:
         return _scalar_or_none(value)
@@ -247,6 +274,44 @@ class Parameter(_Frozen):
                 object.__setattr__(self, "default", float(self.default))
         self._check_stress()
         return self
+
+    @model_validator(mode="after")
+    def _check_distribution(self) -> Parameter:
+        from . import distributions
+
+        given = {k: getattr(self, k) for k in distributions.ALL_FIELDS}
+        if self.distribution is None:
+            extra = [k for k, v in given.items() if v is not None]
+            if extra:
+                raise _FieldError(f"`{extra[0]}` needs a `distribution`", extra[0])
+            return self
+        if self.kind != "real":
+            raise _FieldError(f"a distribution is only for real parameters, not {self.kind}", "distribution")
+        problem = distributions.check(self.distribution, self.low, self.high, given)
+        if problem:
+            raise _FieldError(*problem)
+        for key in distributions.FIELDS[self.distribution]:
+            object.__setattr__(self, key, float(given[key]))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_absent_distribution(self, handler: Any) -> dict[str, Any]:
+        # A parameter without a distribution serialises as before distributions existed, so
+        # the hash of every existing case (and the runs recorded under it) stays the same.
+        data = handler(self)
+        from .distributions import ALL_FIELDS
+
+        for key in ("distribution", *ALL_FIELDS):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+    def unit_to_value(self, u: np.ndarray) -> np.ndarray:
+        """Map unit-interval values of a real parameter through its distribution (uniform by default)."""
+        from . import distributions
+
+        params = {k: getattr(self, k) for k in distributions.ALL_FIELDS}
+        return distributions.ppf(self.distribution or "uniform", self.low, self.high, params, u)
 
     def _check_stress(self) -> None:
         stress = self.stress
@@ -389,6 +454,7 @@ class Strategy(_Frozen):
     """A named set of lever values; levers it omits take their defaults."""
 
     name: str
+    label: str = ""  # a readable name for reports ("Today's plan"); empty: reports use the name
     description: str = ""
     levers: dict[str, Any] = Field(default_factory=dict)
 
@@ -433,6 +499,210 @@ class TimeAxis(_Frozen):
         return (self.stop - self.start) // self.step + 1
 
 
+#: Robustness metrics an objective or a constraint can use (see ``docs/search.md``).
+METRICS = ("satisficing", "percentile", "mean", "regret", "cost")
+
+
+class Objective(_Frozen):
+    """A robustness objective of the lever search: a metric of one outcome over the futures.
+
+    ``satisficing``: share of futures where the outcome is ``>= at_least`` and/or
+    ``<= at_most`` (maximised); ``percentile``: the ``percentile``-th percentile of the outcome;
+    ``mean``: its mean; ``cost``: its mean, minimised by default; ``regret``: the
+    ``percentile``-th percentile (default 90) of the regret against the best declared strategy
+    in each future (minimised). ``direction`` defaults to the metric's or the outcome's.
+    ``epsilon`` is the resolution at which two values count as equal (ε-dominance).
+    """
+
+    name: str
+    kind: Literal["satisficing", "percentile", "mean", "regret", "cost"]
+    outcome: str
+    direction: Literal["maximize", "minimize"] | None = None
+    percentile: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+    epsilon: float | None = None
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @model_validator(mode="after")
+    def _check_metric(self) -> Objective:
+        if self.kind == "satisficing" and self.at_least is None and self.at_most is None:
+            raise _FieldError("a satisficing metric needs `at_least` or `at_most` (the threshold)", "at_least")
+        if self.kind != "satisficing":
+            for key in ("at_least", "at_most"):
+                if getattr(self, key) is not None:
+                    raise _FieldError(f"`{key}` is only for a satisficing metric, not {self.kind}", key)
+        if self.percentile is not None:
+            if self.kind not in ("percentile", "regret"):
+                raise _FieldError(f"`percentile` is only for percentile and regret metrics, not {self.kind}",
+                                  "percentile")
+            if not 0 <= self.percentile <= 100:
+                raise _FieldError(f"percentile must be in [0, 100], got {self.percentile}", "percentile")
+        elif self.kind == "percentile":
+            raise _FieldError("a percentile metric needs `percentile` (0 to 100)", "percentile")
+        if self.epsilon is not None and not (math.isfinite(self.epsilon) and self.epsilon > 0):
+            raise _FieldError(f"epsilon must be above 0, got {self.epsilon}", "epsilon")
+        return self
+
+
+class Constraint(Objective):
+    """A bound on a robustness metric that every strategy the search keeps must meet
+    (``max`` and/or ``min``), e.g. the 90th percentile of the budget share at most 0.02."""
+
+    max: float | None = None
+    min: float | None = None
+
+    @model_validator(mode="after")
+    def _check_bound(self) -> Constraint:
+        if self.max is None and self.min is None:
+            raise _FieldError("a constraint needs `max` or `min`", "max")
+        if self.epsilon is not None:
+            raise _FieldError("`epsilon` is only for objectives", "epsilon")
+        return self
+
+
+class Scenario(_Frozen):
+    """A named stress scenario: fixed values for some uncertainties (the others vary as usual)."""
+
+    name: str
+    description: str = ""
+    values: dict[str, Any] = Field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    assumption: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _check_values(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _scalar_or_none(v) for k, v in value.items()}
+        return value
+
+
+class Action(_Frozen):
+    """An adaptive action: lever values that take effect ``lead_time`` years after it is started."""
+
+    name: str
+    description: str = ""
+    levers: dict[str, Any] = Field(default_factory=dict)
+    lead_time: int = 0
+    cost: float = 0.0
+    sources: tuple[str, ...] = ()
+    assumption: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @field_validator("levers", mode="before")
+    @classmethod
+    def _check_levers(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: _scalar_or_none(v) for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _check_action(self) -> Action:
+        if self.lead_time < 0:
+            raise _FieldError(f"lead_time must be 0 or more years, got {self.lead_time}", "lead_time")
+        if not (math.isfinite(self.cost) and self.cost >= 0):
+            raise _FieldError(f"cost must be a finite number, 0 or more, got {self.cost}", "cost")
+        if not self.levers:
+            raise _FieldError("an action needs `levers` (the lever values it sets)", "levers")
+        return self
+
+
+class Rule(_Frozen):
+    """An adaptive rule: when the observable series outcome ``when`` crosses ``threshold``
+    (``op``), after ``delay`` years of detection, start ``action``."""
+
+    name: str
+    description: str = ""
+    when: str
+    op: Literal["<", "<=", ">", ">="]
+    threshold: float
+    delay: int = 0
+    action: str
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+    @model_validator(mode="after")
+    def _check_rule(self) -> Rule:
+        if self.delay < 0:
+            raise _FieldError(f"delay must be 0 or more years, got {self.delay}", "delay")
+        if math.isnan(self.threshold):
+            raise _FieldError("threshold cannot be NaN", "threshold")
+        return self
+
+
+class Pathway(_Frozen):
+    """A pathway: a starting strategy and the rules that move it to other actions over time."""
+
+    name: str
+    description: str = ""
+    strategy: str | None = None
+    rules: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+
+class Adaptation(_Frozen):
+    """The objective adaptive plans are judged by: a series outcome that must stay ``>= at_least``
+    and/or ``<= at_most`` each year; ``share`` is the share of futures a trigger must serve in time."""
+
+    outcome: str
+    at_least: float | None = None
+    at_most: float | None = None
+    share: float = 0.9
+
+    @model_validator(mode="after")
+    def _check_adaptation(self) -> Adaptation:
+        if self.at_least is None and self.at_most is None:
+            raise _FieldError("the objective needs `at_least` or `at_most`", "at_least")
+        if not 0 < self.share <= 1:
+            raise _FieldError(f"share must be in (0, 1], got {self.share}", "share")
+        return self
+
+
+def _stress_value_problem(p: Parameter, value: Any) -> str | None:
+    """Why ``value`` cannot stand for ``p`` in a stress scenario. Unlike a strategy's value, a
+    number may lie outside ``[low, high]``: stressing beyond the sourced range is the point."""
+    if p.kind == "real":
+        if not _is_number(value) or not math.isfinite(value):
+            return f"must be a finite number, got {type(value).__name__} {_fmt(value)}"
+        return None
+    if p.kind == "integer":
+        if not (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))):
+            return f"must be a whole number, got {type(value).__name__} {_fmt(value)}"
+        return None
+    return p.check_value(value)
+
+
+def _unique(items: Sequence[Any], section: str) -> set[str]:
+    names: set[str] = set()
+    for i, item in enumerate(items):
+        if item.name in names:
+            raise _FieldError(f"name {item.name!r} is used twice", section, i, "name")
+        names.add(item.name)
+    return names
+
+
 class Case(_Frozen):
     """A case: the model, what is uncertain, what can be chosen, and what is measured.
 
@@ -449,6 +719,13 @@ class Case(_Frozen):
     outcomes: tuple[Outcome, ...]
     strategies: tuple[Strategy, ...] = ()
     signposts: tuple[dict[str, Any], ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    actions: tuple[Action, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    pathways: tuple[Pathway, ...] = ()
+    adaptation: Adaptation | None = None
     #: "required": every uncertainty, lever and constant cites sources or states an assumption,
     #: and every lever states its cost (``cost``); "optional" (the default) only reports gaps.
     provenance: Literal["optional", "required"] = "optional"
@@ -508,6 +785,91 @@ class Case(_Frozen):
                 if problem:
                     raise _FieldError(f"value {problem}", "strategies", i, "levers", lever)
         self._check_costs_and_stress(set(seen))
+        return self
+
+    @model_validator(mode="after")
+    def _check_search_and_scenarios(self) -> Case:
+        outcomes = {o.name: o for o in self.outcomes}
+        names: set[str] = set()
+        for section in ("objectives", "constraints"):
+            for i, item in enumerate(getattr(self, section)):
+                if item.name in names:
+                    raise _FieldError(f"name {item.name!r} is used twice", section, i, "name")
+                names.add(item.name)
+                outcome = outcomes.get(item.outcome)
+                if outcome is None:
+                    known = ", ".join(outcomes)
+                    raise _FieldError(f"no outcome named {item.outcome!r} (outcomes: {known})", section, i, "outcome")
+                if outcome.kind != "scalar":
+                    raise _FieldError(f"outcome {item.outcome!r} is a series; a metric needs a scalar outcome",
+                                      section, i, "outcome")
+                if item.kind == "regret" and outcome.direction == "info":
+                    raise _FieldError(f"regret needs an outcome to maximize or minimize; {item.outcome!r} is info",
+                                      section, i, "outcome")
+                if item.kind in ("percentile", "mean") and item.direction is None \
+                        and outcome.direction == "info":
+                    raise _FieldError(f"outcome {item.outcome!r} has direction info: give the metric a `direction`",
+                                      section, i, "direction")
+        uncertainties = {p.name: p for p in self.uncertainties}
+        seen: set[str] = set()
+        for i, sc in enumerate(self.scenarios):
+            if sc.name in seen:
+                raise _FieldError(f"scenario name {sc.name!r} is used twice", "scenarios", i, "name")
+            seen.add(sc.name)
+            for key, value in sc.values.items():
+                if key not in uncertainties:
+                    known = ", ".join(uncertainties) or "none"
+                    raise _FieldError(f"no uncertainty named {key!r} (uncertainties: {known})",
+                                      "scenarios", i, "values", key)
+                problem = _stress_value_problem(uncertainties[key], value)
+                if problem:
+                    raise _FieldError(f"value {problem}", "scenarios", i, "values", key)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_sections(self, handler: Any) -> dict[str, Any]:
+        # Sections added after the first format version are left out when empty, so the hash of
+        # a case that does not use them (and the runs recorded under it) stays the same.
+        data = handler(self)
+        for key in ("objectives", "constraints", "scenarios", "actions", "rules", "pathways", "adaptation"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
+
+    @model_validator(mode="after")
+    def _check_adaptive(self) -> Case:
+        series = {o.name for o in self.outcomes if o.kind == "series"}
+        levers = {p.name: p for p in self.levers}
+        actions = _unique(self.actions, "actions")
+        for i, a in enumerate(self.actions):
+            for lever, value in a.levers.items():
+                if lever not in levers:
+                    raise _FieldError(f"no lever named {lever!r} (levers: {', '.join(levers) or 'none'})",
+                                      "actions", i, "levers", lever)
+                problem = levers[lever].check_value(value)
+                if problem:
+                    raise _FieldError(f"value {problem}", "actions", i, "levers", lever)
+        rules = _unique(self.rules, "rules")
+        for i, r in enumerate(self.rules):
+            if r.when not in series:
+                raise _FieldError(f"no series outcome named {r.when!r} to watch (series outcomes: "
+                                  f"{', '.join(sorted(series)) or 'none'})", "rules", i, "when")
+            if r.action not in actions:
+                raise _FieldError(f"no action named {r.action!r} (actions: {', '.join(actions) or 'none'})",
+                                  "rules", i, "action")
+        strategies = {s.name for s in self.strategies} | {DEFAULT_STRATEGY}
+        _unique(self.pathways, "pathways")
+        for i, pw in enumerate(self.pathways):
+            if pw.strategy is not None and pw.strategy not in strategies:
+                raise _FieldError(f"no strategy named {pw.strategy!r}", "pathways", i, "strategy")
+            for j, name in enumerate(pw.rules):
+                if name not in rules:
+                    raise _FieldError(f"no rule named {name!r} (rules: {', '.join(rules) or 'none'})",
+                                      "pathways", i, "rules", j)
+        if self.adaptation is not None and self.adaptation.outcome not in series:
+            raise _FieldError(f"no series outcome named {self.adaptation.outcome!r}", "adaptation", "outcome")
+        if (self.rules or self.actions) and self.time is None:
+            raise _FieldError("actions and rules need a [time] table (start, stop, step)", "actions")
         return self
 
     def _check_costs_and_stress(self, names: set[str]) -> None:

@@ -34,7 +34,19 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-__all__ = ["TOLERANCE", "APPROX_TOLERANCE", "Check", "check_claim", "check_claims", "prepare_facts", "facts_about", "STATUSES"]
+__all__ = [
+    "TOLERANCE",
+    "APPROX_TOLERANCE",
+    "STATUSES",
+    "Check",
+    "check_claim",
+    "check_claims",
+    "prepare_facts",
+    "facts_about",
+    "FactIndex",
+    "write_checks",
+    "recheck_all",
+]
 
 #: Relative tolerance for an exact claim.
 TOLERANCE = 0.10
@@ -200,3 +212,64 @@ def check_claims(claims: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
         rows.append({"claim_id": int(c["id"]), "status": chk.status, "fact_ids": ",".join(chk.fact_ids) or None,
                      "fact_value": chk.fact_value, "tolerance": chk.tolerance})
     return pd.DataFrame(rows, columns=["claim_id", "status", "fact_ids", "fact_value", "tolerance"])
+
+
+class FactIndex:
+    """The store's facts, prepared once and grouped by the place claims name (for many claims).
+
+    Parameters
+    ----------
+    conn : sqlalchemy.engine.Connection
+        A connection to the evidence store.
+    """
+
+    def __init__(self, conn) -> None:
+        from sqlalchemy import select
+
+        from . import schema as S
+
+        f = S.facts
+        result = conn.execute(select(f.c.id, f.c.entity, f.c.base_quantity, f.c.value, f.c.unit, f.c.as_of))
+        self._all = prepare_facts(pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys())))
+        self._by_place: dict[str, list[dict[str, Any]]] = {}
+
+    def about(self, place: Any) -> list[dict[str, Any]]:
+        """The facts whose entity names ``place`` (empty for a blank place)."""
+        if _blank(place):
+            return []
+        place = str(place)
+        if place not in self._by_place:
+            self._by_place[place] = facts_about(self._all, place)
+        return self._by_place[place]
+
+
+def write_checks(conn, claims: pd.DataFrame, index: FactIndex, now: str) -> None:
+    """Check ``claims`` (rows of ``force_claims`` with their document's ``pub_date``) and store
+    the outcomes in ``claim_checks``, replacing earlier ones, on ``conn`` (the caller's transaction)."""
+    from . import schema as S
+
+    rows = []
+    for c in claims.to_dict("records"):
+        chk = check_claim(c, index.about(c.get("mission_or_location")), pub_date=c.get("pub_date"))
+        rows.append({"claim_id": int(c["id"]), "status": chk.status, "fact_ids": ",".join(chk.fact_ids) or None,
+                     "fact_value": chk.fact_value, "tolerance": chk.tolerance, "checked_at": now})
+    ids = [r["claim_id"] for r in rows]
+    for i in range(0, len(ids), 500):  # IN lists well under every backend's parameter limit
+        conn.execute(S.claim_checks.delete().where(S.claim_checks.c.claim_id.in_(ids[i : i + 500])))
+    if rows:
+        conn.execute(S.claim_checks.insert(), rows)
+
+
+def recheck_all(conn, now: str) -> dict[str, int]:
+    """Check every stored force claim again on ``conn``; the number of claims per outcome."""
+    from sqlalchemy import func, select
+
+    from . import schema as S
+
+    c, d = S.force_claims, S.documents
+    result = conn.execute(select(*c.c, d.c.pub_date).select_from(c.join(d, c.c.document_id == d.c.id)))
+    claims = pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys()))
+    if not claims.empty:
+        write_checks(conn, claims, FactIndex(conn), now)
+    found = conn.execute(select(S.claim_checks.c.status, func.count()).group_by(S.claim_checks.c.status)).all()
+    return {str(k): int(n) for k, n in found}

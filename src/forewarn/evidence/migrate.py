@@ -57,36 +57,91 @@ def revision_of(conn: Connection) -> str | None:
 def upgrade(engine: Engine, *, where: str) -> int | None:
     """Create or upgrade the store's schema; return the schema version it had (None: new store).
 
+    A store already at the newest revision is only read. Otherwise the work runs in one
+    transaction; on SQLite it takes the write lock first (``BEGIN IMMEDIATE``), so two processes
+    opening the same old store upgrade it once, and DDL rolls back with everything else.
+
     Raises
     ------
     ForewarnError
-        When the store was written by a newer forewarn (a schema version above this one's).
+        When the store was written by a newer forewarn (a schema version above this one's), or
+        when the upgrade fails (the store is then left as it was).
     """
+    with engine.connect() as conn:
+        rev = revision_of(conn)
+    _refuse_newer(rev, where)
+    if rev == HEAD:
+        return S.SCHEMA_VERSION
+    db = engine.url.database or ""
+    # An in-memory database lives in its one connection: no second engine can see it.
+    on_file = engine.dialect.name == "sqlite" and db not in ("", ":memory:") and "mode=memory" not in db
+    writer = _sqlite_writer(engine) if on_file else engine
+    try:
+        with writer.begin() as conn:
+            return _create_or_upgrade(conn, where)
+    finally:
+        if writer is not engine:
+            writer.dispose()
+
+
+def _refuse_newer(rev: str | None, where: str) -> None:
+    if rev is not None and (not rev.isdigit() or int(rev) > S.SCHEMA_VERSION):
+        raise ForewarnError(
+            f"{where}: evidence store schema version {rev.lstrip('0')} is newer than this forewarn "
+            f"understands ({S.SCHEMA_VERSION}); upgrade forewarn"
+        )
+
+
+def _sqlite_writer(engine: Engine) -> Engine:
+    """An engine on the same SQLite file whose transactions take the write lock and include DDL.
+
+    The sqlite3 driver begins its own transactions only before data changes and commits around
+    DDL; with ``isolation_level = None`` the driver leaves that to us (SQLAlchemy's recipe).
+    """
+    from sqlalchemy import event
+    from sqlalchemy.pool import NullPool
+
+    writer = sa.create_engine(engine.url, poolclass=NullPool)
+
+    @event.listens_for(writer, "connect")
+    def _connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA busy_timeout=10000")
+
+    @event.listens_for(writer, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return writer
+
+
+def _create_or_upgrade(conn: Connection, where: str) -> int | None:
     from alembic import command
 
-    with engine.begin() as conn:
-        rev = revision_of(conn)
-        if rev == HEAD:
-            return S.SCHEMA_VERSION
-        if rev is not None and (not rev.isdigit() or int(rev) > S.SCHEMA_VERSION):
-            raise ForewarnError(
-                f"{where}: evidence store schema version {rev.lstrip('0')} is newer than this forewarn "
-                f"understands ({S.SCHEMA_VERSION}); upgrade forewarn"
-            )
-        cfg = alembic_config(conn)
-        if rev is None:
-            S.metadata.create_all(conn, checkfirst=True)
-            conn.execute(S.meta.insert().values(key="schema_version", value=str(S.SCHEMA_VERSION)))
-            command.stamp(cfg, HEAD)
-            return None
-        try:
-            if not sa.inspect(conn).has_table("alembic_version"):
-                command.stamp(cfg, rev)
-            command.upgrade(cfg, HEAD)
-        except SQLAlchemyError as exc:
-            first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ForewarnError(
-                f"{where}: cannot upgrade the evidence store from schema version {int(rev)} to "
-                f"{S.SCHEMA_VERSION} ({first}); the store was left as it was"
-            ) from None
-        return int(rev)
+    rev = revision_of(conn)  # again, under the lock: another process may have done it meanwhile
+    _refuse_newer(rev, where)
+    if rev == HEAD:
+        return S.SCHEMA_VERSION
+    cfg = alembic_config(conn)
+    if rev is None:
+        S.metadata.create_all(conn, checkfirst=True)
+        conn.execute(S.meta.insert().values(key="schema_version", value=str(S.SCHEMA_VERSION)))
+        command.stamp(cfg, HEAD)
+        return None
+    try:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            command.stamp(cfg, rev)
+        command.upgrade(cfg, HEAD)
+        if int(rev) < 3:  # claims stored before they were checked: checked in the same transaction
+            from datetime import datetime, timezone
+
+            from .corroborate import recheck_all
+
+            recheck_all(conn, datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+    except SQLAlchemyError as exc:
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ForewarnError(
+            f"{where}: cannot upgrade the evidence store from schema version {int(rev)} to "
+            f"{S.SCHEMA_VERSION} ({first}); the store was left as it was"
+        ) from None
+    return int(rev)

@@ -110,9 +110,6 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    # The driver's own transaction handling never wraps DDL (CREATE, ALTER) in a transaction;
-    # forewarn begins them itself (_sqlite_begin) so a failed schema upgrade rolls back whole.
-    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA foreign_keys=ON")
@@ -123,10 +120,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
     finally:
         cur.close()
-
-
-def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 def _check_sqlite_file(url: sa.URL) -> Path | None:
@@ -197,7 +190,6 @@ def open_store(url: str | os.PathLike | None = None, *, defaults: bool = True) -
         raise InputError(f"no database driver for this URL ({exc})", source=shown) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
     store = EvidenceStore(engine, where=str(where))
     try:
         store._create()
@@ -237,7 +229,7 @@ class EvidenceStore:
     def __init__(self, engine: Engine, *, where: str) -> None:
         self.engine = engine
         self.where = where
-        self._facts_cache: dict[str, list] | None = None
+        self._facts_cache: Any = None  # a corroborate.FactIndex while the facts do not change
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -268,11 +260,9 @@ class EvidenceStore:
         from .migrate import upgrade
 
         try:
-            had = upgrade(self.engine, where=self.where)
-        except IntegrityError:  # another process created the same new store meanwhile
-            had = upgrade(self.engine, where=self.where)
-        if had is not None and had < 3:  # claims stored before claims were checked
-            self.check_claims()
+            upgrade(self.engine, where=self.where)
+        except IntegrityError:  # another process created the same new store meanwhile (PostgreSQL)
+            upgrade(self.engine, where=self.where)
 
     def get_meta(self, key: str) -> str | None:
         """A value of the store's ``meta`` table, or None."""
@@ -664,34 +654,12 @@ class EvidenceStore:
 
     # -- corroboration ------------------------------------------------------------------------
 
-    def _facts_about(self, conn: Connection, place: str) -> list:
-        """Prepared facts naming ``place``, computed once per place while the facts do not change."""
-        from .corroborate import facts_about, prepare_facts
-
-        if self._facts_cache is None:
-            f = S.facts
-            result = conn.execute(select(f.c.id, f.c.entity, f.c.base_quantity, f.c.value, f.c.unit, f.c.as_of))
-            prepared = prepare_facts(pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys())))
-            self._facts_cache = {"": prepared}
-        if place not in self._facts_cache:
-            self._facts_cache[place] = facts_about(self._facts_cache[""], place)
-        return self._facts_cache[place]
-
     def _write_checks(self, conn: Connection, claims: pd.DataFrame) -> None:
-        from .corroborate import check_claim
+        from .corroborate import FactIndex, write_checks
 
-        now = utcnow()
-        rows = []
-        for c in claims.to_dict("records"):
-            place = "" if pd.isna(c.get("mission_or_location")) else str(c.get("mission_or_location") or "")
-            chk = check_claim(c, self._facts_about(conn, place) if place else [], pub_date=c.get("pub_date"))
-            rows.append({"claim_id": int(c["id"]), "status": chk.status, "fact_ids": ",".join(chk.fact_ids) or None,
-                         "fact_value": chk.fact_value, "tolerance": chk.tolerance, "checked_at": now})
-        ids = [r["claim_id"] for r in rows]
-        for i in range(0, len(ids), _IN_CHUNK):
-            conn.execute(S.claim_checks.delete().where(S.claim_checks.c.claim_id.in_(ids[i : i + _IN_CHUNK])))
-        if rows:
-            conn.execute(S.claim_checks.insert(), rows)
+        if self._facts_cache is None:  # facts change only through this store's own loads
+            self._facts_cache = FactIndex(conn)
+        write_checks(conn, claims, self._facts_cache, utcnow())
 
     def check_claims(self) -> dict[str, int]:
         """Compare every stored force claim with the fact base again (after facts change).
@@ -701,15 +669,11 @@ class EvidenceStore:
         dict
             Number of claims per outcome (``corroborates``, ``conflicts``, ``new``).
         """
-        c, d = S.force_claims, S.documents
+        from .corroborate import recheck_all
+
         self._facts_cache = None
         with self.engine.begin() as conn:
-            result = conn.execute(select(*c.c, d.c.pub_date).select_from(c.join(d, c.c.document_id == d.c.id)))
-            claims = pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys()))
-            if not claims.empty:
-                self._write_checks(conn, claims)
-            found = conn.execute(select(S.claim_checks.c.status, func.count()).group_by(S.claim_checks.c.status)).all()
-        return {str(k): int(n) for k, n in found}
+            return recheck_all(conn, utcnow())
 
     def claim_changes(self, since: str | None = None, *, by: str = "published") -> pd.DataFrame:
         """New and conflicting force claims (not rejected), for a "what changed" summary.

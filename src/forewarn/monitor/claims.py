@@ -18,26 +18,35 @@ For each number of a sentence (:mod:`.numbers`) the rules decide, in order:
 3. **actor**: a country, demonym or organisation next to the number or its noun, ``its``/``their``
    (the subject), the mission's alliance for counts of contributing nations, else the nearest
    actor named before the number (not inside "in/with/from X"), else the previous claim's actor.
-4. **mission_or_location**: ``KFOR`` (or the Kosovo Security Force) when the sentence names it,
+4. **mission_or_location**: the mission (or a country's own force) of the gazetteer that the sentence names,
    ``foreign missions`` for a country's total abroad, else the nearest place (``in Germany``,
    ``in the country`` = the last country named), else the actor's own country for money.
 5. **as_of**: a date in the number's clause (``as of 2022``, ``by September``, ``a 2022
    budget``), a date opening the sentence (``In January 2022,``), the date of the statement
    (``said in a statement Friday``), else the publication date; ``None`` when the article is
    undated and the text gives no year.
+
+Which organisations are missions, which force belongs to which country and which place most
+texts are about come from the :class:`~.gazetteer.Gazetteer` the caller passes (default: the
+general :data:`~.gazetteer.WORLD`, which knows no case).
+
+The steps are small functions over two typed records: :class:`Article` (what is known about the
+whole text) and :class:`Numbers` (the numbers of one sentence and their units); each number
+becomes a :class:`Candidate` that the steps fill in (unit, value, kind, as_of, actor, place).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from .dates import DateMatch, PubDate, find_dates
-from .gazetteer import COUNTRY_FORMS, LEADERS, ORG_ACTOR, ORG_ALIASES, PLACE_ALIASES
+from .gazetteer import WORLD, Gazetteer
 from .numbers import NumberMatch, find_numbers
 from .text import Sentence, fold
 
-__all__ = ["extract_claims", "UNIT_NOUNS"]
+__all__ = ["extract_claims", "UNIT_NOUNS", "Mention", "mentions"]
 
 UNIT_NOUNS = {
     "troops": "troops", "soldiers": "troops", "peacekeepers": "troops", "servicemembers": "troops",
@@ -79,40 +88,49 @@ _FROM_TO_MID = r"\s+(?:(?:in|at\s+the\s+end\s+of|by)\s+(?:(?:early|late|mid)\s+)
 _REINF_AFTER = re.compile(r"^\s*(?:more|new|additional|extra|fresh)\b(?!\s+than)", re.IGNORECASE)
 _RED_AFTER = re.compile(r"^\s*(?:fewer|less)\b(?!\s+than)", re.IGNORECASE)
 _HIST = re.compile(r"\b(?:once|initially|originally|formerly|previously|at\s+(?:its|the)\s+(?:peak|height)|used\s+to|had\s+been|in\s+the\s+past)\b", re.IGNORECASE)
+_PAST_STATE = re.compile(r"\b(?:was|were|had|numbered|totall?ed|extended|stood)\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:currently|now|at\s+present|presently|today|are\s+(?:stationed|deployed|serving|based)|is\s+(?:stationed|deployed|serving|based))\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|intend\w*|plan\w*|aim\w*|eventually|going\s+to\s+be|to\s+have|to\s+reach|to\s+grow|to\s+be)\b", re.IGNORECASE)
 _PAST_CHANGE = re.compile(r"\b(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:reduced|cut|increased|raised|lowered|decreased|expanded|downsized|halved|doubled|boosted)\b|\b(?:fell|dropped|grew|rose|shrank|decreased|declined)\b", re.IGNORECASE)
 _PERFECT_CHANGE = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:\w+\s+)?(?:grown|fallen|risen|increased|decreased|dropped|shrunk|doubled|halved|reduced|cut|expanded|declined|climbed)\b", re.IGNORECASE)
-_MISSIONS = {"KFOR", "Swisscoy", "EUFOR", "EULEX", "NATO"}
 _FOREIGN = re.compile(r"\b(?:across\s+the\s+(?:globe|world)|around\s+the\s+(?:globe|world)|abroad|overseas|worldwide|foreign\s+missions|international\s+missions|missions\s+abroad)\b", re.IGNORECASE)
 _PROCURE = re.compile(r"\b(?:buy\w*|bought|purchas\w+|acqui\w+|contract\w*|deal\w*|agreement|order\w*|procure\w*|weapons?|equipment|arms|jets?|aircraft|drones?|tanks?|missiles?|howitzers?)\b", re.IGNORECASE)
-_BUDGET = re.compile(r"\b(?:budget\w*|spending|spend|spent|expenditure\w*|allocat\w*|funding|funds?|outlays?|invest\w*|earmark\w*)\b", re.IGNORECASE)
-_MONEY_CTX = re.compile(r"\b(?:defen[cs]e|military|army|armed\s+forces|security\s+forces?|mission|troops?|KSF|KFOR)\b", re.IGNORECASE)
-_NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|KFOR|mission|contribut\w+|serving|contingents?|forces?|coalition)\b", re.IGNORECASE)
-_MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|KSF|KFOR|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
+_BUDGET = re.compile(r"\b(?:budget\w*|spending|spend\w*|spent|costs?|expenditure\w*|allocat\w*|funding|funds?|outlays?|invest\w*|earmark\w*)\b", re.IGNORECASE)
+_MONEY_CTX = re.compile(r"\b(?:defen[cs]e|military|army|armed\s+forces|security\s+forces?|mission|troops?)\b", re.IGNORECASE)
+_NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|mission|contribut\w+|serving|contingents?|forces?|coalition)\b", re.IGNORECASE)
+_MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
 
-_COUNTRY_RX = re.compile(
-    r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in sorted(COUNTRY_FORMS, key=len, reverse=True)) + r")(?![\w])"
-)
-_ORG_RX = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sorted(ORG_ALIASES, key=len, reverse=True) if not a.startswith("the ")) + r"|the\s+alliance|the\s+Alliance|Trump\s+administration|administration)(?![\w])")
-_LEADER_RX = re.compile(r"\b(?:" + "|".join(sorted({k for k in LEADERS}, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_PLACE_RX = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in sorted(PLACE_ALIASES, key=len, reverse=True)) + r")(?![\w])")
 _PREP_BEFORE = re.compile(r"\b(?:in|into|from|to|with|across|at|near|throughout|inside|outside|within|towards?|against|of|out\s+of|on|by)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-def _mentions(text: str, a: int, b: int) -> list[tuple[int, int, str, str, bool]]:
-    """Actor mentions in ``text[a:b]``: (start, end, actor, kind, prepositional)."""
+@dataclass(frozen=True)
+class Mention:
+    """An actor named in a text: ``text[start:end]`` names ``actor``.
+
+    ``kind`` is ``country``, ``leader`` or ``org:NAME``; ``prepositional`` is True after "in",
+    "from", "with"... (a place or a partner, not the subject).
+    """
+
+    start: int
+    end: int
+    actor: str
+    kind: str
+    prepositional: bool
+
+
+def mentions(text: str, a: int, b: int, gz: Gazetteer = WORLD) -> list[Mention]:
+    """Actor mentions in ``text[a:b]``, in order: countries, organisations with an actor, leaders."""
     seg = text[a:b]
-    out = []
-    for m in _COUNTRY_RX.finditer(seg):
+    out: list[Mention] = []
+    for m in gz.country_rx.finditer(seg):
         s = a + m.start()
-        nxt = seg[m.end():m.end() + 12]
-        if re.match(r"\s+(?:Serbs?|Albanians?)\b", nxt) or re.match(r"-(?:led|based)", nxt):
+        nxt = seg[m.end():m.end() + 14]
+        if gz.peoples_rx.match(nxt) or re.match(r"-(?:led|based)", nxt):
             continue  # "Kosovo Serbs" are people; "U.S.-led" qualifies something else
-        out.append((s, a + m.end(), COUNTRY_FORMS[m.group()], "country", bool(_PREP_BEFORE.search(text[max(0, s - 12):s]))))
-    orgs = [(a + m.start(), a + m.end()) for m in _ORG_RX.finditer(seg)]
-    out = [x for x in out if not any(s <= x[0] < e for s, e in orgs)]  # "Kosovo" in "Kosovo Force"
-    for m in _ORG_RX.finditer(seg):
+        out.append(Mention(s, a + m.end(), gz.country_forms[m.group()], "country", _prep(text, s)))
+    orgs = [(a + m.start(), a + m.end()) for m in gz.org_rx.finditer(seg)]
+    out = [x for x in out if not any(s <= x.start < e for s, e in orgs)]  # "Kosovo" in "Kosovo Force"
+    for m in gz.org_rx.finditer(seg):
         g = m.group()
         if g.lower() in ("administration",):
             continue
@@ -121,20 +139,22 @@ def _mentions(text: str, a: int, b: int) -> list[tuple[int, int, str, str, bool]
         elif g.lower() == "the alliance":
             actor = "NATO"
         else:
-            canon = ORG_ALIASES.get(g)
-            actor = ORG_ACTOR.get(canon) if canon else None
+            canon = gz.organisations.get(g)
+            actor = gz.org_actor.get(canon) if canon else None
             if canon == "United States House of Representatives" and not re.match(r"House\s+(?:of|passed|voted|Armed)", seg[m.start():m.start() + 20]):
                 actor = None
         if actor:
             s = a + m.start()
-            out.append((s, a + m.end(), actor, "org:" + (ORG_ALIASES.get(g) or g), bool(_PREP_BEFORE.search(text[max(0, s - 12):s]))))
-    for m in _LEADER_RX.finditer(seg):
-        if not m.group()[0].isupper():
-            continue
-        s = a + m.start()
-        out.append((s, a + m.end(), LEADERS[fold(m.group())], "leader", False))
-    out.sort()
+            out.append(Mention(s, a + m.end(), actor, "org:" + (gz.organisations.get(g) or g), _prep(text, s)))
+    for m in gz.leader_rx.finditer(seg):
+        if m.group()[0].isupper():
+            out.append(Mention(a + m.start(), a + m.end(), gz.leaders[fold(m.group())], "leader", False))
+    out.sort(key=lambda x: (x.start, x.end, x.actor, x.kind))
     return out
+
+
+def _prep(text: str, s: int) -> bool:
+    return bool(_PREP_BEFORE.search(text[max(0, s - 12):s]))
 
 
 def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str | None, int]:
@@ -173,217 +193,382 @@ def _clause(text: str, sent: Sentence, pos: int) -> tuple[int, int]:
     return sent.start + a, sent.start + b
 
 
+@dataclass
+class Article:
+    """What the claim rules know about the whole text (built once by :func:`extract_claims`)."""
+
+    text: str
+    sentences: list[Sentence]
+    pub: PubDate | None
+    dates: list[DateMatch]
+    gz: Gazetteer
+    numbers: list[NumberMatch]
+    place_counts: Counter = field(default_factory=Counter)
+    country_places: list[tuple[int, str]] = field(default_factory=list)
+    mission: str | None = None
+    prev_claim: dict | None = None
+    prev_claim_sent: int = -10
+    seen: set = field(default_factory=set)
+
+    @classmethod
+    def build(cls, text: str, sentences: list[Sentence], pub: PubDate | None, dates: list[DateMatch],
+              gz: Gazetteer) -> Article:
+        art = cls(text, sentences, pub, dates, gz, find_numbers(text))
+        for m in gz.country_rx.finditer(text):
+            c = gz.country_forms[m.group()]
+            if m.group() == c:  # noun forms name places; "in X" counts double
+                art.place_counts[c] += 2 if _prep(text, m.start()) else 1
+                # countries named as places, for "in the country" (the home place counts without "in")
+                if m.group() == gz.home or _prep(text, m.start()):
+                    art.country_places.append((m.start(), m.group()))
+        art.mission = gz.mission_in(text)
+        return art
+
+
+@dataclass
+class Numbers:
+    """The numbers of one sentence, their units from the noun after each, and the actors named."""
+
+    index: int
+    sent: Sentence
+    stext: str
+    nums: list[NumberMatch]
+    units: list[tuple[str | None, int]]
+    dates: list[DateMatch]
+    mentions: list[Mention]
+
+
+@dataclass
+class Candidate:
+    """One number on its way to a claim; ``None`` fields are not decided yet."""
+
+    i: int
+    n: NumberMatch
+    unit: str
+    uend: int
+    kind: str | None = None
+    value: float = 0.0
+    value_max: float | None = None
+    from_to: str | None = None
+
+
 def extract_claims(text: str, sentences: list[Sentence], pub: PubDate | None, *,
-                   dates: list[DateMatch] | None = None) -> list[dict]:
+                   dates: list[DateMatch] | None = None, gazetteer: Gazetteer = WORLD) -> list[dict]:
     """Force claims of ``text`` as dicts with the annotation fields plus ``start``/``end``.
 
     ``dates`` are the date expressions of ``text`` (:func:`~.dates.find_dates`), found here when
-    not given.
+    not given; ``gazetteer`` names the missions, forces and places the rules know.
     """
-    numbers = find_numbers(text)
     dates = find_dates(text, pub) if dates is None else dates
+    art = Article.build(text, sentences, pub, dates, gazetteer)
     out: list[dict] = []
-    seen: set[tuple] = set()
-    place_counts: Counter = Counter()
-    for m in _COUNTRY_RX.finditer(text):
-        c = COUNTRY_FORMS[m.group()]
-        if m.group() == c:  # noun forms name places; "in X" counts double
-            place_counts[c] += 2 if _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]) else 1
-    # countries named as places, for "in the country" (Kosovo is the place of most of these texts)
-    last_country_place = [
-        (m.start(), m.group()) for m in _COUNTRY_RX.finditer(text)
-        if COUNTRY_FORMS[m.group()] == m.group()
-        and (m.group() == "Kosovo" or _PREP_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
-    ]
-    mentions_kfor = bool(re.search(r"\bKFOR\b|Kosovo Force", text))
-    prev_claim: dict | None = None
-    prev_claim_sent = -10
     for si, sent in enumerate(sentences):
-        if sent.furniture:
-            continue
-        nums = [n for n in numbers if sent.start <= n.start < sent.end
-                and not any(d.start <= n.start < d.end for d in dates)]
-        if not nums:
-            continue
-        stext = text[sent.start:sent.end]
-        sdates = [d for d in dates if sent.start <= d.start < sent.end]
-        smentions = _mentions(text, sent.start, sent.end)
-        cands: list[dict] = []
-        units: dict[int, tuple[str | None, int]] = {}
-        # pass 1: units by the noun after each number
-        for i, n in enumerate(nums):
-            if n.currency:
-                units[i] = (f"million {n.currency}", n.end)
-            elif n.percent:
-                units[i] = ("percent", n.end)
-            else:
-                u, word, uend = _unit_after(text, n, sent.end)
-                units[i] = (u, uend)
-                if u is None:
-                    bare = word is None or word in _NEXT_OK or word in "-–—,.;:)" or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", word or ""))
-                    units[i] = (None if bare else "__noun__", uend)
-                    if n.multiplier in ("million", "billion", "trillion") and not n.words:
-                        units[i] = ("__money__", uend)  # "207.8 million": money in a sentence about money, else nothing
-        for i, n in enumerate(nums):
-            unit, uend = units[i]
-            prev_end = nums[i - 1].end if i else sent.start
-            before = text[prev_end:n.start]
-            sent_before = text[sent.start:n.start]
-            after = text[n.end:min(sent.end, n.end + 80)]
-            # years, ordinals and labels are not counts
-            if not n.currency and not n.percent:
-                if n.value < 2 or n.value != int(n.value) and unit is None:
-                    continue
-                if 1900 <= n.value <= 2100 and "," not in n.raw and not n.words and unit not in UNIT_NOUNS.values():
-                    continue
-                if _NOT_COUNT_BEFORE.search(text[max(sent.start, n.start - 20):n.start]):
-                    continue
-            if unit == "__noun__":
-                continue
-            if unit == "__money__":
-                cur = next((x.currency for x in nums if x.currency), None)
-                if cur is None:
-                    continue
-                n = NumberMatch(n.start, n.end, n.value / 1e6, n.approx, n.approx_word, cur, False, False, n.multiplier, n.raw)
-                unit = f"million {cur}"
-            if n.currency:
-                # a conversion in brackets after another amount, or a difference ("$8 billion more than")
-                if i and nums[i - 1].currency and re.fullmatch(r"\s*\(\s*", text[nums[i - 1].end:n.start]):
-                    continue
-                if re.match(r"\s+(?:more|less|fewer|higher|lower)\s+than\b", after):
-                    continue
-            if unit is None and not n.words:
-                # a bare number: range partner, "N of the M <unit>", or the force noun before it
-                nxt = nums[i + 1] if i + 1 < len(nums) else None
-                if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
-                    unit = units[i + 1][0]
-                elif nxt is not None and re.fullmatch(r"\s+of\s+(?:the|its|their)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__"):
-                    unit = units[i + 1][0]
-                else:
-                    region = text[sent.start:n.start]
-                    found = None
-                    for m in re.finditer(r"[A-Za-z][\w\-]*", region):
-                        lw = m.group().lower()
-                        if lw in _BEFORE_UNITS and (lw not in ("members", "staff") or _MEMBER_CTX.search(region)):
-                            found = _BEFORE_UNITS[lw]
-                    if found is None:
-                        for j in range(i - 1, -1, -1):
-                            if units[j][0] not in (None, "__noun__"):
-                                found = units[j][0]
-                                break
-                    unit = found
-                if unit is None or unit.startswith("million") or unit == "percent":
-                    continue
-            if unit is None:
-                continue
-            if unit == "troops" and re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:task|security|armed|special|air|naval|land)\s+forces\b", text[n.end:uend + 1], re.IGNORECASE):
-                continue  # "five brigade-sized task forces": formations, not soldiers
-            if unit in _FORCE_UNITS and not float(n.value).is_integer():
-                if re.fullmatch(r"\d{1,3}\.\d{3}", n.raw.strip()):
-                    n = NumberMatch(n.start, n.end, float(n.raw.replace(".", "")), n.approx, n.approx_word, None, False, False, None, n.raw)
-                else:
-                    continue  # "1.5 soldiers" is not a count
-            if unit == "nations" and not _NATION_CTX.search(stext):
-                continue
-            if unit == "personnel" and text[:uend].lower().endswith("members") and not (_MEMBER_CTX.search(text[n.end:uend]) or n.value >= 100 and _MEMBER_CTX.search(stext)):
-                continue
-            near = text[max(sent.start, n.start - 25):min(sent.end, max(uend, n.end) + 45)]
-            if unit in _FORCE_UNITS and (_CASUALTY.search(near) or _AUDIENCE.search(text[max(sent.start, n.start - 60):n.start])):
-                continue
-            # -- unit and kind of money and percents
-            kind = None
-            if n.percent:
-                pre = sent_before.lower()
-                if re.match(r"\s*of\s+(?:the\s+|its\s+|their\s+|[A-Z][\w.]*(?:'s|’s)\s+)?(?:gdp|gross\s+domestic\s+product|national\s+income)", after, re.IGNORECASE):
-                    unit, kind = "percent of GDP", "budget"
-                elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*\bby\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+)?$", pre):
-                    unit = "percent increase"
-                    kind = "budget" if _BUDGET.search(before) else "reinforcement"
-                elif re.search(r"\b(?:cut\w*|reduc\w+|decreas\w+|slash\w*|lower\w*)\b.*\bby\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+)?$", pre):
-                    annual = re.match(r"\s*(?:a|per|each|every)\s+year|\s*(?:in\s+)?each\s+of\s+the\s+next|\s*annually", after, re.IGNORECASE)
-                    unit = "percent annual cut" if annual else "percent cut"
-                    kind = "budget" if _BUDGET.search(stext) else "reduction"
-                elif (any(c["unit"] == "percent of GDP" for c in cands) and re.search(r"\b(?:from|to|up|down|compared)\b", before)) or re.match(
-                        r"\s*(?:to|and|-|–)\s+(?:" + _APPROXW + r"\s+)*[\d.]+\s*(?:%|percent|per\s+cent)\s+of\s+(?:the\s+|its\s+|their\s+|our\s+|[A-Z][\w.]*(?:'s|’s)\s+)?(?:gdp|gross\s+domestic)", after, re.IGNORECASE):
-                    unit, kind = "percent of GDP", "budget"  # "2.2% of GDP, up from 1.6%"; "from 1.35% to 1.76% of GDP"
-                elif _BUDGET.search(stext):
-                    unit, kind = "percent of defence budget", "budget"
-                else:
-                    continue
-            elif n.currency:
-                kind = "procurement" if _PROCURE.search(stext) else "budget"
-                # money about forces: the sentence (or the one before) speaks of a budget, arms or the military
-                ctx = stext + " " + (text[sentences[si - 1].start:sentences[si - 1].end] if si else "")
-                if not (_BUDGET.search(stext) or _PROCURE.search(stext) or _MONEY_CTX.search(ctx)):
-                    continue
-            elif unit not in _FORCE_UNITS and unit not in ("nations", "contingents"):
-                kind = "procurement"
-            # -- ranges
-            value, value_max = n.value, None
-            nxt = nums[i + 1] if i + 1 < len(nums) else None
-            prv = nums[i - 1] if i else None
-            from_to = None
-            if nxt is not None and re.search(r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$", text[max(sent.start, n.start - 30):n.start], re.IGNORECASE) and re.fullmatch(_FROM_TO_MID, text[n.end:nxt.start], re.IGNORECASE):
-                from_to = "from"
-            elif prv is not None and re.search(r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$", text[max(sent.start, prv.start - 30):prv.start], re.IGNORECASE) and re.fullmatch(_FROM_TO_MID, text[prv.end:n.start], re.IGNORECASE):
-                from_to = "to"
-            elif nxt is not None and re.search(r"\bbetween\s+$", text[max(sent.start, n.start - 12):n.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[n.end:nxt.start]):
-                value_max = nxt.value
-            elif prv is not None and re.search(r"\bbetween\s+$", text[max(sent.start, prv.start - 12):prv.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[prv.end:n.start]):
-                continue  # the upper end of a range already taken
-            # -- kind
-            clause_a, clause_b = _clause(text, sent, n.start)
-            after_local = text[n.end:min(sent.end, max(uend, n.end) + 40)]
-            if kind is None:
-                if from_to:
-                    if _FUTURE.search(stext):
-                        kind = "strength" if from_to == "from" else "planned"
-                    elif _PERFECT_CHANGE.search(stext):  # "has grown from A to B": B is today's size
-                        kind = "historical" if from_to == "from" else "strength"
-                    elif _PAST_CHANGE.search(stext):
-                        kind = "historical"
-                    else:
-                        kind = "strength" if from_to == "from" else "planned"
-                elif _FLOOR.search(sent_before):
-                    kind = "planned"
-                elif _REDUCTION.search(sent_before) and not _negated(sent_before, _REDUCTION.search(sent_before).start()):
-                    kind = "reduction"
-                elif (_REINF.search(before) and not _negated(before, _REINF.search(before).start())) or _REINF_AFTER.match(text[n.end:]):
-                    kind = "reinforcement"
-                elif _RED_AFTER.match(text[n.end:]):
-                    kind = "reduction"
-                elif _HIST.search(before) or _HIST.search(text[clause_a:n.start]):
-                    kind = "historical"
-                elif _PRESENT.search(after_local[:40]) or _PRESENT.search(before):
-                    kind = "strength"
-                elif (_FUTURE.search(text[clause_a:n.start]) and not _negated(text[clause_a:n.start], _FUTURE.search(text[clause_a:n.start]).start() + 1)) or re.match(r"[^.;,]{0,30}?\b(?:will|would)\b", text[max(uend, n.end):sent.end]):
-                    kind = "planned"
-                else:
-                    kind = "strength"
-            # -- as_of
-            next_start = nums[i + 1].start if i + 1 < len(nums) else sent.end
-            as_of = _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, clause_b, next_start)
-            if kind == "strength" and as_of and pub and int(as_of[:4]) < pub.year - 1 and not re.search(r"\bas\s+of\b", text[clause_a:clause_b]):
-                kind = "historical"
-            # -- actor
-            actor = _actor(text, sent, n, uend, smentions, sentences, si, prev_claim if si - prev_claim_sent <= 2 else None, unit)
-            location = _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_country_place,
-                                 prev_claim if si - prev_claim_sent <= 6 else None, place_counts)
-            claim = {
-                "actor": actor, "mission_or_location": location, "value": _num(value),
-                "value_max": _num(value_max) if value_max is not None else None, "unit": unit, "as_of": as_of,
-                "approx": bool(n.approx), "kind": kind, "sentence": stext, "start": n.start, "end": n.end,
-            }
-            key = (actor, location, claim["value"], claim["value_max"], unit, kind)
-            key2 = (actor, claim["value"], claim["value_max"], unit, kind)
-            if key in seen or key2 in seen:
-                continue
-            seen.add(key)
-            seen.add(key2)
-            cands.append(claim)
-            prev_claim, prev_claim_sent = claim, si
-        out.extend(cands)
+        sn = _sentence_numbers(art, si, sent)
+        if sn is not None:
+            out.extend(_sentence_claims(art, sn))
     return out
+
+
+def _sentence_numbers(art: Article, si: int, sent: Sentence) -> Numbers | None:
+    """Step 1: the numbers of a sentence (not inside dates) and the unit noun after each."""
+    if sent.furniture:
+        return None
+    nums = [n for n in art.numbers if sent.start <= n.start < sent.end
+            and not any(d.start <= n.start < d.end for d in art.dates)]
+    if not nums:
+        return None
+    units: list[tuple[str | None, int]] = []
+    for n in nums:
+        if n.currency:
+            units.append((f"million {n.currency}", n.end))
+        elif n.percent:
+            units.append(("percent", n.end))
+        else:
+            u, word, uend = _unit_after(art.text, n, sent.end)
+            u, uend = _demonym_unit(art, sent, n, u, uend)
+            u = _list_unit(art, sent, n, u)
+            if u is None:
+                bare = word is None or word in _NEXT_OK or word in "-–—,.;:)" or bool(re.fullmatch(r"[a-z]{3,}(?:ed|ing)", word or ""))
+                u = None if bare else "__noun__"
+                if n.multiplier in ("million", "billion", "trillion") and not n.words:
+                    u = "__money__"  # "207.8 million": money in a sentence about money, else nothing
+            units.append((u, uend))
+    sdates = [d for d in art.dates if sent.start <= d.start < sent.end]
+    return Numbers(si, sent, art.text[sent.start:sent.end], nums, units, sdates,
+                   mentions(art.text, sent.start, sent.end, art.gz))
+
+
+def _demonym_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None, uend: int) -> tuple[str | None, int]:
+    """ "80 Slovenes" in a sentence about forces: troops of that country."""
+    if u is not None:
+        return u, uend
+    w = re.match(r"\s+([A-Z][a-z]+s)\b", art.text[n.end:sent.end])
+    if w and art.gz.country_of(w.group(1)) and re.search(r"\b(?:troops?|soldiers|forces?|battalion|contingent|peacekeep\w+)\b",
+                                                           art.text[sent.start:sent.end], re.IGNORECASE):
+        return "troops", n.end + w.end()
+    return u, uend
+
+
+def _list_unit(art: Article, sent: Sentence, n: NumberMatch, u: str | None) -> str | None:
+    """Items of a list opened by a colon after a counted noun ("20 aircraft: 8 X, five Y")
+    count the same thing."""
+    head = art.text[sent.start:n.start]
+    colon = head.rfind(":")
+    if colon < 0 or u not in (None, "__noun__"):
+        return u
+    items = head[colon + 1:]
+    if re.search(r"[.;]|\b(?:is|are|was|were|has|have|said|will)\b", items):
+        return u
+    m = re.search(r"([A-Za-z][\w-]*)\s*$", head[:colon])
+    lw = m.group(1).lower() if m else ""
+    return UNIT_NOUNS.get(lw, u)
+
+
+def _sentence_claims(art: Article, sn: Numbers) -> list[dict]:
+    """Steps 2-6 for each number of a sentence: unit, range, kind, as_of, actor, place."""
+    cands: list[dict] = []
+    for i in range(len(sn.nums)):
+        c = _candidate(art, sn, i)
+        if c is None or not _money_and_percent(art, sn, c, cands) or not _range(art, sn, c):
+            continue
+        claim = _finish(art, sn, c)
+        _share_date(art, claim, cands)
+        key = (claim["actor"], claim["mission_or_location"], claim["value"], claim["value_max"], c.unit, c.kind)
+        key2 = (claim["actor"], claim["value"], claim["value_max"], c.unit, c.kind)
+        if key in art.seen or key2 in art.seen:
+            continue
+        art.seen.update((key, key2))
+        cands.append(claim)
+        art.prev_claim, art.prev_claim_sent = claim, sn.index
+    return cands
+
+
+def _share_date(art: Article, claim: dict, cands: list[dict]) -> None:
+    """Figures listed after a dated one of the same unit share its date ("2% of GDP in 2023,
+    then X with 1.4% and Y with 1.2%") when their own clause gives none."""
+    pub = art.pub.iso() if art.pub else None
+    if claim["kind"] not in ("budget", "procurement") or claim["as_of"] not in (None, pub):
+        return
+    for prev in reversed(cands):
+        if prev["unit"] == claim["unit"] and prev["as_of"] not in (None, pub):
+            claim["as_of"] = prev["as_of"]
+            return
+
+
+def _is_label(art: Article, sn: Numbers, n: NumberMatch, unit: str | None) -> bool:
+    """Years, ordinals and labels ("point 5", "1999") are not counts."""
+    if n.currency or n.percent:
+        return False
+    if n.value < 2 or n.value != int(n.value) and unit is None:
+        return True
+    if 1900 <= n.value <= 2100 and "," not in n.raw and not n.words and unit not in UNIT_NOUNS.values():
+        return True
+    return bool(_NOT_COUNT_BEFORE.search(art.text[max(sn.sent.start, n.start - 20):n.start]))
+
+
+def _bare_unit(art: Article, sn: Numbers, i: int) -> str | None:
+    """The unit of a bare number: its range partner, "N of the M <unit>", or the force noun before it."""
+    text, n, nums, units = art.text, sn.nums[i], sn.nums, sn.units
+    nxt = nums[i + 1] if i + 1 < len(nums) else None
+    if nxt is not None and re.fullmatch(r"\s+(?:[a-z\-]+\s+)?(?:to|and|or|-|–)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__", "__money__"):
+        return units[i + 1][0]
+    if nxt is not None and re.fullmatch(r"\s+of\s+(?:the|its|their)\s+(?:" + _APPROXW + r"\s+)*", text[n.end:nxt.start], re.IGNORECASE) and units[i + 1][0] not in (None, "__noun__"):
+        return units[i + 1][0]
+    region = text[sn.sent.start:n.start]
+    found = None
+    for m in re.finditer(r"[A-Za-z][\w\-]*", region):
+        lw = m.group().lower()
+        if lw in _BEFORE_UNITS and (lw not in ("members", "staff") or _member_ctx(art, region)):
+            found = _BEFORE_UNITS[lw]
+    if found is None:
+        for j in range(i - 1, -1, -1):
+            if units[j][0] not in (None, "__noun__"):
+                return units[j][0]
+    return found
+
+
+def _member_ctx(art: Article, s: str) -> bool:
+    return bool(_MEMBER_CTX.search(s) or art.gz.mission_rx.search(s) or art.gz.force_rx.search(s))
+
+
+def _candidate(art: Article, sn: Numbers, i: int) -> Candidate | None:
+    """Step 2: decide the unit of number ``i``, or drop it (labels, other nouns, casualties...)."""
+    text, n = art.text, sn.nums[i]
+    unit, uend = sn.units[i]
+    if _is_label(art, sn, n, unit) or unit == "__noun__":
+        return None
+    if unit == "__money__":
+        cur = next((x.currency for x in sn.nums if x.currency), None)
+        if cur is None:
+            return None
+        n = replace(n, value=n.value / 1e6, currency=cur, percent=False, words=False)
+        unit = f"million {cur}"
+    if n.currency:
+        # a conversion in brackets after another amount, or a difference ("$8 billion more than")
+        if i and sn.nums[i - 1].currency and re.fullmatch(r"\s*\(\s*", text[sn.nums[i - 1].end:n.start]):
+            return None
+        if re.match(r"\s+(?:more|less|fewer|higher|lower)\s+than\b", text[n.end:min(sn.sent.end, n.end + 80)]):
+            return None
+    if unit is None and (not n.words or n.value >= 100):
+        unit = _bare_unit(art, sn, i)
+        if unit is None or unit.startswith("million") or unit == "percent":
+            return None
+    if unit is None:
+        return None
+    if unit == "troops" and re.match(r"\s+(?:[\w-]+\s+){0,3}?(?:task|security|armed|special|air|naval|land)\s+forces\b", text[n.end:uend + 1], re.IGNORECASE):
+        return None  # "five brigade-sized task forces": formations, not soldiers
+    if unit in _FORCE_UNITS and not float(n.value).is_integer():
+        if not re.fullmatch(r"\d{1,3}\.\d{3}", n.raw.strip()):
+            return None  # "1.5 soldiers" is not a count
+        n = NumberMatch(n.start, n.end, float(n.raw.replace(".", "")), n.approx, n.approx_word, None, False, False, None, n.raw)
+    if unit == "nations" and not (_NATION_CTX.search(sn.stext) or art.gz.mission_rx.search(sn.stext)):
+        return None
+    if unit == "personnel" and text[:uend].lower().endswith("members") and not (
+            _member_ctx(art, text[n.end:uend + 40]) or n.value >= 100 and _member_ctx(art, sn.stext)):
+        return None
+    near = text[max(sn.sent.start, n.start - 25):min(sn.sent.end, max(uend, n.end) + 45)]
+    if unit in _FORCE_UNITS and (_CASUALTY.search(near) or _AUDIENCE.search(text[max(sn.sent.start, n.start - 60):n.start])):
+        return None
+    return Candidate(i, n, unit, uend, value=n.value)
+
+
+def _percent_unit(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) -> bool:
+    """Unit and kind of a percent: of GDP, of the defence budget, an increase or a cut."""
+    n = c.n
+    pre = art.text[sn.sent.start:n.start].lower()
+    before = art.text[(sn.nums[c.i - 1].end if c.i else sn.sent.start):n.start]
+    after = art.text[n.end:min(sn.sent.end, n.end + 80)]
+    gdp = r"(?:gdp|gross\s+domestic\s+product|national\s+income)"
+    owner = r"(?:the\s+|its\s+|their\s+|our\s+|[A-Z][\w.]*(?:'s|’s)\s+)?"
+    by = r"\bby\s+(?:more\s+than\s+|over\s+|about\s+|around\s+|nearly\s+|roughly\s+|some\s+|up\s+to\s+|almost\s+)?$"
+    if re.match(r"\s*of\s+" + owner + gdp, after, re.IGNORECASE):
+        c.unit, c.kind = "percent of GDP", "budget"
+    elif re.match(r"\s*(?:troop\s+|force\s+|personnel\s+)?(?:reduction|cut|drawdown)\b", after, re.IGNORECASE):
+        c.unit, c.kind = "percent cut", "reduction"  # "a 15% troop reduction"
+    elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre):
+        c.unit = "percent increase"
+        c.kind = "budget" if _BUDGET.search(before) else "reinforcement"
+    elif re.search(r"\b(?:cut\w*|reduc\w+|decreas\w+|slash\w*|lower\w*)\b.*" + by, pre):
+        annual = re.match(r"\s*(?:a|per|each|every)\s+year|\s*(?:in\s+)?each\s+of\s+the\s+next|\s*annually", after, re.IGNORECASE)
+        c.unit = "percent annual cut" if annual else "percent cut"
+        c.kind = "budget" if _BUDGET.search(sn.stext) else "reduction"
+    elif (any(x["unit"] == "percent of GDP" for x in cands) and (re.search(r"\b(?:from|to|up|down|compared|with)\b", before)
+                                                                  and not re.match(r"\s*of\b", after))) or re.match(
+            r"\s*(?:to|and|-|–)\s+(?:" + _APPROXW + r"\s+)*[\d.]+\s*(?:%|percent|per\s+cent)\s+of\s+" + owner + r"(?:gdp|gross\s+domestic)", after, re.IGNORECASE):
+        c.unit, c.kind = "percent of GDP", "budget"  # "2.2% of GDP, up from 1.6%"; "from 1.35% to 1.76% of GDP"
+    elif _BUDGET.search(sn.stext):
+        c.unit, c.kind = "percent of defence budget", "budget"
+    else:
+        return False
+    return True
+
+
+def _money_and_percent(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) -> bool:
+    """Step 3: kinds of money, percents and equipment; False drops the number."""
+    if c.n.percent:
+        return _percent_unit(art, sn, c, cands)
+    if c.n.currency:
+        c.kind = "procurement" if _PROCURE.search(sn.stext) else "budget"
+        # money about forces: the sentence (or the one before) speaks of a budget, arms or the military
+        si = sn.index
+        ctx = sn.stext + " " + (art.text[art.sentences[si - 1].start:art.sentences[si - 1].end] if si else "")
+        return bool(_BUDGET.search(sn.stext) or _PROCURE.search(sn.stext) or _MONEY_CTX.search(ctx)
+                    or art.gz.mission_rx.search(ctx) or art.gz.force_rx.search(ctx))
+    if c.unit not in _FORCE_UNITS and c.unit not in ("nations", "contingents"):
+        c.kind = "procurement"
+    return True
+
+
+def _range(art: Article, sn: Numbers, c: Candidate) -> bool:
+    """Step 4: "from A to B" (two claims) and "between A and B" (one range); False drops the upper end."""
+    text, n, nums, start = art.text, c.n, sn.nums, sn.sent.start
+    nxt = nums[c.i + 1] if c.i + 1 < len(nums) else None
+    prv = nums[c.i - 1] if c.i else None
+    from_before = r"\bfrom\s+(?:" + _APPROXW + r"\s+)*$"
+    if nxt is not None and re.search(from_before, text[max(start, n.start - 30):n.start], re.IGNORECASE) and re.fullmatch(_FROM_TO_MID, text[n.end:nxt.start], re.IGNORECASE):
+        c.from_to = "from"
+    elif prv is not None and re.search(from_before, text[max(start, prv.start - 30):prv.start], re.IGNORECASE) and re.fullmatch(_FROM_TO_MID, text[prv.end:n.start], re.IGNORECASE):
+        c.from_to = "to"
+    elif nxt is not None and re.search(r"\bbetween\s+$", text[max(start, n.start - 12):n.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[n.end:nxt.start]):
+        c.value_max = nxt.value
+    elif prv is not None and re.search(r"\bbetween\s+$", text[max(start, prv.start - 12):prv.start], re.IGNORECASE) and re.fullmatch(r"\s+and\s+", text[prv.end:n.start]):
+        return False  # the upper end of a range already taken
+    elif nxt is not None and _plain_range(text, start, n, nxt):
+        c.value_max = nxt.value  # "400 to 900 troops", "200-300 soldiers"
+    elif prv is not None and _plain_range(text, start, prv, n):
+        return False
+    return True
+
+
+def _plain_range(text: str, start: int, a: NumberMatch, b: NumberMatch) -> bool:
+    """``a`` to ``b`` as a range of one figure: "400 to 900", "200-300" (not "from A to B", not a
+    change "cut ... to B" nor money converted in brackets)."""
+    if not re.fullmatch(r"\s*(?:to|-|–)\s*", text[a.end:b.start]) or b.value <= a.value:
+        return False
+    if bool(a.currency) != bool(b.currency) or a.percent != b.percent and not b.percent:
+        return False
+    return not re.search(r"\b(?:from|rais\w*|increas\w*|cut\w*|reduc\w*|grow\w*|grew|rose|fell|dropped)\b[^.;,]*$",
+                         text[max(start, a.start - 60):a.start], re.IGNORECASE)
+
+
+def _kind(art: Article, sn: Numbers, c: Candidate, clause_a: int) -> str:
+    """Step 5: strength, planned, reduction, reinforcement or historical (money kinds are set)."""
+    if c.kind is not None:
+        return c.kind
+    text, n, stext = art.text, c.n, sn.stext
+    sent_before = text[sn.sent.start:n.start]
+    before = text[(sn.nums[c.i - 1].end if c.i else sn.sent.start):n.start]
+    after_local = text[n.end:min(sn.sent.end, max(c.uend, n.end) + 40)]
+    if c.from_to:
+        if _FUTURE.search(stext):
+            return "strength" if c.from_to == "from" else "planned"
+        if _PERFECT_CHANGE.search(stext):  # "has grown from A to B": B is today's size
+            return "historical" if c.from_to == "from" else "strength"
+        if _PAST_CHANGE.search(stext):
+            return "historical"
+        return "strength" if c.from_to == "from" else "planned"
+    if _FLOOR.search(sent_before):
+        return "planned"
+    red = _REDUCTION.search(sent_before)
+    if red and not _negated(sent_before, red.start()):
+        return "reduction"
+    rein = _REINF.search(before)
+    if (rein and not _negated(before, rein.start())) or _REINF_AFTER.match(text[n.end:]):
+        return "reinforcement"
+    if _RED_AFTER.match(text[n.end:]):
+        return "reduction"
+    if _HIST.search(before) or _HIST.search(text[clause_a:n.start]):
+        return "historical"
+    if _PRESENT.search(after_local[:40]) or _PRESENT.search(before):
+        return "strength"
+    fut = _FUTURE.search(text[clause_a:n.start])
+    if (fut and not _negated(text[clause_a:n.start], fut.start() + 1)) or re.match(r"[^.;,]{0,30}?\b(?:will|would)\b", text[max(c.uend, n.end):sn.sent.end]):
+        return "planned"
+    return "strength"
+
+
+def _finish(art: Article, sn: Numbers, c: Candidate) -> dict:
+    """Step 6: kind, as_of, actor and place of a candidate; the claim as a dict."""
+    n = c.n
+    clause_a, clause_b = _clause(art.text, sn.sent, n.start)
+    c.kind = _kind(art, sn, c, clause_a)
+    next_start = sn.nums[c.i + 1].start if c.i + 1 < len(sn.nums) else sn.sent.end
+    as_of = _as_of(art, sn, n, c.kind, clause_a, clause_b, next_start)
+    if c.kind == "strength" and as_of and art.pub and int(as_of[:4]) < art.pub.year - 1 and not re.search(r"\bas\s+of\b", art.text[clause_a:clause_b]):
+        c.kind = "historical"
+    if c.kind == "strength" and art.pub and not sn.dates and _PAST_STATE.search(art.text[sn.sent.start:n.start]):
+        # "Its commander then led 900 soldiers" after a dated sentence
+        past = _as_of(art, sn, n, "historical", clause_a, clause_b, next_start)
+        if past and int(past[:4]) < art.pub.year - 1:
+            c.kind, as_of = "historical", past
+    recent = sn.index - art.prev_claim_sent
+    actor = _actor(art, sn, c, art.prev_claim if recent <= 2 else None)
+    location = _location(art, sn, c, actor, art.prev_claim if recent <= 6 else None)
+    return {
+        "actor": actor, "mission_or_location": location, "value": _num(c.value),
+        "value_max": _num(c.value_max) if c.value_max is not None else None, "unit": c.unit, "as_of": as_of,
+        "approx": bool(n.approx), "kind": c.kind, "sentence": sn.stext, "start": n.start, "end": n.end,
+    }
 
 
 def _negated(s: str, at: int) -> bool:
@@ -395,9 +580,18 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
-def _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, clause_b, next_start) -> str | None:
-    usable = [d for d in sdates if d.prep not in ("since", "from") and d.date is not None and d.granularity != "week"]
-    pub_iso = pub.iso() if pub else None
+def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, clause_b: int, next_start: int) -> str | None:
+    """The time a figure refers to: its clause's date, a date opening the sentence, the statement's
+    date, else the publication date (None for undated articles)."""
+    text, sent = art.text, sn.sent
+    # the second year of "2022-2023" is the end of a span that starts with the first
+    usable = [d for d in sn.dates if d.prep not in ("since", "from") and d.date is not None and d.granularity != "week"
+              and not re.search(r"\d{4}\s*[-–]\s*$", text[max(sent.start, d.start - 6):d.start])]
+    # 0. the year of the budget a figure belongs to ("its 2024 defence budget")
+    if kind in ("budget", "procurement"):
+        for d in usable:
+            if d.granularity == "year" and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:budget|spending|expenditure)\b", text[d.end:d.end + 40], re.IGNORECASE):
+                return d.date
     # 1. a date in the number's clause
     in_clause = [d for d in usable if clause_a <= d.start < clause_b and d.prep != "of"]
     if in_clause:
@@ -419,122 +613,156 @@ def _as_of(text, sent, si, sentences, n, sdates, dates, pub, kind, clause_a, cla
     # 4. "initially" refers to the start of what the previous sentences dated
     if kind == "historical":
         if re.search(r"\b(?:initially|originally|at\s+first)\b", text[sent.start:n.start], re.IGNORECASE):
-            prev = [d for d in dates if d.end <= sent.start and not d.relative and d.date and d.start >= sentences[max(0, si - 3)].start]
+            first = art.sentences[max(0, sn.index - 3)].start
+            prev = [d for d in art.dates if d.end <= sent.start and not d.relative and d.date and d.start >= first]
             if prev:
                 return prev[-1].date[:4]
+        # a past figure with no date of its own continues the sentence before, when that one is dated
+        # ("In 2005 the battalion led the task force. Its commander had some 900 troops.")
+        if sn.index and not sn.dates:
+            ps = art.sentences[sn.index - 1]
+            prev = [d for d in art.dates if ps.start <= d.start < ps.end and not d.relative and d.date
+                    and d.prep not in ("since",)]
+            if prev:
+                return prev[0].date[:4]
         return None
-    return pub_iso
+    return art.pub.iso() if art.pub else None
 
 
-def _actor(text, sent, n, uend, smentions, sentences, si, prev_claim, unit) -> str:
+def _actor(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> str:
+    """Whose forces: in the number's noun phrase, the mission's actor for contributing nations, the
+    demonym of the force noun, the subject for its/their, the nearest actor before, else earlier."""
+    text, sent, n, uend, unit, gz = art.text, sn.sent, c.n, c.uend, c.unit, art.gz
+    smentions = sn.mentions
     # 1. in the noun phrase of the number ("830 U.S. troops", "600 from the United States")
-    for s, e, actor, kind, prep in smentions:
-        if n.end <= s < max(uend, n.end):
-            return actor
+    for x in smentions:
+        if n.end <= x.start < max(uend, n.end):
+            return x.actor
     m = re.match(r"\s+(?:of\s+them\s+)?from\s+(?:the\s+)?", text[n.end:n.end + 20])
     if m and unit not in ("nations",):
-        for s, e, actor, kind, prep in smentions:
-            if s == n.end + m.end():
-                return actor
+        for x in smentions:
+            if x.start == n.end + m.end():
+                return x.actor
     # 2. counts of contributing nations belong to the mission's alliance
-    stext = text[sent.start:sent.end]
-    if unit in ("nations",) and re.search(r"\bKFOR\b|Kosovo Force|peacekeeping|mission", stext):
-        return "NATO"
+    stext = sn.stext
+    if unit in ("nations",):
+        named = gz.mission_in(stext)
+        if named is None and art.mission and re.search(r"peacekeeping|mission", stext):
+            named = art.mission
+        if named and gz.org_actor.get(named):
+            return gz.org_actor[named]
     # 3. the demonym of the force noun before a bare number ("number of Austrian soldiers ... 400")
     region = text[sent.start:n.start]
     fn = list(re.finditer(r"\b(?:troops?|soldiers|forces?|personnel|peacekeepers|contingent|members)\b", region))
-    if fn and uend <= n.end and not any(fn[-1].end() + sent.start <= x[0] < n.start for x in smentions):
+    if fn and uend <= n.end and not any(fn[-1].end() + sent.start <= x.start < n.start for x in smentions):
         k = fn[-1].start() + sent.start
-        for s, e, actor, kind, prep in reversed(smentions):
-            if k - 30 <= s < k and not re.search(r"[,.;]", text[e:k]):
-                return actor
+        for x in reversed(smentions):
+            if k - 30 <= x.start < k and not re.search(r"[,.;]", text[x.end:k]):
+                return x.actor
     # 4. its/their: the subject of the sentence
     near = text[max(sent.start, n.start - 25):max(uend, n.end)]
     if re.search(r"\b(?:its|their)\b", near):
-        subj = [x for x in smentions if not x[4]]
+        subj = [x for x in smentions if not x.prepositional]
         if subj:
-            return subj[0][2]
-    # 5. the nearest actor named before the number, not inside "in/with/from X" nor a relative clause
-    rel = [(sent.start + m.start(), sent.start + m.end()) for m in re.finditer(r",\s+(?:which|who|whose|that)\b[^,]*,", stext)]
-    smentions = [x for x in smentions if not any(a <= x[0] < b for a, b in rel)]
-    before = [x for x in smentions if x[0] < n.start and not x[4]]
+            return subj[0].actor
+    return _actor_nearby(art, sn, c, prev_claim)
 
-    def contributor(m):
-        # a mission named between a contributing state and the number: the state is the actor
-        if m[3].startswith("org:") and m[3][4:] in _MISSIONS:
-            states = [x for x in before if x[0] < m[0] and x[3] == "country" and COUNTRY_FORMS.get(text[x[0]:x[1]]) == text[x[0]:x[1]]]
+
+def _actor_nearby(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> str:
+    """Step 5 of the actor: the nearest actor named before the number (not inside "in/with/from X"
+    nor a relative clause), after it, the previous claim's, or the subject of earlier sentences."""
+    text, sent, n, gz = art.text, sn.sent, c.n, art.gz
+    rel = [(sent.start + m.start(), sent.start + m.end()) for m in re.finditer(r",\s+(?:which|who|whose|that)\b[^,]*,", sn.stext)]
+    smentions = [x for x in sn.mentions if not any(a <= x.start < b for a, b in rel)]
+    before = [x for x in smentions if x.start < n.start and not x.prepositional]
+
+    def contributor(m: Mention) -> str:
+        # a mission or alliance named between a contributing state and the number: the state is the actor
+        org = m.kind[4:] if m.kind.startswith("org:") else None
+        if org and (org in gz.missions or gz.org_actor.get(org) == org):
+            states = [x for x in before if x.start < m.start and x.kind == "country"
+                      and gz.country_forms.get(text[x.start:x.end]) == text[x.start:x.end]]
             if states:
-                return states[-1][2]
-        return m[2]
+                return states[-1].actor
+        return m.actor
 
     # "Italy leads KFOR with roughly 800 troops, the United States with about 600"
     for m in reversed(smentions):
-        if m[1] <= n.start and re.fullmatch(r"\s*,?\s+with\s+(?:" + _APPROXW + r"\s+)*", text[m[1]:n.start], re.IGNORECASE):
-            return contributor(m) if not m[4] else m[2]
+        if m.end <= n.start and re.fullmatch(r"\s*,?\s+with\s+(?:" + _APPROXW + r"\s+)*", text[m.end:n.start], re.IGNORECASE):
+            return contributor(m) if not m.prepositional else m.actor
     if before:
         return contributor(before[-1])
-    after = [x for x in smentions if x[0] >= n.end and not x[4]]
+    after = [x for x in smentions if x.start >= n.end and not x.prepositional]
     if after:
-        return after[0][2]
+        return after[0].actor
     if prev_claim is not None:
         return prev_claim["actor"]
     # 6. the subject of the previous sentences
     for back in range(1, 4):
-        if si - back < 0:
+        if sn.index - back < 0:
             break
-        ps = sentences[si - back]
-        pm = [x for x in _mentions(text, ps.start, ps.end) if not x[4]]
+        ps = art.sentences[sn.index - back]
+        pm = [x for x in mentions(text, ps.start, ps.end, gz) if not x.prepositional]
         if pm:
-            return pm[0][2]
-    allm = [x for x in smentions]
-    return allm[0][2] if allm else "unknown"
+            return pm[0].actor
+    return smentions[0].actor if smentions else "unknown"
 
 
-def _location(text, sent, n, uend, actor, kind, unit, mentions_kfor, last_country_place, prev_claim, place_counts) -> str:
-    stext = text[sent.start:sent.end]
-    if _FOREIGN.search(stext):
-        return "foreign missions"
-    if re.search(r"\bKFOR\b|Kosovo Force|Swisscoy|SWISSCOY", stext):
-        return "KFOR"
-    other = re.search(r"\b(EULEX|EUFOR|UNMIK|OSCE)\b", stext)
-    if other:
-        return other.group(1)
-    if re.search(r"\bKSF\b|Kosovo Security Force", stext) or (actor == "Kosovo" and re.search(r"\b(?:army|armed forces|troop|soldiers|reservists|defen[cs]e)\b", stext, re.IGNORECASE)):
-        if actor == "Kosovo":
-            return "Kosovo Security Force"
-    if actor == "NATO" and mentions_kfor and re.search(r"\bmission\b", stext):
-        return "KFOR"
-    cands: list[tuple[int, str]] = []
-    for m in _PLACE_RX.finditer(stext):
-        cands.append((sent.start + m.start(), PLACE_ALIASES[m.group()]))
-    for m in _COUNTRY_RX.finditer(stext):
-        c = COUNTRY_FORMS[m.group()]
+def _own_force(art: Article, sn: Numbers, actor: str) -> str | None:
+    """The actor's own force (from the gazetteer) when the sentence speaks of it or of its army."""
+    force = art.gz.forces.get(actor)
+    if force and (art.gz.force_rx.search(sn.stext) or re.search(r"\b(?:army|armed forces|troop|soldiers|reservists|defen[cs]e)\b", sn.stext, re.IGNORECASE)):
+        return force
+    return None
+
+
+def _place_candidates(art: Article, sn: Numbers) -> list[tuple[int, str]]:
+    """Places the sentence names: gazetteer places, countries after a preposition, "the country"."""
+    text, sent, stext, gz = art.text, sn.sent, sn.stext, art.gz
+    cands: list[tuple[int, str]] = [(sent.start + m.start(), gz.places[m.group()]) for m in gz.place_rx.finditer(stext)]
+    for m in gz.country_rx.finditer(stext):
+        c = gz.country_forms[m.group()]
         s = sent.start + m.start()
-        if m.group() == c and _PREP_BEFORE.search(text[max(0, s - 12):s]) and not re.match(r"\s+Serbs?\b", text[s + len(m.group()):s + len(m.group()) + 7]):
+        if m.group() == c and _prep(text, s) and not gz.peoples_rx.match(text[s + len(m.group()):s + len(m.group()) + 14]):
             if re.search(r"\b(?:with|against|toward|towards)\s+(?:the\s+)?$", text[max(0, s - 12):s]):
                 continue
             cands.append((s, c))
     for m in re.finditer(r"\b(?:in|to)\s+the\s+country\b", stext):
-        prevs = [c for p, c in last_country_place if p < sent.start + m.start()]
+        prevs = [c for p, c in art.country_places if p < sent.start + m.start()]
         if prevs:
             cands.append((sent.start + m.start(), prevs[-1]))
+    return cands
+
+
+def _location(art: Article, sn: Numbers, c: Candidate, actor: str, prev_claim: dict | None) -> str:
+    """The mission or place of a claim: a mission the sentence names, the actor's own force, the
+    nearest place, the actor's country for money, the previous claim's, the text's main place."""
+    stext, gz, kind, n = sn.stext, art.gz, c.kind, c.n
+    if _FOREIGN.search(stext):
+        return "foreign missions"
+    named = gz.mission_in(stext)
+    if named:
+        return named
+    force = _own_force(art, sn, actor)
+    if force:
+        return force
+    if art.mission and actor == gz.org_actor.get(art.mission) and re.search(r"\bmission\b", stext):
+        return art.mission
+    cands = _place_candidates(art, sn)
     if len(cands) > 1 or (cands and cands[0][1] == actor and kind not in ("budget", "procurement")):
-        others = [c for c in cands if c[1] != actor]
+        others = [x for x in cands if x[1] != actor]
         cands = others or cands
+    own = gz.forces.get(actor)
     if cands and kind not in ("budget", "procurement"):
-        loc = min(cands, key=lambda c: abs(c[0] - n.start))[1]
-        if actor == "Kosovo" and loc == "Kosovo":
-            return "Kosovo Security Force"
-        return loc
-    if actor == "Kosovo":
-        return "Kosovo Security Force"
+        loc = min(cands, key=lambda x: abs(x[0] - n.start))[1]
+        return own if own and loc == actor else loc
+    if own:
+        return own
     if kind in ("budget", "procurement") and actor != "unknown":
         return actor
-    if prev_claim is not None and unit in _FORCE_UNITS and prev_claim["actor"] == actor:
+    if prev_claim is not None and c.unit in _FORCE_UNITS and prev_claim["actor"] == actor:
         return prev_claim["mission_or_location"]
     if cands:
         return cands[0][1]
-    places = [p for p, _ in place_counts.most_common() if p != actor]
-    if places:
-        return places[0]
-    return actor
+    places = [p for p, _ in art.place_counts.most_common() if p != actor]
+    return places[0] if places else actor

@@ -47,6 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
     ("my", re.compile(r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
     ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|(?:a|one|two|three|four|five|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("endyear", re.compile(r"\bthe\s+(?P<edge>end|start|beginning|middle)\s+of\s+(?P<which>the|this|next|last)\s+year\b", re.IGNORECASE)),
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
     ("m", re.compile(r"\b" + _MON + r"\b(?!\s+\d)")),
@@ -120,7 +121,7 @@ def _month_num(s: str) -> int:
 
 
 def _future(context: str) -> bool:
-    return bool(re.search(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|scheduled|plans?|next|upcoming|coming)\b", context, re.IGNORECASE))
+    return bool(re.search(r"\b(?:will|would|shall|is\s+to|are\s+to|expected|scheduled|plans?|planned|next|upcoming|coming|due)\b", context, re.IGNORECASE))
 
 
 def _valid_day(y: int, m: int, d: int) -> bool:
@@ -129,6 +130,132 @@ def _valid_day(y: int, m: int, d: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One match of a date pattern, with what its resolver needs."""
+
+    text: str
+    m: re.Match
+    start: int
+    pub: PubDate | None
+    prep: str
+
+    @property
+    def gd(self) -> dict:
+        return self.m.groupdict()
+
+
+# Each resolver returns (ISO date or None, granularity, relative), or None to drop the match.
+_Resolved = "tuple[str | None, str, bool] | None"
+
+
+def _full(f: _Found) -> _Resolved:
+    y, mo, d = int(f.gd["year"]), _month_num(f.gd["month"]), int(f.gd["day"])
+    return (_iso(y, mo, d), "day", False) if _valid_day(y, mo, d) else None
+
+
+def _month_day(f: _Found) -> _Resolved:
+    mo, d = _month_num(f.gd["month"]), int(f.gd["day"])
+    if not 1 <= d <= 31:
+        return None
+    date = None
+    if f.pub is not None:
+        y = resolve_month(mo, f.pub, d)
+        if _valid_day(y, mo, d):
+            date = _iso(y, mo, d)
+    return date, "day", True
+
+
+def _month_year(f: _Found) -> _Resolved:
+    return _iso(int(f.gd["year"]), _month_num(f.gd["month"])), "month", False
+
+
+def _year(f: _Found) -> _Resolved:
+    return f.gd["year"], "year", False
+
+
+def _month(f: _Found) -> _Resolved:
+    word = f.gd["month"]
+    # "May" and "March" are also a verb and a noun: only after a preposition
+    if not f.prep or word.endswith("."):
+        return None
+    mo, date = _month_num(word), None
+    if f.pub is not None:
+        y = resolve_month(mo, f.pub)
+        # "another cut is due in October": a month in a future clause is the next one
+        if _future(f.text[max(0, f.start - 40):f.start]) and f.pub.month and (y, mo) < (f.pub.year, f.pub.month):
+            y += 1
+        date = _iso(y, mo)
+    return date, "month", True
+
+
+def _edge_of_year(f: _Found) -> _Resolved:
+    if f.pub is None:
+        return None, "month", True
+    shift = {"the": 0, "this": 0, "next": 1, "last": -1}[f.gd["which"].lower()]
+    month = {"end": 12, "start": 1, "beginning": 1, "middle": 6}[f.gd["edge"].lower()]
+    return _iso(f.pub.year + shift, month), "month", True
+
+
+def _relative_month(f: _Found) -> _Resolved:
+    mo = _month_num(f.gd["month"])
+    if f.pub is None:
+        return None, "month", True
+    which, pm = f.gd["rel"].lower(), f.pub.month or 12
+    if which == "last":
+        y = f.pub.year if mo < pm else f.pub.year - 1
+    elif which == "next":
+        y = f.pub.year if mo > pm else f.pub.year + 1
+    else:
+        y = f.pub.year
+    return _iso(y, mo), "month", True
+
+
+def _weekday(f: _Found) -> _Resolved:
+    date = None
+    if f.pub is not None and f.pub.date is not None:
+        fut = "next" in f.prep or _future(f.text[max(0, f.start - 60):f.start])
+        date = resolve_weekday(_WEEKDAYS[f.gd["weekday"].lower()], f.pub.date, future=fut).isoformat()
+    return date, "day", True
+
+
+def _relative(f: _Found) -> _Resolved:
+    text, pub, m = f.text, f.pub, f.m
+    if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
+            and not re.match(r"\s*,?\s+(?:it|they|the\s+\w+)?\s*(?:was|were|had|stood|amounted|totall?ed)\b", text[m.end():m.end() + 30]):
+        return None  # "the past year", "over the next year": durations; "the previous year it was": a date
+    rel = " ".join(f.gd["rel"].lower().split())
+    if rel in ("today", "tonight", "yesterday", "tomorrow"):
+        date = None
+        if pub is not None and pub.date is not None:
+            shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rel]
+            date = (pub.date + dt.timedelta(days=shift)).isoformat()
+        return date, "day", True
+    if rel.endswith("ago"):
+        gran = "year" if "year" in rel else "month"
+        n = rel.split()[0]
+        k = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}.get(n) or int(n)
+        if pub is None or gran == "month" and not pub.month:
+            return None, gran, True
+        if gran == "year":
+            return _iso(pub.year - k), gran, True
+        tot = pub.year * 12 + pub.month - 1 - k
+        return _iso(tot // 12, tot % 12 + 1), gran, True
+    which, unit = rel.split()
+    shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[which]
+    date = None
+    if pub is not None and unit == "year":
+        date = _iso(pub.year + shift)
+    elif pub is not None and unit == "month" and pub.month:
+        tot = pub.year * 12 + pub.month - 1 + shift
+        date = _iso(tot // 12, tot % 12 + 1)
+    return date, unit, True
+
+
+_RESOLVERS = {"mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
+              "m": _month, "endyear": _edge_of_year, "relmon": _relative_month, "wd": _weekday, "rel": _relative}
 
 
 def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
@@ -152,87 +279,11 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
                 prep = re.sub(r"\s*\b(?:last|next|this)$", "", prep).strip()
             if any(a < m.end() and core_start < b for a, b in taken):
                 continue
-            gd = m.groupdict()
+            got = _RESOLVERS[kind](_Found(text, m, core_start, pub, prep))
+            if got is None:
+                continue
+            date, gran, relative = got
             raw = text[core_start:m.end()]
-            date: str | None = None
-            gran = "day"
-            relative = False
-            if kind in ("mdy", "dmy"):
-                y, mo, d = int(gd["year"]), _month_num(gd["month"]), int(gd["day"])
-                if not _valid_day(y, mo, d):
-                    continue
-                date = _iso(y, mo, d)
-            elif kind in ("md", "dm"):
-                mo, d = _month_num(gd["month"]), int(gd["day"])
-                if not 1 <= d <= 31:
-                    continue
-                relative = True
-                if pub is not None:
-                    y = resolve_month(mo, pub, d)
-                    if _valid_day(y, mo, d):
-                        date = _iso(y, mo, d)
-            elif kind == "my":
-                date, gran = _iso(int(gd["year"]), _month_num(gd["month"])), "month"
-            elif kind == "y":
-                date, gran = gd["year"], "year"
-            elif kind == "m":
-                word = gd["month"]
-                # "May" and "March" are also a verb and a noun: only after a preposition
-                if not prep or (word.lower() in ("may", "march") and not prep) or word.endswith("."):
-                    continue
-                relative, gran = True, "month"
-                mo = _month_num(word)
-                if pub is not None:
-                    date = _iso(resolve_month(mo, pub), mo)
-            elif kind == "relmon":
-                relative, gran = True, "month"
-                mo = _month_num(gd["month"])
-                if pub is not None:
-                    which = gd["rel"].lower()
-                    pm = pub.month or 12
-                    if which == "last":
-                        y = pub.year if mo < pm else pub.year - 1
-                    elif which == "next":
-                        y = pub.year if mo > pm else pub.year + 1
-                    else:
-                        y = pub.year
-                    date = _iso(y, mo)
-            elif kind == "wd":
-                relative = True
-                wd = _WEEKDAYS[gd["weekday"].lower()]
-                if pub is not None and pub.date is not None:
-                    fut = "next" in prep or _future(text[max(0, core_start - 60):core_start])
-                    date = resolve_weekday(wd, pub.date, future=fut).isoformat()
-            elif kind == "rel":
-                relative = True
-                if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, core_start - 8):core_start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", gd["rel"]):
-                    continue  # "the past year", "over the next year": durations
-                rel = " ".join(gd["rel"].lower().split())
-                if rel in ("today", "tonight", "yesterday", "tomorrow"):
-                    if pub is not None and pub.date is not None:
-                        shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rel]
-                        date = (pub.date + dt.timedelta(days=shift)).isoformat()
-                elif rel.endswith("ago"):
-                    gran = "year" if "year" in rel else "month"
-                    n = rel.split()[0]
-                    k = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}.get(n) or int(n)
-                    if pub is not None:
-                        if gran == "year":
-                            date = _iso(pub.year - k)
-                        elif pub.month:
-                            tot = pub.year * 12 + pub.month - 1 - k
-                            date = _iso(tot // 12, tot % 12 + 1)
-                else:
-                    which, unit = rel.split()
-                    shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[which]
-                    gran = {"year": "year", "month": "month", "week": "week"}[unit]
-                    if pub is not None and unit == "year":
-                        date = _iso(pub.year + shift)
-                    elif pub is not None and unit == "month" and pub.month:
-                        tot = pub.year * 12 + pub.month - 1 + shift
-                        date = _iso(tot // 12, tot % 12 + 1)
-                    if unit == "week":
-                        date = None
             found.append(DateMatch(core_start, m.end(), date, gran, relative, prep, raw))
             taken.append((core_start, m.end()))
     found.sort(key=lambda d: d.start)

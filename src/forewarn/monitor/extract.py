@@ -23,7 +23,10 @@ from ..errors import InputError
 from .claims import extract_claims
 from .dates import find_dates, parse_pub_date
 from .events import extract_events
-from .quotes import NameIndex, extract_quotes
+from .gazetteer import WORLD, Gazetteer
+from .intents import extract_intents
+from .names import NameIndex
+from .quotes import extract_quotes
 from .text import split_sentences
 
 __all__ = ["extract", "read_article", "QUOTE_FIELDS", "CLAIM_FIELDS", "EVENT_FIELDS"]
@@ -33,7 +36,7 @@ CLAIM_FIELDS = ("actor", "mission_or_location", "value", "value_max", "unit", "a
 EVENT_FIELDS = ("date", "what")
 
 
-def extract(text: str, pub_date: str | None = None, *, url: str | None = None) -> dict:
+def extract(text: str, pub_date: str | None = None, *, url: str | None = None, gazetteer: Gazetteer | None = None) -> dict:
     """Find quotes, force claims and dated events in an article.
 
     Parameters
@@ -46,11 +49,16 @@ def extract(text: str, pub_date: str | None = None, *, url: str | None = None) -
         ``as_of`` None.
     url : str or None
         The page's address (kept for the caller's provenance; extraction does not use it).
+    gazetteer : Gazetteer, optional
+        The missions, forces, places and leaders the rules know (a case's gazetteer, e.g.
+        :func:`forewarn.kosovo.gazetteer.kosovo_gazetteer`); default the general
+        :data:`~forewarn.monitor.gazetteer.WORLD`.
 
     Returns
     -------
     dict
-        ``{"quotes": [...], "force_claims": [...], "events": [...]}``.
+        ``{"quotes": [...], "force_claims": [...], "events": [...], "intents": [...]}``; intents
+        are statements of intent, decision or execution (:mod:`~forewarn.monitor.intents`).
 
     Raises
     ------
@@ -63,13 +71,15 @@ def extract(text: str, pub_date: str | None = None, *, url: str | None = None) -
         pub = parse_pub_date(pub_date)
     except ValueError as exc:
         raise InputError(str(exc), field="pub_date") from None
+    gz = WORLD if gazetteer is None else gazetteer
     sentences = split_sentences(text)
-    names = NameIndex(text)
+    names = NameIndex(text, gz)
     quotes = extract_quotes(text, sentences, names)
     dates = find_dates(text, pub)
-    claims = extract_claims(text, sentences, pub, dates=dates)
+    claims = extract_claims(text, sentences, pub, dates=dates, gazetteer=gz)
     events = extract_events(text, sentences, pub, claims=claims, quotes=quotes, dates=dates)
-    return {"quotes": quotes, "force_claims": claims, "events": events}
+    intents = extract_intents(text, sentences, pub, dates=dates, gazetteer=gz)
+    return {"quotes": quotes, "force_claims": claims, "events": events, "intents": [i.as_dict() for i in intents]}
 
 
 def read_article(path: str | Path) -> tuple[str, str | None, str | None]:

@@ -25,6 +25,7 @@ stored. The returned :class:`IngestReport` lists what happened to each article.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -207,12 +208,15 @@ def extractor_available() -> bool:
     return _extractor() is not None
 
 
-def _extractor() -> Callable[..., Mapping[str, Any]] | None:
+def _extractor(gazetteer=None) -> Callable[..., Mapping[str, Any]] | None:
     try:
         from . import extract as mod
     except ImportError:
         return None
-    return getattr(mod, "extract", None)
+    fn = getattr(mod, "extract", None)
+    if fn is None or gazetteer is None:
+        return fn
+    return functools.partial(fn, gazetteer=gazetteer)
 
 
 class _Matcher:
@@ -271,15 +275,18 @@ def ingest_documents(
     store,
     *,
     extract: bool = True,
+    gazetteer=None,
     matcher: _Matcher | None = None,
     on_document: Callable[[IngestResult], None] | None = None,
 ) -> list[IngestResult]:
     """Store already-read documents (dedupe, same-story check, extraction, one transaction each).
 
-    ``on_document`` is called with each document's result as soon as it is known (progress).
+    ``gazetteer`` (a :class:`forewarn.monitor.gazetteer.Gazetteer`) names the case's missions,
+    forces, places and leaders for the extractor; ``on_document`` is called with each document's
+    result as soon as it is known (progress).
     """
     matcher = matcher or _Matcher(store)
-    fn = _extractor() if extract else None
+    fn = _extractor(gazetteer) if extract else None
     results = []
     for doc in docs:
         res = _ingest_one(doc, store, fn, extract, matcher)
@@ -347,6 +354,7 @@ def ingest(
     store=None,
     *,
     extract: bool = True,
+    gazetteer=None,
     max_bytes: int = MAX_BYTES,
     timeout: float = URL_TIMEOUT,
     on_input: Callable[[str, list[IngestResult]], None] | None = None,
@@ -363,6 +371,9 @@ def ingest(
         Default: :func:`forewarn.evidence.open_store` with its defaults.
     extract : bool
         Run the extractor and store its quotes, force claims and events.
+    gazetteer : Gazetteer, optional
+        The case's gazetteer (missions, forces, places, leaders) given to the extractor; without
+        it only general rules apply (``forewarn ingest`` passes the built-in case's).
     max_bytes, timeout
         Size cap per input and network timeout (seconds).
     on_input : callable, optional
@@ -398,7 +409,8 @@ def ingest(
             where = [p for p in (f"line {exc.line}" if exc.line else None, exc.field) if p]
             results = [IngestResult(origin=str(item), status="error", message=": ".join([*where, exc.message]))]
         else:
-            results = ingest_documents(docs, store, extract=extract, matcher=matcher, on_document=on_document)
+            results = ingest_documents(docs, store, extract=extract, gazetteer=gazetteer, matcher=matcher,
+                                       on_document=on_document)
         report.results.extend(results)
         if on_input is not None:
             on_input(str(item), results)

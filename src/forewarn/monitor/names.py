@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import LEADERS, SPEECH_VERBS, TITLE_WORDS, diacritic_map, is_gazetteer_word
+from .gazetteer import SPEECH_VERBS, TITLE_WORDS, WORLD, Gazetteer
 from .text import ABBREVIATIONS, fold
 
 __all__ = ["NameIndex", "chunks", "name_of_chunk", "CAP", "CHUNK_RX", "ORG_HEAD", "ROLE_WORD", "VERB_RX"]
@@ -36,6 +36,7 @@ ROLE_WORD = re.compile(
 )
 _RANKS = {"gen.", "gen", "general", "capt.", "captain", "col.", "colonel", "lt.", "lieutenant", "maj.", "major",
           "sgt.", "sergeant", "rep.", "sen.", "adm.", "admiral", "mr.", "mrs.", "ms.", "dr.", "brig.", "cpl.", "pvt."}
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"}
 _FUNCTION = {
     "but", "if", "and", "or", "so", "when", "while", "as", "after", "before", "although", "though", "because",
     "however", "then", "yet", "now", "asked", "speaking", "since", "until", "unless", "moreover", "meanwhile",
@@ -74,14 +75,14 @@ def _abbrev(w: str) -> bool:
     return bool(re.fullmatch(r"(?:[A-Z]\.)+", w)) or w.lower().rstrip(".") in ABBREVIATIONS or w.lower() in TITLE_WORDS
 
 
-def name_of_chunk(chunk: str) -> tuple[str, str]:
+def name_of_chunk(chunk: str, gazetteer: Gazetteer = WORLD) -> tuple[str, str]:
     """Split a capitalised chunk into (role prefix, name): ``"Serbian President Aleksandar Vucic"``."""
     toks = chunk.split()
     name: list[str] = []
     i = len(toks) - 1
     while i >= 0:
         t = toks[i]
-        if is_gazetteer_word(t) or t.lower() in _FUNCTION or (name and (t.endswith("'s") or t.endswith("’s"))):
+        if gazetteer.is_gazetteer_word(t) or t.lower() in _FUNCTION or (name and (t.endswith("'s") or t.endswith("’s"))):
             break
         name.insert(0, _strip_possessive(t) if not name else t)
         i -= 1
@@ -93,23 +94,23 @@ class NameIndex:
 
     Full names (two or more name tokens after titles are stripped) are collected in order of
     appearance; a surname alone, or a name that differs only by diacritics, maps to the full
-    name, written with diacritics when any mention or the fact base has them.
+    name, written with diacritics when any mention or the gazetteer has them.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, gazetteer: Gazetteer = WORLD) -> None:
         self.text = text
+        self.gazetteer = gazetteer
         self.full: list[str] = []
         self._by_fold: dict[str, str] = {}
         self.roles: dict[str, str] = {}
-        dmap = diacritic_map()
         for cstart, chunk in chunks(text):
-            prefix, name = name_of_chunk(chunk)
+            prefix, name = name_of_chunk(chunk, gazetteer)
             toks = name.split()
             if len(toks) < 2 or ORG_HEAD.search(name) or any(t.isupper() and len(t) > 2 for t in toks):
                 continue
             if not all(t[0].isupper() for t in toks if t[0].isalpha()):
                 continue
-            fixed = " ".join(dmap.get(fold(t), t) for t in toks)
+            fixed = gazetteer.person(" ".join(gazetteer.spelling(t) for t in toks))
             key = fold(fixed)
             prev = self._by_fold.get(key)
             if prev is None:
@@ -128,6 +129,9 @@ class NameIndex:
         """Canonical full name for a mention (full name, surname alone or a variant spelling)."""
         name = _strip_possessive(name.strip())
         toks = name.split()
+        while len(toks) > 1 and toks[0].lower().rstrip(".") in _HONORIFICS:
+            toks = toks[1:]  # "Mr Stoltenberg" is the Stoltenberg the article introduced
+        name = " ".join(toks)
         if not toks:
             return None
         key = fold(name)
@@ -139,9 +143,9 @@ class NameIndex:
             if fold(ft[-1]) == last and (len(toks) == 1 or fold(ft[0]) == fold(toks[0])):
                 return full
         if len(toks) >= 2:
-            return " ".join(diacritic_map().get(fold(t), t) for t in toks)
-        if last in LEADERS:
-            return diacritic_map().get(last, toks[-1])
+            return " ".join(self.gazetteer.spelling(t) for t in toks)
+        if last in self.gazetteer.leaders:
+            return self.gazetteer.spelling(toks[-1])
         return None
 
 

@@ -32,7 +32,8 @@ _DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})
 _MULT = r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn|m)\b)?"
 _CUR_AFTER = r"(?:\s*(?P<cur2>(?i:euros?|dollars?|francs?|pounds?)|EUR|USD|CHF|GBP)\b)?"
 _PCT = r"(?:\s*(?P<pct>%|percent\b|per\s+cent\b|pct\b))?"
-_NUM = re.compile(r"(?<![\w.,/$€£-])" + _CUR_BEFORE + r"?" + _DIGITS + _MULT + _CUR_AFTER + _PCT)
+# a currency sign may stick to the word before it ("the€800 billion", a lost space in a page)
+_NUM = re.compile(r"(?:(?<![\w.,/$€£-])|(?<=[A-Za-z])(?=[$€£]))" + _CUR_BEFORE + r"?" + _DIGITS + _MULT + _CUR_AFTER + _PCT)
 _APPROX = re.compile(
     r"(?:\b(?:about|around|roughly|some|nearly|approximately|almost|over|more\s+than|close\s+to|at\s+least|"
     r"upwards\s+of|an\s+estimated|estimated|just\s+over|just\s+under|fewer\s+than|less\s+than|under|topped|"

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .gazetteer import CAPITALS, COUNTRY_FORMS, ORG_ALIASES, country_of, diacritic_map, is_gazetteer_word, org_of
+from .gazetteer import WORLD, Gazetteer
 from .names import CAP, ORG_HEAD, ROLE_WORD, VERB_RX, NameIndex, chunks, name_of_chunk
 from .text import ABBREVIATIONS, Sentence, fold, sentence_at
 
@@ -52,6 +52,14 @@ _FORMAL_DOC = re.compile(
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"^(?:the|this)\s+(?P<noun>force|mission|alliance|ministry|embassy|government|army|command)$", re.IGNORECASE)
+# "the minister", "the defence minister", "the leader": a person the text has introduced
+_PERSON_ANAPHOR = re.compile(
+    r"^(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?P<noun>minister|president|leader|commander|general|spokes(?:man|woman|person)|"
+    r"chief|secretary|premier|ambassador|envoy|head|chancellor|admiral|colonel)$", re.IGNORECASE)
+_UNNAMED = re.compile(
+    r"^(?:a|an|one|two|three|four|several|some|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?"
+    r"(?P<who>officials?|spokes(?:man|woman|person|men|women|people)|sources?|diplomats?|representatives?)\b",
+    re.IGNORECASE)
 _LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
 _TRAILING = re.compile(
     r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
@@ -210,18 +218,19 @@ class _Resolver:
     def __init__(self, text: str, names: NameIndex, masked: str | None = None) -> None:
         self.text = text
         self.names = names
+        self.gz = gz = names.gazetteer
         # speech verbs outside quotes, found once: (start, end, word), sorted
         self.verbs = [(m.start(), m.end(), m.group()) for m in VERB_RX.finditer(masked if masked is not None else text)]
         self.verb_starts = [v[0] for v in self.verbs]
         self.known_orgs: list[str] = []
         self.org_mentions: list[tuple[int, str]] = []
-        alias_rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(ORG_ALIASES, key=len, reverse=True) if not a.startswith("the ")) + r")\b")
-        for m in alias_rx.finditer(text):
-            canon = ORG_ALIASES[m.group()]
+        for m in gz.alias_rx.finditer(text):
+            canon = gz.organisations[m.group()]
             if canon in ("United States House of Representatives",) and not re.search(r"\bHouse\s+(?:of|passed|voted|Armed|Speaker)", text[m.start():m.start() + 30]):
                 continue
             self.org_mentions.append((m.start(), canon))
-        self.mentions_kfor = any(c == "KFOR" for _, c in self.org_mentions)
+        # the missions the text names: "the force" and "the mission" speak for the first of them
+        self.missions = [c for _, c in self.org_mentions if c in gz.missions and gz.missions[c] == c]
 
     def fallback_org(self, pos: int) -> _Speaker | None:
         counts = Counter(c for p, c in self.org_mentions if p < pos)
@@ -233,14 +242,14 @@ class _Resolver:
 
     def org_name(self, s: str) -> str | None:
         s = re.sub(r"^(?:the|The)\s+", "", s.strip()).strip(" ,.")
-        o = org_of(s)
+        o = self.gz.org_of(s)
         if o:
             return o
         m = re.search(r"((?:" + CAP + r"\s+)*(?:" + ORG_HEAD.pattern + r")(?:\s+(?:in|of|for|on)\s+(?:the\s+)?" + CAP + r"(?:\s+" + CAP + r")*)?)", s)
         if not m:
             b = _NATIONAL_BODY.search(s)
-            if b and country_of(b.group("c")):
-                return _national_body(country_of(b.group("c")), b.group("kind"), b.group("head"))
+            if b and self.gz.country_of(b.group("c")):
+                return _national_body(self.gz.country_of(b.group("c")), b.group("kind"), b.group("head"))
             return None
         name = re.sub(r"^(?:The|A|An)\s+", "", m.group(1)).strip()
         for known in self.known_orgs:
@@ -250,6 +259,35 @@ class _Resolver:
             return None
         self.known_orgs.append(name)
         return name
+
+    def _person_with_role(self, noun: str, pos: int) -> _Speaker | None:
+        """The person named last before ``pos`` whose stated role holds ``noun``."""
+        best: tuple[int, str] | None = None
+        for person, role in self.names.roles.items():
+            if not re.search(r"\b" + re.escape(noun.lower()), role.lower()):
+                continue
+            at = self.text.rfind(person.split()[-1], 0, pos)
+            at = at if at >= 0 else fold(self.text[:pos]).rfind(fold(person.split()[-1]))
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, person)
+        return _Speaker(best[1], self.names.roles.get(best[1]), "person") if best else None
+
+    def _unnamed_org(self, phrase: str) -> str | None:
+        """The organisation an unnamed official speaks for: a named one, a country's government,
+        or a country's ministry ("a senior defense official" in a text about that country)."""
+        phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+        org = self.org_name(phrase)
+        if org:
+            return org
+        country = self.gz.country_of(phrase)
+        if country:
+            return f"{country} government"
+        for head in ("Department", "Ministry"):
+            org = self.gz.org_of(f"{phrase.split()[-1]} {head}") if phrase else None
+            actor = self.gz.org_actor.get(org) if org else None
+            if actor and any(self.gz.country_forms[m.group()] == actor for m in self.gz.country_rx.finditer(self.text)):
+                return org
+        return None
 
     def resolve(self, seg: str, pos: int, st: _State, verb_first: bool = False) -> _Speaker | None:
         """Resolve the subject text of a speech verb to a speaker."""
@@ -264,7 +302,12 @@ class _Resolver:
         if not verb_first and len(order) > 1:
             # "Jane Doe, a KFOR spokeswoman, said": the apposition describes the name before it
             head = _LEADING.sub("", order[0].strip(" \"“”„'")).strip()
-            if re.match(r"(?i)^(?:a|an|the|former|its|his|her)\b", head) and ROLE_WORD.search(head):
+            other = _LEADING.sub("", order[1].strip(" \"“”„'")).strip()
+            # "After a meeting with X, the president said": X is not the one the role describes
+            introduced = _ADVERBIAL.match(other) or re.search(r"\b(?:with|by|to|from|for|at|after|before|met)\s+[^,]*$", other)
+            role_first = re.match(r"^(?:(?:a|an|the|former|its|his|her)\b|(?:[a-z][\w-]*\s+){0,2}?" + ROLE_WORD.pattern + ")", head,
+                                  re.IGNORECASE if head[:1].islower() or re.match(r"(?i)(?:a|an|the|former|its|his|her)\b", head) else 0)
+            if role_first and ROLE_WORD.search(head) and not introduced:
                 sp = self._resolve_part(_LEADING.sub("", order[1].strip(" \"“”„'")).strip(), pos, st)
                 if sp is not None and sp.kind == "person":
                     return _Speaker(sp.name, head, "person")
@@ -301,59 +344,61 @@ class _Resolver:
             if noun in ("response", "reply", "answer") and st.addressee is not None:
                 return st.addressee
             return st.last or self.fallback_org(pos)
+        m = _PERSON_ANAPHOR.match(part)
+        if m:
+            found = self._person_with_role(m.group("noun"), pos) or st.last_person
+            if found is not None:
+                return found
         m = _ANAPHOR.match(part)
         if m:
             noun = m.group("noun").lower()
-            if noun in ("force", "mission") and self.mentions_kfor:
-                return _Speaker("KFOR", None, "org")
+            if noun in ("force", "mission") and self.missions:
+                return _Speaker(self.missions[0], None, "org")
             if noun == "alliance":
                 return _Speaker("NATO", None, "org")
             # "the ministry": the last ministry the text named
             found = None
             for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
-                if bm.group("head").lower().startswith(noun[:5]) and country_of(bm.group("c")):
-                    found = _national_body(country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
+                if bm.group("head").lower().startswith(noun[:5]) and self.gz.country_of(bm.group("c")):
+                    found = _national_body(self.gz.country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
             if found:
                 return _Speaker(found, None, "org")
             return st.last_org or self.fallback_org(pos)
         # a state speaking through its capital or its name ("Belgrade said", "Serbia said")
         bare = re.sub(r"^(?:the|The)\s+", "", part).strip(" .")
-        if bare in CAPITALS:
-            return _Speaker(CAPITALS[bare], None, "org")
-        if bare in COUNTRY_FORMS and COUNTRY_FORMS[bare] == bare:
+        if bare in self.gz.capitals:
+            return _Speaker(self.gz.capitals[bare], None, "org")
+        if self.gz.country_forms.get(bare) == bare:
             return _Speaker(bare, None, "org")
         # a person's name (titles stripped); roles from the same mention
         for cstart, cm in reversed(list(chunks(part))):
-            prefix, name = name_of_chunk(cm)
+            prefix, name = name_of_chunk(cm, self.gz)
             if not name or ORG_HEAD.search(name):
                 continue
             toks = name.split()
-            if len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0])):
+            if len(toks) == 1 and (toks[0].isupper() or self.gz.org_of(toks[0]) or self.gz.country_of(toks[0])):
                 continue
             canon = self.names.person(name)
             if canon is None and len(toks) == 1 and part.strip(" .") == name:
                 # a bare surname right at the verb ("said Rutte"): a person the article did not introduce;
                 # a capital stands for its country ("Belgrade said")
-                cap = CAPITALS.get(name)
+                cap = self.gz.capitals.get(name)
                 if cap:
                     return _Speaker(cap, None, "org")
-                if not is_gazetteer_word(name) and name[0].isupper() and name.isalpha():
-                    canon = diacritic_map().get(fold(name), name)
+                if not self.gz.is_gazetteer_word(name) and name[0].isupper() and name.isalpha():
+                    canon = self.gz.spelling(name)
             if canon is None:
                 continue
             # the role stated at this mention ("former NATO official Shea says"), else the article's
             here = re.sub(r"^(?:the|The|a|A|an|An)\s+", "", (part[:cstart] + prefix).strip(" ,"))
             role = here if here and ROLE_WORD.search(here) and not _rank_only(here) and len(here.split()) <= 8 else None
             return _Speaker(canon, role or self.names.roles.get(canon), "person")
-        # an unnamed official of an organisation
-        m = re.search(r"^(?:a|an|one|two|several|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?(?:official|officials|spokes(?:man|woman|person)|source|sources|diplomat|representative)\b", part, re.IGNORECASE)
+        # an unnamed official of an organisation ("a NATO official", "US diplomats")
+        m = _UNNAMED.search(part)
         if m:
-            org = self.org_name(m.group("org"))
-            if org is None:
-                c = country_of(re.sub(r"^(?:the)\s+", "", m.group("org").strip(), flags=re.IGNORECASE))
-                org = c
+            org = self._unnamed_org(m.group("org"))
             if org:
-                return _Speaker(org, "official", "org")
+                return _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
         org = self.org_name(part)
         if org:
             return _Speaker(org, None, "org")
@@ -419,9 +464,10 @@ def _subject_person(masked: str, sent: Sentence, names: NameIndex) -> str | None
         before = head[:cstart]
         if re.search(r"\b(?:by|with|to|of|from|for|at|against|about|on|in|than|and|between|like)\s+(?:the\s+)?$", before, re.IGNORECASE):
             continue
-        _, name = name_of_chunk(chunk)
+        _, name = name_of_chunk(chunk, names.gazetteer)
         toks = name.split()
-        if not toks or ORG_HEAD.search(name) or (len(toks) == 1 and (toks[0].isupper() or org_of(toks[0]) or country_of(toks[0]))):
+        gz = names.gazetteer
+        if not toks or ORG_HEAD.search(name) or (len(toks) == 1 and (toks[0].isupper() or gz.org_of(toks[0]) or gz.country_of(toks[0]))):
             continue
         canon = names.person(name)
         if canon is not None:
@@ -462,13 +508,40 @@ def _is_name_like(q: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() for w in words)
 
 
+@dataclass
+class _Doc:
+    """One article as the quote rules see it: text, quotes blanked out, sentences, resolver, state."""
+
+    text: str
+    masked: str
+    sentences: list[Sentence]
+    res: _Resolver
+    st: _State
+    names: NameIndex
+
+
+@dataclass
+class _Cursor:
+    """Where the rules are in a sentence: its quotes, the end of the last one, recent speakers."""
+
+    sent: Sentence
+    quotes: list[QuoteSpan]
+    prev_close: int
+    prev_sent: Sentence | None
+    prev_speaker: _Speaker | None
+    last_q_speaker: _Speaker | None = None
+
+
 def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None = None) -> list[dict]:
-    """Attributed quotes of ``text`` as dicts (speaker, role, text, kind, start, end, sentence)."""
-    names = names or NameIndex(text)
+    """Attributed quotes of ``text`` as dicts (speaker, role, text, kind, start, end, sentence).
+
+    ``names`` carries the gazetteer (default: a :class:`NameIndex` of ``text`` with
+    :data:`~.gazetteer.WORLD`).
+    """
+    names = names or NameIndex(text, WORLD)
     spans = find_quote_spans(text)
     masked = _mask_quotes(text, spans)
-    res = _Resolver(text, names, masked)
-    st = _State()
+    doc = _Doc(text, masked, sentences, _Resolver(text, names, masked), _State(), names)
     out: list[dict] = []
     by_sent: dict[int, list[QuoteSpan]] = {}
     for q in spans:
@@ -478,92 +551,111 @@ def extract_quotes(text: str, sentences: list[Sentence], names: NameIndex | None
     prev_sent: Sentence | None = None
     prev_speaker: _Speaker | None = None
     for sent in sentences:
-        quotes = by_sent.get(sent.start, [])
+        cur = _Cursor(sent, by_sent.get(sent.start, []), sent.start, prev_sent, prev_speaker)
         sent_speaker: _Speaker | None = None
-        prev_close = sent.start
-        last_q_speaker: _Speaker | None = None
-        for qi, q in enumerate(quotes):
-            qtext = text[q.start:q.end]
-            nxt_open = quotes[qi + 1].open if qi + 1 < len(quotes) else None
-            close_sent = sentence_at(sentences, max(q.close - 1, q.open))
-            send = close_sent.end if close_sent is not None else sent.end
-            # the attribution after the quote stops at the next quote or the end of its sentence
-            send_after = sentence_at(sentences, min(q.close + 1, len(text) - 1))
-            if send_after is not None and send_after.end > send and send_after.start <= q.close + 2:
-                send = send_after.end
-            suffix_end = min(send, nxt_open) if nxt_open is not None else send
-            suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
-            prefix = masked[prev_close:q.open]
-            speaker = None
-            attribution = ""
-            said_after = False
-            attributed_after = False
-            m = VERB_RX.search(suffix[:80])
-            if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
-                attributed_after = True
-                subj = suffix[: m.start()]
-                attribution = suffix[: m.end() + 60]
-                if m.group().lower().startswith("according"):
-                    speaker = res.resolve(re.split(r"[,;]|\.\s*$", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
-                elif subj.strip(" ,.;:\"”“'"):
-                    speaker = res.resolve(subj, q.close, st)
-                else:
-                    rest = re.split(r";|\.\s*$", suffix[m.end():], maxsplit=1)[0]
-                    speaker = res.resolve(rest, q.close, st, verb_first=True)
-                said_after = speaker is not None
-            if speaker is None:
-                events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
-                if events:
-                    speaker = events[0][1]
-                    attribution = prefix
-                elif prefix.strip() and last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
-                    speaker = last_q_speaker
-                    attribution = prefix
-            if speaker is None and not prefix.strip(" \"“”'"):
-                if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
-                    ev = _speech_events(masked, prev_sent, res, st)
-                    if ev:
-                        speaker = ev[0][1]
-                        attribution = prev_sent.text
-                if speaker is None and not attributed_after and prev_speaker is not None and len(qtext.split()) >= 5 and prev_sent is not None and sent.para - prev_sent.para <= 1:
-                    speaker = prev_speaker
-            if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):
-                prev_close = q.close + 1
-                continue
-            if _FORMAL_DOC.search(attribution.replace(qtext, "")):
-                kind = "other"
-            else:
-                pre = masked[prev_close if qi else sent.start:q.open].strip(" \"“”'")
-                kind = "direct" if (not pre or pre.endswith(":")) else "partial"
-            role = speaker.role
-            if role is None and speaker.kind == "person":
-                role = names.roles.get(speaker.name)
-            qs = sentence_at(sentences, q.open)
-            qe = sentence_at(sentences, max(q.end - 1, q.open))
-            s0 = qs.start if qs else q.open
-            s1 = max(qe.end if qe else q.end, q.end)
-            out.append({
-                "speaker": speaker.name, "role": role, "text": qtext, "kind": kind,
-                "start": q.start, "end": q.end, "sentence": text[s0:s1],
-            })
-            _remember(st, speaker)
-            last_q_speaker = speaker
-            sent_speaker = speaker
-            prev_close = q.close + 1
-        # speech verbs outside quotes keep track of who spoke last (for pronouns)
-        events = _speech_events(masked, sent, res, st, lo=prev_close if quotes else None)
-        if events:
-            _remember(st, events[-1][1])
-            sent_speaker = events[-1][1]
-        elif sent_speaker is None:
-            subj = _subject_person(masked, sent, names)
-            if subj is not None and (st.last_person is None or subj != st.last_person.name):
-                st.last_person = _Speaker(subj, names.roles.get(subj), "person")
-        am = re.search(r"\basked\s+(?P<who>(?:the\s+)?" + CAP + r"(?:\s+" + CAP + r")*)", masked[sent.start:sent.end])
-        if am:
-            sp = res._resolve_part(am.group("who"), sent.start, st)
-            if sp is not None:
-                st.addressee = sp
-        prev_speaker = sent_speaker
-        prev_sent = sent
+        for qi, q in enumerate(cur.quotes):
+            found = _attribute(doc, cur, qi, q)
+            if found is not None:
+                speaker, attribution = found
+                out.append(_quote_item(doc, cur, qi, q, speaker, attribution))
+                _remember(doc.st, speaker)
+                cur.last_q_speaker = sent_speaker = speaker
+            cur.prev_close = q.close + 1
+        sent_speaker = _after_sentence(doc, cur, sent_speaker)
+        prev_speaker, prev_sent = sent_speaker, sent
     return out
+
+
+def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker, str] | None:
+    """The speaker of quote ``q`` and the attribution text: a speech verb after it, one before it in
+    its sentence, a colon ending the sentence before, or the speaker of the sentence before."""
+    text, masked, sentences, res, st = doc.text, doc.masked, doc.sentences, doc.res, doc.st
+    sent, quotes, prev_close = cur.sent, cur.quotes, cur.prev_close
+    qtext = text[q.start:q.end]
+    nxt_open = quotes[qi + 1].open if qi + 1 < len(quotes) else None
+    close_sent = sentence_at(sentences, max(q.close - 1, q.open))
+    send = close_sent.end if close_sent is not None else sent.end
+    # the attribution after the quote stops at the next quote or the end of its sentence
+    send_after = sentence_at(sentences, min(q.close + 1, len(text) - 1))
+    if send_after is not None and send_after.end > send and send_after.start <= q.close + 2:
+        send = send_after.end
+    suffix_end = min(send, nxt_open) if nxt_open is not None else send
+    suffix = masked[q.close + 1: suffix_end] if q.terminated else ""
+    prefix = masked[prev_close:q.open]
+    speaker, attribution, said_after, attributed_after = None, "", False, False
+    m = VERB_RX.search(suffix[:80])
+    if m and not _ends_sentence(suffix[: m.start()]) and len(suffix[: m.start()].split()) <= 8:
+        attributed_after = True
+        subj = suffix[: m.start()]
+        attribution = suffix[: m.end() + 60]
+        if m.group().lower().startswith("according"):
+            speaker = res.resolve(re.split(r"[,;]|\.\s*$", suffix[m.end():], maxsplit=1)[0], q.close, st, verb_first=True)
+        elif subj.strip(" ,.;:\"”“'"):
+            speaker = res.resolve(subj, q.close, st)
+        else:
+            rest = re.split(r";|\.\s*$", suffix[m.end():], maxsplit=1)[0]
+            speaker = res.resolve(rest, q.close, st, verb_first=True)
+        said_after = speaker is not None
+    if speaker is None:
+        events = _speech_events(masked, sent, res, st, lo=prev_close, hi=q.open)
+        if events:
+            # a named speaker's verb outranks "according to" (a news agency relaying them)
+            said = [e for e in events if not masked[e[0]:e[0] + 9].lower().startswith("according")]
+            speaker = (said or events)[0][1]
+            attribution = prefix
+        elif prefix.strip() and cur.last_q_speaker is not None and re.search(r"\b(?:and|adding|while)\b", prefix):
+            speaker = cur.last_q_speaker
+            attribution = prefix
+    if speaker is None and not prefix.strip(" \"“”'"):
+        prev_sent = cur.prev_sent
+        if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
+            ev = _speech_events(masked, prev_sent, res, st)
+            if ev:
+                speaker = ev[0][1]
+                attribution = prev_sent.text
+        if speaker is None and not attributed_after and cur.prev_speaker is not None and len(qtext.split()) >= 5 \
+                and prev_sent is not None and sent.para - prev_sent.para <= 1:
+            speaker = cur.prev_speaker
+    if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):
+        return None
+    return speaker, attribution
+
+
+def _quote_item(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan, speaker: _Speaker, attribution: str) -> dict:
+    """The quote as a dict: kind (direct, partial, other), role, offsets and sentence."""
+    text, sentences = doc.text, doc.sentences
+    qtext = text[q.start:q.end]
+    if _FORMAL_DOC.search(attribution.replace(qtext, "")):
+        kind = "other"
+    else:
+        pre = doc.masked[cur.prev_close if qi else cur.sent.start:q.open].strip(" \"“”'")
+        kind = "direct" if (not pre or pre.endswith(":")) else "partial"
+    role = speaker.role
+    if role is None and speaker.kind == "person":
+        role = doc.names.roles.get(speaker.name)
+    qs = sentence_at(sentences, q.open)
+    qe = sentence_at(sentences, max(q.end - 1, q.open))
+    s0 = qs.start if qs else q.open
+    s1 = max(qe.end if qe else q.end, q.end)
+    return {"speaker": speaker.name, "role": role, "text": qtext, "kind": kind,
+            "start": q.start, "end": q.end, "sentence": text[s0:s1]}
+
+
+def _after_sentence(doc: _Doc, cur: _Cursor, sent_speaker: _Speaker | None) -> _Speaker | None:
+    """Speech verbs outside quotes, the person a sentence is about and "asked X" keep track of who
+    spoke last (for pronouns and continued quotes); returns the sentence's speaker."""
+    masked, sent, st, res = doc.masked, cur.sent, doc.st, doc.res
+    events = _speech_events(masked, sent, res, st, lo=cur.prev_close if cur.quotes else None)
+    if events:
+        _remember(st, events[-1][1])
+        sent_speaker = events[-1][1]
+    elif sent_speaker is None:
+        subj = _subject_person(masked, sent, doc.names)
+        if subj is not None and (st.last_person is None or subj != st.last_person.name):
+            st.last_person = _Speaker(subj, doc.names.roles.get(subj), "person")
+    am = re.search(r"\basked\s+(?P<who>(?:the\s+)?" + CAP + r"(?:\s+" + CAP + r")*)", masked[sent.start:sent.end])
+    if am:
+        sp = res._resolve_part(am.group("who"), sent.start, st)
+        if sp is not None:
+            st.addressee = sp
+    return sent_speaker

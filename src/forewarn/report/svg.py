@@ -11,10 +11,16 @@ from html import escape
 
 import numpy as np
 
-__all__ = ["PALETTE", "band_chart", "bar_chart"]
+__all__ = ["PALETTE", "band_chart", "bar_chart", "colour_map"]
 
 # Okabe-Ito: distinguishable for the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#000000", "#56B4E9", "#F0E442")
+
+
+def colour_map(names: Sequence[str]) -> dict[str, str]:
+    """One palette colour per name, by position: pass every name once (for example all the strategies
+    of a case, in the case's order) so that a name keeps its colour in every chart."""
+    return {str(n): PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
 
 
 def _nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
@@ -47,10 +53,11 @@ def band_chart(
     shade: Sequence[str] | None = None,
     subtitle: str = "",
     x_format: str = "{:.0f}",
-    width: int = 640,
-    height: int = 300,
+    colours: Mapping[str, str] | None = None,
+    width: int = 480,
+    height: int = 250,
 ) -> str:
-    """Median lines with shaded low–high bands, one per series.
+    """Median lines with shaded low–high bands, one per series, and a legend under the plot.
 
     Parameters
     ----------
@@ -69,10 +76,14 @@ def band_chart(
         A smaller line under the title (for example what the bands show).
     x_format : str
         Format of the horizontal tick labels (years by default: no thousands separator).
+    colours : mapping, optional
+        Colour per series (see :func:`colour_map`); default the palette in the order given.
     """
     x = np.asarray(x, dtype=float)
-    ml, mr, mt, mb = 64, 150, 48 if subtitle else 34, 36
+    colours = dict(colours or {}) or colour_map(list(bands))
+    ml, mr, mt, mb = 52, 22, 48 if subtitle else 34, 30
     pw, ph = width - ml - mr, height - mt - mb
+    total_height = height + 10 + 18 * len(bands)
     lows = [np.asarray(b[0], float) for b in bands.values()]
     highs = [np.asarray(b[2], float) for b in bands.values()]
     ymin = min([float(np.min(v)) for v in lows] + ([reference] if reference is not None else []))
@@ -89,7 +100,7 @@ def band_chart(
         return mt + ph - (np.asarray(v, float) - y0) / (y1 - y0 or 1.0) * ph
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_height}" role="img" '
         f'aria-label="{escape(title)}" class="chart">',
         f'<title>{escape(title)}</title>',
         f'<text x="{ml}" y="20" class="chart-title">{escape(title)}</text>',
@@ -115,20 +126,38 @@ def band_chart(
         if reference_label:
             out.append(f'<text x="{ml + pw - 4}" y="{y - 4:.1f}" text-anchor="end" class="tick">{escape(reference_label)}</text>')
     for i, (name, (lo, med, hi)) in enumerate(bands.items()):
-        colour = PALETTE[i % len(PALETTE)]
-        xs, lo_y, hi_y, med_y = sx(x), sy(lo), sy(hi), sy(med)
-        poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, hi_y)) + " " + " ".join(
-            f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], lo_y[::-1])
-        )
-        if shade is None or name in shade:
-            out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
-        line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
-        out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        ly = mt + 12 + i * 16
-        out.append(f'<rect x="{ml + pw + 12}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{ml + pw + 26}" y="{ly}" class="tick">{escape(str(name))}</text>')
+        colour = colours.get(str(name), PALETTE[i % len(PALETTE)])
+        shaded = shade is None or name in shade
+        out += _series(sx(x), sy(lo), sy(med), sy(hi), colour, shaded)
+        out += _legend_item(str(name), colour, shaded, ml, height + 10 + i * 18)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _series(xs, lo_y, med_y, hi_y, colour: str, shaded: bool) -> list[str]:
+    """One series: its 10–90% band (when shaded) and its median line."""
+    out = []
+    if shaded:
+        poly = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, hi_y)) + " " + " ".join(
+            f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], lo_y[::-1]))
+        # a dashed edge in the series' colour tells overlapping bands apart
+        out.append(f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.13" stroke="{colour}" '
+                   f'stroke-opacity="0.7" stroke-width="1" stroke-dasharray="3 3"/>')
+    line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, med_y))
+    out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.2"/>')
+    return out
+
+
+def _legend_item(name: str, colour: str, shaded: bool, lx: float, ly: float) -> list[str]:
+    """A legend row under the plot: a band swatch (when shaded), the line, the name and what is drawn."""
+    out = []
+    if shaded:
+        out.append(f'<rect x="{lx}" y="{ly - 10}" width="22" height="12" fill="{colour}" fill-opacity="0.13" '
+                   f'stroke="{colour}" stroke-dasharray="3 3"/>')
+    out.append(f'<line x1="{lx}" x2="{lx + 22}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2.2"/>')
+    tag = " (median and 10–90% band)" if shaded else " (median)"
+    out.append(f'<text x="{lx + 28}" y="{ly}" class="legend">{escape(name)}{escape(tag)}</text>')
+    return out
 
 
 def bar_chart(
@@ -136,14 +165,16 @@ def bar_chart(
     *,
     title: str,
     unit: str = "",
-    width: int = 640,
+    width: int = 480,
     bar_height: int = 22,
     value_format: str = "{:.0%}",
+    colours: Mapping[str, str] | None = None,
 ) -> str:
-    """Horizontal bars, one per label, in the given order."""
+    """Horizontal bars, one per label, in the given order (colours as in :func:`band_chart`)."""
     labels = list(values)
+    colours = dict(colours or {}) or colour_map(labels)
     vals = np.array([float(values[k]) for k in labels])
-    ml, mr, mt = 190, 70, 34
+    ml, mr, mt = 160, 52, 34
     height = mt + bar_height * len(labels) + 12
     pw = width - ml - mr
     vmax = float(np.max(vals)) if len(vals) and np.max(vals) > 0 else 1.0
@@ -156,7 +187,7 @@ def bar_chart(
     for i, (label, v) in enumerate(zip(labels, vals)):
         y = mt + i * bar_height
         w = max(0.0, v) / vmax * pw
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colours.get(str(label), PALETTE[i % len(PALETTE)])
         out.append(f'<text x="{ml - 8}" y="{y + bar_height * 0.65:.1f}" text-anchor="end" class="tick">{escape(str(label))}</text>')
         out.append(f'<rect x="{ml}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" fill="{colour}"/>')
         text = value_format.format(v) + (f" {escape(unit)}" if unit else "")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from .core import (
     CLAIM_KINDS,
+    LEVELS,
+    IntentSpec,
     Constraint,
     EvidenceSpec,
     Narrowing,
@@ -22,14 +24,18 @@ from .core import (
     check_against_case,
     evaluate,
     evidence_frame,
+    match_signposts,
     narrow,
     narrowing_summary,
     parse_signposts,
     statuses_frame,
 )
 
+# ``evaluate`` is the former name of ``match_signposts``, kept for one release.
 __all__ = [
     "CLAIM_KINDS",
+    "LEVELS",
+    "IntentSpec",
     "Constraint",
     "EvidenceSpec",
     "Narrowing",
@@ -42,6 +48,7 @@ __all__ = [
     "check_against_case",
     "evaluate",
     "evidence_frame",
+    "match_signposts",
     "narrow",
     "narrowing_summary",
     "parse_signposts",

@@ -6,8 +6,10 @@ an actor, a place, kinds of force claim, a numeric threshold, key phrases, a sta
 that would tell about the case's uncertainties (``[signposts.narrows]``: e.g. the US withdrawal
 year is at most three years after the announcement).
 
-:func:`evaluate` matches signposts against the force claims, quotes and events that the news
-monitor extracted; :func:`narrow` keeps the futures (whole futures, every strategy of each) that
+:func:`match_signposts` matches signposts against the force claims, quotes, events and
+statements of intent (:mod:`forewarn.monitor.intents`) that the news monitor extracted; a fired
+signpost's evidence gives the level (intent < decision < under way), the stated size and the
+timing, which its narrowings may use; :func:`narrow` keeps the futures (whole futures, every strategy of each) that
 are consistent with every fired signpost; :func:`narrowing_summary` says how many futures remain
 and which constraint removed how many.
 
@@ -24,7 +26,7 @@ Examples
 ...     "document_id": [1], "actor": ["United States"], "mission_or_location": ["KFOR"],
 ...     "value": [450.0], "value_max": [None], "unit": ["troops"], "as_of": ["2026-05"],
 ...     "kind": ["strength"], "sentence": ["The US now has about 450 soldiers in KFOR."]})
->>> [status] = evaluate(signposts, {"force_claims": claims})
+>>> [status] = match_signposts(signposts, {"force_claims": claims})
 >>> status.fired, status.first_seen, str(status.constraints[0])
 (True, '2026-05', 'us_withdrawal_year <= 2028')
 """
@@ -32,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import operator
 import re
@@ -49,7 +52,6 @@ from ..errors import CaseError, ForewarnError
 
 __all__ = [
     "CLAIM_KINDS",
-    "ACTOR_ALIASES",
     "Threshold",
     "EvidenceSpec",
     "Narrowing",
@@ -60,7 +62,10 @@ __all__ = [
     "NoFutureLeftError",
     "parse_signposts",
     "check_against_case",
+    "match_signposts",
     "evaluate",
+    "IntentSpec",
+    "LEVELS",
     "narrow",
     "narrowing_summary",
     "canonical_actor",
@@ -71,18 +76,6 @@ __all__ = [
 #: The kinds of force claim (see the annotation rules of the dev articles).
 CLAIM_KINDS = ("strength", "planned", "reduction", "reinforcement", "historical", "procurement", "budget")
 
-#: Names under which an actor appears, canonical name first. Acronyms (all capitals) are matched
-#: case-sensitively in sentences, so the pronoun "us" is not the United States; other names are
-#: matched case-insensitively. An actor not listed here matches its own name only.
-ACTOR_ALIASES: dict[str, tuple[str, ...]] = {
-    "United States": ("United States", "US", "U.S.", "USA", "U.S.A.", "United States of America", "America",
-                      "American", "Americans", "Pentagon", "US Army", "US forces", "U.S. forces"),
-    "NATO": ("NATO", "KFOR", "North Atlantic Treaty Organization", "Kosovo Force"),
-    "Serbia": ("Serbia", "Serbian", "Belgrade", "Serbian Armed Forces", "Serbian Army", "Vojska Srbije"),
-    "Kosovo": ("Kosovo", "Kosovar", "Pristina", "Prishtina", "KSF", "Kosovo Security Force"),
-    "European Union": ("European Union", "EU"),
-    "Russia": ("Russia", "Russian", "Moscow", "Kremlin"),
-}
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -94,39 +87,48 @@ def _alias_key(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace(".", "")).strip().casefold()
 
 
-_ALIAS_INDEX = {_alias_key(alias): canon for canon, aliases in ACTOR_ALIASES.items() for alias in aliases}
-# Adjectives and capitals name an actor in a sentence, but a force claim's actor column holds the
-# country, its armed forces or the organisation; only those map a claim's actor. Whole-KFOR
-# figures are NATO's (the annotation rule), and KSF figures are Kosovo's.
-_SENTENCE_ONLY = {"american", "americans", "pentagon", "belgrade", "pristina", "prishtina", "moscow", "kremlin",
-                  "serbian", "russian", "kosovar"}
-_CLAIM_ALIAS_INDEX = {k: v for k, v in _ALIAS_INDEX.items() if k not in _SENTENCE_ONLY}
+class _Aliases:
+    """Actor names of a gazetteer (:meth:`~forewarn.monitor.gazetteer.Gazetteer.actor_aliases`)."""
+
+    def __init__(self, gazetteer: Any) -> None:
+        self.aliases: dict[str, tuple[str, ...]] = gazetteer.actor_aliases()
+        self.index = {_alias_key(a): canon for canon, names in self.aliases.items() for a in names}
+
+    def canonical(self, name: Any) -> str | None:
+        if name is None or (isinstance(name, float) and math.isnan(name)):
+            return None
+        text = str(name).strip()
+        if not text:
+            return None
+        return self.index.get(_alias_key(text), re.sub(r"\s+", " ", text))
+
+    def mention_regex(self, actor: str) -> str:
+        """A regex that finds a mention of ``actor`` (any of its names) in a sentence.
+
+        Names are matched with their case (news capitalises them), so the pronoun "us" is not
+        the United States.
+        """
+        canon = self.canonical(actor) or actor
+        names = sorted(set(self.aliases.get(canon, (actor,))) | {actor}, key=len, reverse=True)
+        body = "|".join(r"\s+".join(re.escape(w) for w in a.split()) for a in names)
+        return r"(?<!\w)(?:" + body + r")(?!\w)"
 
 
-def canonical_actor(name: Any) -> str | None:
+@functools.lru_cache(maxsize=8)
+def _aliases(gazetteer: Any = None) -> _Aliases:
+    from ..monitor.gazetteer import WORLD
+
+    return _Aliases(WORLD if gazetteer is None else gazetteer)
+
+
+def canonical_actor(name: Any, gazetteer: Any = None) -> str | None:
     """The canonical name of an actor (``"U.S."`` -> ``"United States"``); ``None`` for no name.
 
-    Names not in :data:`ACTOR_ALIASES` are returned with normalised spaces, case kept.
+    Names are looked up in the gazetteer's actor names (default: the monitor's general
+    :data:`~forewarn.monitor.gazetteer.WORLD`; a case's gazetteer adds e.g. its missions); names
+    it does not know are returned with normalised spaces, case kept.
     """
-    if name is None or (isinstance(name, float) and math.isnan(name)):
-        return None
-    text = str(name).strip()
-    if not text:
-        return None
-    return _CLAIM_ALIAS_INDEX.get(_alias_key(text), re.sub(r"\s+", " ", text))
-
-
-def _mention_regex(actor: str) -> str:
-    """A regex that finds a mention of ``actor`` (any of its aliases) in a sentence."""
-    canon = canonical_actor(actor) or actor
-    aliases = ACTOR_ALIASES.get(canon, (actor,))
-    exact, folded = [], []
-    for alias in sorted(set(aliases) | {actor}, key=len, reverse=True):
-        body = r"\s+".join(re.escape(w) for w in alias.split())
-        letters = re.sub(r"[^A-Za-z]", "", alias)
-        (exact if letters and letters.isupper() else folded).append(body)
-    parts = exact + ([f"(?i:{'|'.join(folded)})"] if folded else [])
-    return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+    return _aliases(gazetteer).canonical(name)
 
 
 def _phrase_regex(phrases: Sequence[str]) -> str:
@@ -171,8 +173,39 @@ class Threshold(_Frozen):
         return f"{self.op} {self.value:g}{unit}"
 
 
+#: Levels of a statement of intent, weakest first (see :mod:`forewarn.monitor.intents`).
+LEVELS = ("intent", "decision", "under_way")
+
+
+class IntentSpec(_Frozen):
+    """Which statements of intent show the signpost: actions, the weakest level that counts, and
+    whether a stated size is required (``sized``; the evidence's threshold then tests it)."""
+
+    actions: tuple[Literal["reduce", "reinforce"], ...] = ("reduce",)
+    level: Literal["intent", "decision", "under_way"] = "intent"
+    sized: bool = False
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("actions")
+    @classmethod
+    def _some(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("actions cannot be an empty list")
+        return value
+
+
 class EvidenceSpec(_Frozen):
-    """What evidence shows that a signpost has happened. Every given criterion must hold."""
+    """What evidence shows that a signpost has happened. Every given criterion must hold.
+
+    ``intent`` (optional) lets statements of intent, decision or execution fire the signpost too:
+    a statement counts when its action and level fit, its actor is ``actor``, ``place`` matches
+    its sentence, and (when it states a size in the threshold's unit) the size passes
+    ``threshold``.
+    """
 
     actor: str | None = None
     place: str | None = None
@@ -180,6 +213,7 @@ class EvidenceSpec(_Frozen):
     phrases: tuple[str, ...] | None = None
     threshold: Threshold | None = None
     since: _dt.date | None = None
+    intent: IntentSpec | None = None
 
     @field_validator("actor")
     @classmethod
@@ -230,36 +264,55 @@ class EvidenceSpec(_Frozen):
 
     @model_validator(mode="after")
     def _something(self) -> EvidenceSpec:
-        if not any((self.actor, self.place, self.kinds, self.phrases, self.threshold)):
-            raise ValueError("give at least one of actor, place, kinds, phrases, threshold")
+        if not any((self.actor, self.place, self.kinds, self.phrases, self.threshold, self.intent)):
+            raise ValueError("give at least one of actor, place, kinds, phrases, threshold, intent")
         return self
 
     @property
     def claims_only(self) -> bool:
-        """True when only force claims can match (a place, kinds or a threshold is given)."""
+        """True when only force claims (and statements of intent) can match (a place, kinds or a threshold is given)."""
         return bool(self.place or self.kinds or self.threshold)
 
 
 class Narrowing(_Frozen):
     """What a fired signpost says about one uncertainty.
 
-    ``value`` is the bound (a list for ``in``); ``offset_years`` gives it relative to the year of
-    the first matching evidence instead (``op = "<="``, ``offset_years = 3``: at most three years
-    after the signpost fired).
+    The bound is one of: ``value`` (a list for ``in``); ``offset_years``, relative to the year
+    the signpost was first seen (``op = "<="``, ``offset_years = 3``: at most three years after
+    the first report); ``timing = true``, the end of the period the evidence states ("by next
+    spring" in 2026 -> the end of March 2027, 2027.25; "by 2028" -> 2029.0), as a fractional year; ``share_of = N``, the stated size as a share of N (300 of 600 -> 0.5; "all" -> 1).
+    ``level`` applies the narrowing only when some evidence is at that level or above
+    (``decision``: an announced decision, not a wish).
     """
 
     uncertainty: str
     op: Literal["<", "<=", ">", ">=", "==", "in"]
     value: Any = None
     offset_years: int | None = None
+    timing: bool = False
+    share_of: float | None = None
+    level: Literal["intent", "decision", "under_way"] | None = None
+
+    @field_validator("share_of")
+    @classmethod
+    def _positive(cls, value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"share_of must be a positive number, got {value}")
+        return value
+
+    @property
+    def from_evidence(self) -> bool:
+        """True when the bound comes from the evidence (offset_years, timing or share_of)."""
+        return self.offset_years is not None or self.timing or self.share_of is not None
 
     @model_validator(mode="after")
     def _one_bound(self) -> Narrowing:
-        if (self.value is None) == (self.offset_years is None):
-            raise ValueError("give exactly one of value and offset_years")
+        given = [self.value is not None, self.offset_years is not None, self.timing, self.share_of is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of value, offset_years, timing and share_of")
         if self.op == "in":
-            if self.offset_years is not None:
-                raise ValueError("op 'in' takes a list `value`, not offset_years")
+            if self.from_evidence:
+                raise ValueError("op 'in' takes a list `value`, not a bound from the evidence")
             if not isinstance(self.value, (list, tuple)) or not self.value:
                 raise ValueError(f"op 'in' needs a non-empty list `value`, got {self.value!r}")
             object.__setattr__(self, "value", tuple(self.value))
@@ -425,12 +478,13 @@ def check_against_case(signposts: Sequence[Signpost], case: Any) -> None:
                     field=f"{where}.uncertainty",
                 )
             kind = getattr(p, "kind", None)
-            if nw.offset_years is not None and kind not in ("real", "integer"):
+            if nw.from_evidence and kind not in ("real", "integer"):
+                key = "offset_years" if nw.offset_years is not None else ("timing" if nw.timing else "share_of")
                 raise CaseError(
-                    f"signpost {sp.name!r}: offset_years needs a real or integer uncertainty, "
+                    f"signpost {sp.name!r}: {key} needs a real or integer uncertainty, "
                     f"{nw.uncertainty!r} is {kind}",
-                    source=source, line=_line(source, base + ("offset_years",)),
-                    field=f"{where}.offset_years",
+                    source=source, line=_line(source, base + (key,)),
+                    field=f"{where}.{key}",
                 )
             if nw.op in ("<", "<=", ">", ">=") and kind not in ("real", "integer"):
                 raise CaseError(
@@ -489,11 +543,15 @@ def _fmt(value: Any) -> str:
 class SignpostStatus:
     """Whether a signpost fired, when it was first seen, on what evidence, and what it narrows.
 
-    ``first_seen`` is the earliest matching evidence date as ISO text at its own granularity
-    (``2025``, ``2025-03`` or ``2025-03-04``); ``None`` when the signpost did not fire or its
-    evidence is undated. ``constraints`` are resolved bounds (empty when not fired);
-    ``unresolved`` names narrowings that could not be resolved (``offset_years`` with undated
-    evidence).
+    ``first_seen`` is the publication date of the earliest matching evidence (its own date when
+    the document is undated), ISO text at its own granularity (``2025``, ``2025-03`` or
+    ``2025-03-04``); ``None`` when the signpost did not fire or its evidence is undated.
+    ``level`` is the most advanced level of the statements of intent among the evidence
+    (``intent`` < ``decision`` < ``under_way``; None when no statement matched), ``size`` and
+    ``timing`` what the evidence used for the narrowing states. ``constraints`` are resolved
+    bounds (empty when not fired); ``unresolved`` names narrowings that could not be resolved
+    (``offset_years`` with undated evidence, ``timing`` or ``share_of`` when no evidence states
+    them, a ``level`` no evidence reaches).
     """
 
     name: str
@@ -504,6 +562,7 @@ class SignpostStatus:
     constraints: tuple[Constraint, ...] = ()
     unresolved: tuple[str, ...] = ()
     narrows: tuple[Narrowing, ...] = field(default=(), repr=False)
+    level: str | None = None
 
     @property
     def first_seen_date(self) -> _dt.date | None:
@@ -517,6 +576,7 @@ class SignpostStatus:
             "description": self.description,
             "fired": self.fired,
             "first_seen": self.first_seen,
+            "level": self.level,
             "constraints": [c.to_dict() for c in self.constraints],
             "unresolved": list(self.unresolved),
             "narrows": [n.model_dump(mode="json", exclude_none=True) for n in self.narrows],
@@ -586,35 +646,127 @@ def _dates(primary: pd.Series, fallback: pd.Series) -> pd.Series:
 class _Evidence:
     """The evidence tables, prepared once for every signpost."""
 
-    def __init__(self, evidence: Any) -> None:
+    def __init__(self, evidence: Any, gazetteer: Any = None) -> None:
+        self.aliases = _aliases(gazetteer)
         docs = _table(evidence, "documents")
         self.docs: dict[Any, dict[str, Any]] = {}
         if "id" in docs.columns:
             for row in docs.to_dict("records"):
                 self.docs[_key(row.get("id"))] = row
         pub = {k: v.get("pub_date") for k, v in self.docs.items()}
-        self.claims = self._prepare(_table(evidence, "force_claims"), "force_claim", pub, date_col="as_of")
-        self.quotes = self._prepare(_table(evidence, "quotes"), "quote", pub, date_col=None)
-        self.events = self._prepare(_table(evidence, "events"), "event", pub, date_col="date")
+        tables = {name: _table(evidence, name) for name in ("force_claims", "quotes", "events")}
+        # Items a user rejected are set aside, and with them the statements of their sentences.
+        rejected = _rejected_sentences(evidence) | _rejected_rows(tables.values())
+        tables = {name: _kept(df) for name, df in tables.items()}
+        self.claims = self._prepare(tables["force_claims"], "force_claim", pub, date_col="as_of")
+        self.quotes = self._prepare(tables["quotes"], "quote", pub, date_col=None)
+        self.events = self._prepare(tables["events"], "event", pub, date_col="date")
+        self._raw_intents = _intents_table(evidence, gazetteer, rejected)
+        self._pub = pub
+        self._intents: pd.DataFrame | None = None
 
-    @staticmethod
-    def _prepare(df: pd.DataFrame, source: str, pub: Mapping[Any, Any], date_col: str | None) -> pd.DataFrame:
+    @property
+    def intents(self) -> pd.DataFrame:
+        """Statements of intent: the evidence's ``intents`` table, else extracted from the documents' texts."""
+        if self._intents is None:
+            self._intents = self._prepare(self._raw_intents(), "intent", self._pub, date_col=None)
+        return self._intents
+
+    def _prepare(self, df: pd.DataFrame, source: str, pub: Mapping[Any, Any], date_col: str | None) -> pd.DataFrame:
         df = df.copy()
         doc_keys = _col(df, "document_id").map(_key)
         doc_pub = doc_keys.map(lambda k: pub.get(k)).astype(object)
         # The store's queries join the document's date in; use it when no documents table came.
         doc_pub = doc_pub.where(doc_pub.notna(), _col(df, "pub_date").astype(object))
         own = _col(df, date_col) if date_col else pd.Series([None] * len(df), index=df.index, dtype=object)
+        # What the evidence is about happened at its own date (`since` tests that) ...
         df["_date"] = _dates(own.astype(object), doc_pub)
+        # ... and it was seen when its document was published: the publication date first; its
+        # own date only for undated documents, and never a planned figure's target year.
         if source == "force_claim":
+            own = own.where(_col(df, "kind").astype(object) != "planned", None)
+        df["_seen"] = _dates(doc_pub.astype(object), own.astype(object))
+        if source in ("force_claim", "intent"):
             # Once per table, not once per signpost: the canonical, case-folded actor.
-            df["_actor"] = _col(df, "actor").map(lambda a: (canonical_actor(a) or "").casefold())
+            df["_actor"] = _col(df, "actor").map(lambda a: (self.aliases.canonical(a) or "").casefold())
         df["_doc"] = doc_keys
         df["_source"] = source
         return df
 
     def document(self, key: Any) -> dict[str, Any]:
         return self.docs.get(key, {})
+
+
+def _kept(df: pd.DataFrame) -> pd.DataFrame:
+    if "review_status" not in df.columns:
+        return df
+    return df[df["review_status"].astype(object) != "rejected"].reset_index(drop=True)
+
+
+def _rejected_rows(tables: Any) -> set[tuple[Any, str]]:
+    out: set[tuple[Any, str]] = set()
+    for df in tables:
+        if "review_status" in df.columns and "sentence" in df.columns:
+            for row in df[df["review_status"].astype(object) == "rejected"].to_dict("records"):
+                if isinstance(row.get("sentence"), str):
+                    out.add((_key(row.get("document_id")), " ".join(row["sentence"].split())))
+    return out
+
+
+def _intents_table(evidence: Any, gazetteer: Any, set_aside: set[tuple[Any, str]]) -> Any:
+    """A function giving the statements of intent: a given ``intents`` table, else extracted on
+    demand from the documents' texts (a store's ``documents(with_text=True)`` or a ``text`` column)."""
+    given = evidence.get("intents") if isinstance(evidence, Mapping) else getattr(evidence, "intents", None)
+    if given is not None:
+        return lambda: _table(evidence, "intents")
+
+    def extract() -> pd.DataFrame:
+        from ..monitor.dates import parse_pub_date
+        from ..monitor.gazetteer import WORLD
+        from ..monitor.intents import extract_intents
+
+        docs_fn = evidence.get("documents") if isinstance(evidence, Mapping) else getattr(evidence, "documents", None)
+        docs = None
+        if callable(docs_fn):
+            try:
+                docs = docs_fn(with_text=True)
+            except TypeError:  # a function without the text option
+                docs = docs_fn()
+        elif docs_fn is not None:
+            docs = docs_fn
+        docs = pd.DataFrame() if docs is None else pd.DataFrame(docs)
+        rows = []
+        if "text" in docs.columns:
+            for doc in docs.to_dict("records"):
+                text = doc.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    continue
+                try:
+                    pub = parse_pub_date(_iso(doc.get("pub_date")))
+                except ValueError:
+                    pub = None
+                for it in extract_intents(text, None, pub, gazetteer=gazetteer or WORLD):
+                    if (_key(doc.get("id")), " ".join(it.sentence.split())) not in set_aside:
+                        rows.append({"document_id": doc.get("id"), **it.as_dict()})
+        return pd.DataFrame(rows)
+
+    return extract
+
+
+def _rejected_sentences(evidence: Any) -> set[tuple[Any, str]]:
+    """(document, sentence) of every item a user rejected, asked of a store (whose tables leave
+    rejected items out): statements of intent are not stored items, so rejecting any quote,
+    claim or event of a sentence sets its statements aside too."""
+    tables = []
+    for name in ("force_claims", "quotes", "events"):
+        fn = evidence.get(name) if isinstance(evidence, Mapping) else getattr(evidence, name, None)
+        if not callable(fn):
+            continue
+        try:
+            tables.append(pd.DataFrame(fn(include_rejected=True)))
+        except TypeError:  # a source without reviews
+            continue
+    return _rejected_rows(tables)
 
 
 def _key(value: Any) -> Any:
@@ -638,13 +790,23 @@ def _since_mask(dates: pd.Series, since: _dt.date | None) -> np.ndarray:
     return ((text != "") & (padded >= since.isoformat())).to_numpy(dtype=bool)
 
 
-def _claim_mask(spec: EvidenceSpec, claims: pd.DataFrame) -> np.ndarray:
+def _threshold_ok(t: Threshold, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    high = np.where(np.isnan(high), low, high)
+    with np.errstate(invalid="ignore"):
+        test = _OPS[t.op]
+        # The whole range must pass: a claim of "3,500 to 4,500" is not "below 4,000".
+        return test(low, t.value) & test(high, t.value) & ~np.isnan(low)
+
+
+def _claim_mask(spec: EvidenceSpec, claims: pd.DataFrame, aliases: _Aliases) -> np.ndarray:
     n = len(claims)
-    mask = np.ones(n, dtype=bool)
     if n == 0:
-        return mask
+        return np.zeros(n, dtype=bool)
+    if spec.intent is not None and not (spec.kinds or spec.threshold or spec.phrases):
+        return np.zeros(n, dtype=bool)  # a signpost on statements alone: figures need kinds, a threshold or phrases
+    mask = np.ones(n, dtype=bool)
     if spec.actor:
-        want = (canonical_actor(spec.actor) or "").casefold()
+        want = (aliases.canonical(spec.actor) or "").casefold()
         mask &= (claims["_actor"] == want).to_numpy(dtype=bool)
     if spec.place:
         mask &= _text(claims, "mission_or_location").str.contains(spec.place, flags=re.IGNORECASE, regex=True).to_numpy(dtype=bool)
@@ -654,21 +816,42 @@ def _claim_mask(spec: EvidenceSpec, claims: pd.DataFrame) -> np.ndarray:
         t = spec.threshold
         if t.unit:
             mask &= (_text(claims, "unit").str.strip().str.casefold() == t.unit.strip().casefold()).to_numpy(dtype=bool)
-        low = _numeric(claims, "value")
-        high = _numeric(claims, "value_max")
-        high = np.where(np.isnan(high), low, high)
-        with np.errstate(invalid="ignore"):
-            test = _OPS[t.op]
-            # The whole range must pass: a claim of "3,500 to 4,500" is not "below 4,000".
-            ok = test(low, t.value) & test(high, t.value)
-        mask &= ok & ~np.isnan(low)
+        mask &= _threshold_ok(t, _numeric(claims, "value"), _numeric(claims, "value_max"))
     if spec.phrases:
         mask &= _text(claims, "sentence").str.contains(_phrase_regex(spec.phrases), regex=True).to_numpy(dtype=bool)
     mask &= _since_mask(claims["_date"], spec.since)
     return mask
 
 
-def _text_mask(spec: EvidenceSpec, df: pd.DataFrame, fields: Sequence[str], actor_fields: Sequence[str]) -> np.ndarray:
+def _intent_mask(spec: EvidenceSpec, intents: pd.DataFrame, aliases: _Aliases) -> np.ndarray:
+    n = len(intents)
+    if n == 0 or spec.intent is None:
+        return np.zeros(n, dtype=bool)
+    want = spec.intent
+    mask = np.array(_col(intents, "action").isin(want.actions), dtype=bool)  # a copy: pandas hands out read-only views
+    rank = _col(intents, "level").map(lambda v: LEVELS.index(v) if v in LEVELS else -1).to_numpy(dtype=int)
+    mask &= rank >= LEVELS.index(want.level)
+    if spec.actor:
+        mask &= (intents["_actor"] == (aliases.canonical(spec.actor) or "").casefold()).to_numpy(dtype=bool)
+    if spec.place:
+        # a statement's place: the mission or place it acts on, else the words of its sentence
+        target = _text(intents, "target")
+        place = target.where(target != "", _text(intents, "sentence"))
+        mask &= place.str.contains(spec.place, flags=re.IGNORECASE, regex=True).to_numpy(dtype=bool)
+    if spec.threshold is not None:
+        t = spec.threshold
+        size = _numeric(intents, "size")
+        unit_ok = (_text(intents, "unit").str.casefold() == (t.unit or "").casefold()).to_numpy(dtype=bool) if t.unit else np.ones(n, dtype=bool)
+        sized = ~np.isnan(size) & unit_ok
+        passes = _threshold_ok(t, size, np.full(n, np.nan))
+        # A stated size must pass; an unstated one counts unless the signpost wants a size.
+        mask &= np.where(sized, passes, not want.sized)
+    mask &= _since_mask(intents["_date"], spec.since)
+    return mask
+
+
+def _text_mask(spec: EvidenceSpec, df: pd.DataFrame, fields: Sequence[str], actor_fields: Sequence[str],
+               aliases: _Aliases) -> np.ndarray:
     n = len(df)
     if n == 0 or not spec.phrases:
         return np.zeros(n, dtype=bool)
@@ -681,7 +864,7 @@ def _text_mask(spec: EvidenceSpec, df: pd.DataFrame, fields: Sequence[str], acto
         who = body
         for f in actor_fields:
             who = who + "\n" + _text(df, f)
-        mask &= who.str.contains(_mention_regex(spec.actor), regex=True).to_numpy(dtype=bool)
+        mask &= who.str.contains(aliases.mention_regex(spec.actor), regex=True).to_numpy(dtype=bool)
     mask &= _since_mask(df["_date"], spec.since)
     return mask
 
@@ -696,13 +879,21 @@ def _value(v: Any) -> Any:
     return v
 
 
+_OWN_FIELDS = {
+    "force_claim": ("actor", "mission_or_location", "value_max"),
+    "quote": ("speaker", "text"),
+    "event": ("what",),
+    "intent": ("actor", "action", "level", "target", "size", "whole", "timing"),
+}
+
+
 def _records(ev: _Evidence, df: pd.DataFrame, mask: np.ndarray) -> list[dict[str, Any]]:
     out = []
     for row in df.loc[mask].to_dict("records"):
         found = ev.document(row.get("_doc"))
         # Document fields from the documents table, else from the row (the store joins them in).
         doc = {k: found.get(k) if found.get(k) is not None else row.get(k)
-               for k in ("title", "url", "path", "outlet")}
+               for k in ("title", "url", "path", "outlet", "pub_date")}
         source = row["_source"]
         sentence = row.get("sentence")
         if not isinstance(sentence, str) or not sentence:
@@ -714,22 +905,16 @@ def _records(ev: _Evidence, df: pd.DataFrame, mask: np.ndarray) -> list[dict[str
             "url": _value(doc.get("url")),
             "path": _value(doc.get("path")),
             "outlet": _value(doc.get("outlet")),
+            "pub_date": _iso(doc.get("pub_date")),
             "date": _iso(row.get("_date")),
+            "seen": _iso(row.get("_seen")),
             "sentence": _value(sentence),
             "kind": _value(row.get("kind")),
             "value": _value(row.get("value")) if source == "force_claim" else None,
-            "unit": _value(row.get("unit")) if source == "force_claim" else None,
+            "unit": _value(row.get("unit")) if source in ("force_claim", "intent") else None,
             "start": _value(row.get("start")),
         }
-        if source == "force_claim":
-            item["actor"] = _value(row.get("actor"))
-            item["mission_or_location"] = _value(row.get("mission_or_location"))
-            item["value_max"] = _value(row.get("value_max"))
-        elif source == "quote":
-            item["speaker"] = _value(row.get("speaker"))
-            item["text"] = _value(row.get("text"))
-        else:
-            item["what"] = _value(row.get("what"))
+        item.update({k: _value(row.get(k)) for k in _OWN_FIELDS[source]})
         out.append(item)
     return out
 
@@ -742,34 +927,93 @@ def _order(item: dict[str, Any]) -> tuple[Any, ...]:
     return (
         date is None, date or "",
         str(type(doc).__name__), doc if doc is not None else "",
-        ("force_claim", "quote", "event").index(item["source"]),
+        ("force_claim", "intent", "quote", "event").index(item["source"]),
         start if isinstance(start, int) else -1,
         item.get("sentence") or "",
     )
 
 
-def _resolve(sp: Signpost, first_seen: str | None) -> tuple[tuple[Constraint, ...], tuple[str, ...]]:
+def _level_of(item: dict[str, Any]) -> int:
+    # A reported figure (a claim) counts as an announced decision; a quote or event as nothing.
+    if item["source"] == "intent":
+        return LEVELS.index(item["level"]) if item.get("level") in LEVELS else -1
+    return LEVELS.index("decision") if item["source"] == "force_claim" else -1
+
+
+def _stated_share(item: dict[str, Any], base: float) -> float | None:
+    if item.get("whole"):
+        return 1.0
+    size, unit = item.get("size", item.get("value")), item.get("unit")
+    if size is None:
+        return None
+    if unit == "percent":
+        return min(1.0, float(size) / 100.0)
+    return min(1.0, float(size) / base)
+
+
+def _resolve_one(sp: Signpost, nw: Narrowing, items: list[dict[str, Any]]) -> tuple[Constraint | None, str | None]:
+    """One narrowing from the evidence at its level: (constraint, None) or (None, why not)."""
+    floor = LEVELS.index(nw.level) if nw.level else -1
+    usable = [i for i in items if _level_of(i) >= floor]
+    if not usable:
+        return None, f"{nw.uncertainty}: no evidence at level {nw.level} or above"
+    if nw.value is not None:
+        return Constraint(sp.name, nw.uncertainty, nw.op, nw.value), None
+    if nw.offset_years is not None:
+        dated = [i["seen"] for i in usable if i.get("seen")]
+        if not dated:
+            return None, f"{nw.uncertainty} {nw.op} (year of evidence) + {nw.offset_years}: the evidence is undated"
+        first = min(dated, key=lambda d: (_to_date(d), d))
+        return Constraint(sp.name, nw.uncertainty, nw.op, int(first[:4]) + nw.offset_years), None
+    # The most advanced statement that states it, the latest of those: the newest word on it.
+    ranked = sorted(usable, key=lambda i: (_level_of(i), i.get("date") or ""), reverse=True)
+    if nw.timing:
+        timed = [i for i in ranked if i.get("timing")]
+        if not timed:
+            return None, f"{nw.uncertainty} {nw.op} (stated timing): no evidence states when"
+        return Constraint(sp.name, nw.uncertainty, nw.op, _end_of(str(timed[0]["timing"]))), None
+    for i in ranked:
+        share = _stated_share(i, float(nw.share_of))
+        if share is not None and (i["source"] == "intent" or i.get("kind") in ("reduction", "reinforcement")):
+            return Constraint(sp.name, nw.uncertainty, nw.op, round(share, 4)), None
+    return None, f"{nw.uncertainty} {nw.op} (stated size of {nw.share_of:g}): no evidence states a size"
+
+
+def _end_of(iso: str) -> float:
+    """The end of an ISO period as a fractional year: ``2026`` -> 2027.0, ``2026-12`` -> 2027.0,
+    ``2027-03`` -> 2027.25, ``2027-03-10`` -> 2027 + (59 + 10) / 365 (a year uncertainty's scale)."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        return float(parts[0] + 1)
+    if len(parts) == 2:
+        return round(parts[0] + parts[1] / 12, 4)
+    day = _dt.date(*parts).timetuple().tm_yday
+    return round(parts[0] + day / 365, 4)
+
+
+def _resolve(sp: Signpost, items: list[dict[str, Any]]) -> tuple[tuple[Constraint, ...], tuple[str, ...]]:
     constraints: list[Constraint] = []
     unresolved: list[str] = []
     for nw in sp.narrows:
-        if nw.offset_years is None:
-            constraints.append(Constraint(sp.name, nw.uncertainty, nw.op, nw.value))
-        elif first_seen is None:
-            unresolved.append(f"{nw.uncertainty} {nw.op} (year of evidence) + {nw.offset_years}: the evidence is undated")
+        c, why = _resolve_one(sp, nw, items)
+        if c is not None:
+            constraints.append(c)
         else:
-            year = int(first_seen[:4])
-            constraints.append(Constraint(sp.name, nw.uncertainty, nw.op, year + nw.offset_years))
+            unresolved.append(why or nw.uncertainty)
     return tuple(constraints), tuple(unresolved)
 
 
-def evaluate(signposts: Any, evidence: Any) -> list[SignpostStatus]:
+def match_signposts(signposts: Any, evidence: Any, *, gazetteer: Any = None) -> list[SignpostStatus]:
     """Match signposts against the evidence.
 
     A signpost fires when at least one piece of evidence meets every criterion it gives: a force
-    claim (actor, place, kinds, threshold, phrases, since), or, when the signpost gives only
-    phrases (and optionally an actor), also a quote or an event whose sentence holds a phrase and
-    names the actor. An evidence date is the claim's ``as_of`` (an event's ``date``), else its
-    document's ``pub_date``.
+    claim (actor, place, kinds, threshold, phrases, since); a statement of intent, when the
+    signpost gives ``intent`` (action, level, actor, place, size, since); or, when the signpost
+    gives only phrases (and optionally an actor), a quote or an event whose sentence holds a
+    phrase and names the actor. An evidence ``date`` (ordering, ``since``) is what it is about:
+    a claim's ``as_of``, an event's ``date``, else its document's ``pub_date``; its ``seen``
+    date (``first_seen``, ``offset_years``) is its document's ``pub_date``, else its own date
+    (never a planned figure's target year).
 
     Parameters
     ----------
@@ -778,6 +1022,10 @@ def evaluate(signposts: Any, evidence: Any) -> list[SignpostStatus]:
     evidence : store, mapping or object
         Anything with ``force_claims``, ``quotes``, ``events`` and ``documents`` as DataFrames,
         methods returning them (an evidence store), or mapping keys; missing tables are empty.
+        Statements of intent come from an ``intents`` table when there is one, else they are
+        extracted from the documents' texts (``documents(with_text=True)``).
+    gazetteer : Gazetteer, optional
+        Actor names and missions (a case's gazetteer); default the monitor's general one.
 
     Returns
     -------
@@ -787,24 +1035,33 @@ def evaluate(signposts: Any, evidence: Any) -> list[SignpostStatus]:
     """
     if not (isinstance(signposts, Sequence) and all(isinstance(s, Signpost) for s in signposts)):
         signposts = parse_signposts(signposts)
-    ev = _Evidence(evidence)
+    ev = _Evidence(evidence, gazetteer)
     out: list[SignpostStatus] = []
     for sp in signposts:
         spec = sp.evidence
-        items = _records(ev, ev.claims, _claim_mask(spec, ev.claims))
+        items = _records(ev, ev.claims, _claim_mask(spec, ev.claims, ev.aliases))
+        if spec.intent is not None:
+            items += _records(ev, ev.intents, _intent_mask(spec, ev.intents, ev.aliases))
         if not spec.claims_only and spec.phrases:
-            items += _records(ev, ev.quotes, _text_mask(spec, ev.quotes, ("sentence", "text"), ("speaker", "role")))
-            items += _records(ev, ev.events, _text_mask(spec, ev.events, ("sentence", "what"), ()))
+            items += _records(ev, ev.quotes, _text_mask(spec, ev.quotes, ("sentence", "text"), ("speaker", "role"), ev.aliases))
+            items += _records(ev, ev.events, _text_mask(spec, ev.events, ("sentence", "what"), (), ev.aliases))
         items.sort(key=_order)
         fired = bool(items)
-        dated = [i["date"] for i in items if i.get("date")]
-        first_seen = min(dated, key=lambda d: (_to_date(d), d)) if dated else None
-        constraints, unresolved = _resolve(sp, first_seen) if fired else ((), ())
+        seen = [i["seen"] for i in items if i.get("seen")]
+        first_seen = min(seen, key=lambda d: (_to_date(d), d)) if seen else None
+        constraints, unresolved = _resolve(sp, items) if fired else ((), ())
+        levels = [i["level"] for i in items if i["source"] == "intent" and i.get("level") in LEVELS]
         out.append(SignpostStatus(
             name=sp.name, description=sp.description, fired=fired, first_seen=first_seen,
             evidence=tuple(items), constraints=constraints, unresolved=unresolved, narrows=sp.narrows,
+            level=max(levels, key=LEVELS.index) if levels else None,
         ))
     return out
+
+
+def evaluate(signposts: Any, evidence: Any, *, gazetteer: Any = None) -> list[SignpostStatus]:
+    """Deprecated name of :func:`match_signposts` (kept for one release)."""
+    return match_signposts(signposts, evidence, gazetteer=gazetteer)
 
 
 def statuses_frame(statuses: Sequence[SignpostStatus]) -> pd.DataFrame:
