@@ -64,7 +64,7 @@ def _problem(futures: int, seed: int):
 
     from forewarn.analysis.objectives import direction_of, metrics_table
     from forewarn.engine.design import from_unit
-    from forewarn.engine.evaluate import Futures, evaluate
+    from forewarn.engine.experiments import Futures, perform_experiments
     from forewarn.engine.model import load_model
     from forewarn.engine.space import load_case
 
@@ -74,7 +74,7 @@ def _problem(futures: int, seed: int):
     signs = np.array([1.0 if direction_of(o, case) == "minimize" else -1.0 for o in case.objectives])
 
     def objectives(X):
-        outputs = evaluate(case, fut, from_unit(list(case.levers), X), model=model)
+        outputs = perform_experiments(case, fut, from_unit(list(case.levers), X), model=model)
         return metrics_table(case.objectives, case, outputs) * signs
 
     return case, fut, objectives

@@ -19,9 +19,11 @@ def requires_ema(test):
     """Mark a test that needs the EMA Workbench: the ``bench`` marker, skipped when it is missing,
     and the warnings its import raises under our ``filterwarnings = error`` let through."""
     test = pytest.mark.skipif(not has_ema, reason="needs the EMA Workbench (the bench extra)")(test)
-    # Importing the Workbench 2.5 uses deprecated pandas and numpy names and says that an
-    # optional package of its own (ipyparallel) is missing; none of it is ours.
+    # Importing the Workbench 2.5 uses deprecated pandas and numpy names and says that optional
+    # packages of its own (ipyparallel; altair, on the first import of its prim module, whichever
+    # test comes first) are missing; none of it is ours.
     test = pytest.mark.filterwarnings(
-        "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore:ipyparallel not installed:UserWarning"
+        "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore:ipyparallel not installed:UserWarning",
+        "ignore:altair based interactive inspection not available:ImportWarning",
     )(test)
     return pytest.mark.bench(test)

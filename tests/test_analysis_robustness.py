@@ -113,3 +113,13 @@ def test_invariants(d, rnd):
         a = R.ranking(df, DIRS, **kwargs)
         b = R.ranking(perm, DIRS, **kwargs)
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_best_value_near_zero_gives_infinite_relative_regret_without_warning():
+    # the smallest normal float as the best of a future: the regret of -4 is finite, the relative
+    # regret overflows to infinity (the suite turns any warning into an error)
+    tiny = np.finfo(float).tiny
+    df = table([tiny, -4.0, -4.0, 1.0, 2.0, 3.0], [1.0] * 6)
+    t = R.regret_table(df, DIRS).set_index(["outcome", "strategy"])
+    assert t.loc[("d", "b"), "max_regret"] == pytest.approx(4.0)
+    assert t.loc[("d", "b"), "max_relative_regret"] == np.inf

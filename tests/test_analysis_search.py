@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from forewarn.analysis.objectives import metric_values
 from forewarn.analysis.search import epsilon_archive, nondominated, search
-from forewarn.cli import main
 from forewarn.engine.space import load_case, parse_case
 from forewarn.errors import InputError
 
@@ -89,7 +88,7 @@ def zdt(tmp_path) -> Path:
 def test_known_pareto_front_is_found(zdt, tmp_path):
     result = search(zdt, out=tmp_path / "s", futures=16, evaluations=4000, population=40, seed=2,
                     test_futures=32)
-    from forewarn.engine.evaluate import Futures
+    from forewarn.engine.experiments import Futures
 
     c = float(Futures.sample(load_case(zdt), 16, seed=2).table["u"].mean())
     f1, f2 = result.pareto["mean_f1"].to_numpy(), result.pareto["mean_f2"].to_numpy()
@@ -126,13 +125,11 @@ def test_resume_of_a_different_search_is_refused(zdt, tmp_path):
         search(zdt, out=tmp_path / "c", resume=True, **{**kw, "seed": 9})
 
 
-def test_files_toml_parquet_and_out_of_sample(zdt, tmp_path, capsys):
+def test_files_toml_parquet_and_out_of_sample(zdt, tmp_path, cli):
     out = tmp_path / "s"
-    with pytest.raises(SystemExit) as info:
-        main(["search", str(zdt), "--futures", "8", "--evaluations", "200", "--population", "20", "--seed", "1",
-              "--out", str(out)])
-    assert info.value.code == 0, capsys.readouterr().err
-    stdout = capsys.readouterr().out
+    code, stdout, stderr = cli("search", zdt, "--futures", 8, "--evaluations", 200, "--population", 20,
+                               "--seed", 1, "--out", out)
+    assert code == 0, stderr
     assert "Pareto strategies" in stdout and "Out of sample" in stdout
     for name in ("search.json", "convergence.csv", "convergence.svg", "pareto.parquet", "pareto.toml"):
         assert (out / name).is_file(), name
@@ -172,14 +169,13 @@ def bad_case(zdt, old, new):
      "needs `percentile`"),
     ("epsilon = 0.005", "epsilon = -1.0", "objectives.mean_f1.epsilon", "above 0"),
 ])
-def test_bad_objectives_exit_2_naming_file_line_field_and_write_nothing(zdt, tmp_path, capsys, old, new, field,
+def test_bad_objectives_exit_2_naming_file_line_field_and_write_nothing(zdt, tmp_path, cli, old, new, field,
                                                                           words):
     lines = bad_case(zdt, old, new)
     out = tmp_path / "s"
-    with pytest.raises(SystemExit) as info:
-        main(["search", str(zdt), "--out", str(out)])
-    err = capsys.readouterr().err
-    assert info.value.code == 2
+    code, stdout, stderr = cli("search", str(zdt), "--out", str(out))
+    err = stderr
+    assert code == 2
     key = new.splitlines()[-1].split("=")[0].strip() if field.endswith(("outcome", "epsilon")) else None
     line = next(i for i, t in enumerate(lines, 1) if t.strip() == new.splitlines()[-1].strip()) if key else None
     assert field in err and words in err and "zdt.toml" in err
@@ -188,12 +184,11 @@ def test_bad_objectives_exit_2_naming_file_line_field_and_write_nothing(zdt, tmp
     assert not out.exists()
 
 
-def test_bad_options_exit_2(zdt, tmp_path, capsys):
+def test_bad_options_exit_2(zdt, tmp_path, cli):
     for option in (["--population", "3"], ["--futures", "0"], ["--evaluations", "-1"]):
-        with pytest.raises(SystemExit) as info:
-            main(["search", str(zdt), "--out", str(tmp_path / "s"), *option])
-        assert info.value.code == 2, option
-        assert option[0] in capsys.readouterr().err
+        code, stdout, stderr = cli("search", str(zdt), "--out", str(tmp_path / "s"), *option)
+        assert code == 2, option
+        assert option[0] in stderr
     assert not (tmp_path / "s").exists()
 
 

@@ -130,3 +130,27 @@ def test_analyze_case_bad_input(kwargs, match):
     method = kwargs.pop("method", "sobol")
     with pytest.raises(InputError, match=match):
         analyze_case(case, method, 8, **kwargs)
+
+
+def test_a_case_with_a_hundred_levers_analyses_without_warnings():
+    import warnings
+
+    case = load_case(Path(__file__).parents[1] / "examples" / "lake" / "case.toml")
+    assert len(case.levers) >= 100  # enough to fragment a frame built one column at a time
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        t = analyze_case(case, "morris", 2, seed=1, outcome="max_P")
+    assert t.attrs["rows"] == 2 * (len(case.uncertainties) + 1) and len(t) == len(case.uncertainties)
+
+
+def test_a_singular_delta_estimate_is_an_input_error():
+    # Among the futures with the lowest x the outcome varies only at the scale of 1e-200: the
+    # variance of that class underflows and its kernel density estimate is singular, as happens
+    # with too few futures for an input's classes.
+    params = [Parameter(name="x", kind="real", low=0, high=1), Parameter(name="z", kind="real", low=0, high=1)]
+    X = sample(params, 200, "lhs", seed=1)
+    x = X["x"].to_numpy()
+    Y = np.where(x < 0.3, 1e-200 * (1 + X["z"].to_numpy()), x)
+    with pytest.raises(InputError, match=r"^n: delta indices need more rows than 200 here .*Singular matrix"):
+        delta_indices(salib_problem(params), numeric_design(X), Y, seed=1, num_resamples=2)

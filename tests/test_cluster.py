@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 import forewarn
-from forewarn.cli import main
 from models_for_tests import write_case
 
 distributed = pytest.importorskip("distributed")
@@ -85,7 +84,7 @@ def _wait_for(path: Path, seconds: float = 60) -> None:
     raise TimeoutError(f"{path} did not appear")
 
 
-def test_dask_scheduler_and_two_workers_from_the_command_line(tmp_path, capsys):
+def test_dask_scheduler_and_two_workers_from_the_command_line(tmp_path, cli):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(Path(forewarn.__file__).parents[1]), env.get("PYTHONPATH", "")])
     file = tmp_path / "scheduler.json"
@@ -106,16 +105,14 @@ def test_dask_scheduler_and_two_workers_from_the_command_line(tmp_path, capsys):
         with Client(address, timeout=30) as client:
             client.wait_for_workers(2, timeout=60)
         path = write_case(tmp_path / "c")
-        with pytest.raises(SystemExit) as info:
-            main(["run", str(path), "-n", "20", "--seed", "3", "--chunk-size", "8", "--out", str(tmp_path / "d"),
-                  "--scheduler", address])
-        assert info.value.code == 0, capsys.readouterr().err
+        code, stdout, stderr = cli("run", path, "-n", 20, "--seed", 3, "--chunk-size", 8, "--out", tmp_path / "d",
+                                   "--scheduler", address)
+        assert code == 0, stderr
         local = forewarn.run(forewarn.load_case(path), n=20, seed=3, chunk_size=8, out=tmp_path / "l")
         same_outcomes(local, forewarn.open_results(tmp_path / "d"))
-        with pytest.raises(SystemExit) as info:
-            main(["run", str(path), "-n", "20", "--out", str(tmp_path / "x"), "--scheduler", address,
-                  "--workers", "2"])
-        assert info.value.code == 2 and "--scheduler" in capsys.readouterr().err
+        code, stdout, stderr = cli("run", str(path), "-n", "20", "--out", str(tmp_path / "x"), "--scheduler", address,
+                  "--workers", "2")
+        assert code == 2 and "--scheduler" in stderr
     finally:
         for proc in reversed(procs):
             proc.terminate()

@@ -354,24 +354,18 @@ KOSOVO_LIKE = "name = 'wide'\nmodel = 'm.py:f'\n" + "".join(
     "argv, expected",
     [
         (["run", "{case}", "-n", "1000000000000", "--out", "{out}"], r"1,000,000,000,000 rows × \d+ parameters"),
-        (["run", "{case}", "--design", "factorial", "-n", "10", "--out", "{out}"], r"at most levels = \d+ fits"),
+        (["run", "{case}", "--method", "factorial", "-n", "10", "--out", "{out}"], r"at most levels = \d+ fits"),
         (["sensitivity", "{case}", "--method", "sobol", "-n", "1000000000000"], r"the saltelli design would hold"),
     ],
 )
-def test_the_cli_says_what_fits_and_exits_2(argv, expected, tmp_path):
-    import os
-    import subprocess
-    import sys
+def test_the_cli_says_what_fits_and_exits_2(argv, expected, tmp_path, cli):
     from importlib import resources
 
     case = resources.files("forewarn") / "kosovo" / "case.toml"
     out = tmp_path / "run"
-    args = [a.format(case=case, out=out) for a in argv]
-    proc = subprocess.run([sys.executable, "-m", "forewarn", *args],
-                          capture_output=True, text=True, timeout=120, env=dict(os.environ))
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and re.search(expected, lines[0]), proc.stderr
+    code, _, err = cli(*(a.format(case=case, out=out) for a in argv))
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and re.search(expected, lines[0]), err
     assert "fits" in lines[0] and "8 bytes" in lines[0]
     assert not out.exists()

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import forewarn
-from forewarn.cli import main
 from forewarn.engine.design import experiments, sample
 from forewarn.engine.levers import sample_strategies, strategies_toml, with_strategies
 from forewarn.engine.space import load_case, parse_case
@@ -129,7 +128,7 @@ def test_bad_distribution_parameters(spec, field, words):
     assert f"uncertainties.x.{field}" in str(info.value) and words in str(info.value)
 
 
-def test_bad_distribution_in_a_file_names_file_line_and_field(tmp_path, capsys):
+def test_bad_distribution_in_a_file_names_file_line_and_field(tmp_path, cli):
     path = write_case(tmp_path / "c")
     text = path.read_text()
     marker = '[[uncertainties]]\nname = "drift"'
@@ -137,10 +136,9 @@ def test_bad_distribution_in_a_file_names_file_line_and_field(tmp_path, capsys):
     text = text.replace(marker, marker + '\ndistribution = "normal"\nmean = 0.0\nsd = 0.0')
     path.write_text(text)
     line = text.splitlines().index("sd = 0.0") + 1
-    with pytest.raises(SystemExit) as exit_info:
-        main(["case", "check", str(path)])
-    err = capsys.readouterr().err
-    assert exit_info.value.code == 2
+    code, stdout, stderr = cli("case", "check", str(path))
+    err = stderr
+    assert code == 2
     assert f"case.toml:{line}" in err and "uncertainties.drift.sd" in err
 
 
@@ -206,20 +204,17 @@ def case_strategy(results, name):
             for lever in results.case.lever_names}
 
 
-def test_cli_levers_and_resume(tmp_path, capsys):
+def test_cli_levers_and_resume(tmp_path, cli):
     path = write_case(tmp_path / "c")
     out = tmp_path / "run"
-    with pytest.raises(SystemExit) as info:
-        main(["run", str(path), "-n", "6", "--levers", "2", "--out", str(out), "--chunk-size", "4"])
-    assert info.value.code == 0, capsys.readouterr().err
+    code, stdout, stderr = cli("run", str(path), "-n", "6", "--levers", "2", "--out", str(out), "--chunk-size", "4")
+    assert code == 0, stderr
     first = forewarn.open_results(out).to_dataframe()
     assert "sampled_0002" in set(first["strategy"])
-    with pytest.raises(SystemExit) as info:
-        main(["run", str(path), "-n", "6", "--levers", "2", "--out", str(out), "--resume"])
-    assert info.value.code == 0
-    with pytest.raises(SystemExit) as info:
-        main(["run", str(path), "-n", "6", "--levers", "0", "--out", str(tmp_path / "bad")])
-    assert info.value.code == 2 and "--levers" in capsys.readouterr().err
+    code, stdout, stderr = cli("run", str(path), "-n", "6", "--levers", "2", "--out", str(out), "--resume")
+    assert code == 0
+    code, stdout, stderr = cli("run", str(path), "-n", "6", "--levers", "0", "--out", str(tmp_path / "bad"))
+    assert code == 2 and "--levers" in stderr
     assert not (tmp_path / "bad").exists()
 
 

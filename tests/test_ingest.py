@@ -33,7 +33,7 @@ def store(tmp_path):
 @pytest.fixture
 def no_extractor(monkeypatch):
     """Ingest without the extractor (fast, and independent of its quality)."""
-    monkeypatch.setattr(ing, "_extractor", lambda: None)
+    monkeypatch.setattr(ing, "_extractor", lambda gazetteer=None: None)
 
 
 def test_dev_folder_stores_18_documents_with_their_dates(store, no_extractor):
@@ -280,7 +280,7 @@ def _fake_extract(text, pub_date, *, url=None):
 
 
 def test_extracted_items_are_stored_with_the_document(store, tmp_path, monkeypatch):
-    monkeypatch.setattr(ing, "_extractor", lambda: _fake_extract)
+    monkeypatch.setattr(ing, "_extractor", lambda gazetteer=None: _fake_extract)
     r = ingest(DEV / "02.txt", store).results[0]
     assert r.status == "stored" and r.force_claims == 1 and r.events == 1
     claim = store.force_claims().iloc[0]
@@ -298,7 +298,7 @@ def test_extracted_items_are_stored_with_the_document(store, tmp_path, monkeypat
     ],
 )
 def test_failing_extraction_stores_nothing_of_that_article(store, monkeypatch, broken):
-    monkeypatch.setattr(ing, "_extractor", lambda: broken)
+    monkeypatch.setattr(ing, "_extractor", lambda gazetteer=None: broken)
     report = ingest([DEV / "02.txt"], store)
     r = report.results[0]
     assert r.status == "error" and "extraction failed" in r.message

@@ -506,3 +506,15 @@ def test_a_watched_process_exits_when_its_parent_is_killed(how):
                 child.kill()
             except psutil.NoSuchProcess:
                 pass
+
+
+def test_pending_chunks_are_never_listed_whole():
+    from itertools import islice
+
+    from forewarn.engine.runner import PendingChunks
+
+    # a streaming design of 10^12 futures has 10^8 chunks of 10,000: they must not be listed
+    pending = PendingChunks(10**8, frozenset({1, 3}))
+    assert len(pending) == 10**8 - 2 and pending
+    assert list(islice(pending, 4)) == [0, 2, 4, 5]
+    assert not PendingChunks(2, frozenset({0, 1}))

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 import forewarn
-from forewarn.cli import main
-from forewarn.engine.evaluate import Futures, evaluate, lever_rows
+from forewarn.engine.experiments import Futures, perform_experiments, lever_rows
 from forewarn.engine.scenarios import run_scenarios, scenario_design, stress_table
 from forewarn.engine.space import load_case
 
@@ -96,7 +95,7 @@ def test_scenario_runs_fix_values_and_keep_everything_else(case_file, tmp_path):
     assert (worst["b"] == 1.0).all() and (worst["mode"].astype(str) == "low").all()
     # In-memory evaluation on the same futures with the values fixed gives the same outcomes.
     fut = Futures.sample(case, 30, seed=4).with_values({"b": 1.0, "mode": "low"})
-    y = evaluate(case, fut, lever_rows(case, ["none", "some"]))["y"]
+    y = perform_experiments(case, fut, lever_rows(case, ["none", "some"]))["y"]
     for s, name in enumerate(["none", "some"]):
         mine = worst[worst["strategy"] == name].sort_values("future")["y"].to_numpy()
         np.testing.assert_array_equal(mine, y[s])
@@ -114,12 +113,11 @@ def test_stress_table_and_resume(case_file, tmp_path):
     assert runs["a_high"].manifest["design"]["futures"]["kind"] == "scenario"
 
 
-def test_cli_run_with_scenarios(case_file, tmp_path, capsys):
+def test_cli_run_with_scenarios(case_file, tmp_path, cli):
     out = tmp_path / "cli"
-    with pytest.raises(SystemExit) as info:
-        main(["run", str(case_file), "-n", "8", "--out", str(out), "--scenarios"])
-    assert info.value.code == 0, capsys.readouterr().err
-    text = capsys.readouterr().out
+    code, stdout, stderr = cli("run", str(case_file), "-n", "8", "--out", str(out), "--scenarios")
+    assert code == 0, stderr
+    text = stdout
     assert "Stress scenarios" in text and "a_high" in text and "worst" in text
     assert (out / "scenarios" / "worst" / "manifest.json").is_file()
 
@@ -130,15 +128,14 @@ def test_cli_run_with_scenarios(case_file, tmp_path, capsys):
     ('values = { b = 1.0, mode = "low" }', 'values = { b = 1.0, mode = "mid" }', "scenarios.worst.values.mode",
      "not one of the choices"),
 ])
-def test_bad_scenarios_exit_2_with_file_line_field(case_file, tmp_path, capsys, old, new, field, words):
+def test_bad_scenarios_exit_2_with_file_line_field(case_file, tmp_path, cli, old, new, field, words):
     text = case_file.read_text().replace(old, new)
     case_file.write_text(text)
     line = text.splitlines().index(new) + 1
     out = tmp_path / "bad"
-    with pytest.raises(SystemExit) as info:
-        main(["run", str(case_file), "-n", "4", "--out", str(out), "--scenarios"])
-    err = capsys.readouterr().err
-    assert info.value.code == 2
+    code, stdout, stderr = cli("run", str(case_file), "-n", "4", "--out", str(out), "--scenarios")
+    err = stderr
+    assert code == 2
     assert f"case.toml:{line}" in err and field in err and words in err
     assert not out.exists()
 

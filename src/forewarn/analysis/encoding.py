@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["REAL", "INTEGER", "CATEGORICAL", "EncodedData", "encode_xy"]
+__all__ = ["REAL", "INTEGER", "CATEGORICAL", "EncodedData", "encode_xy", "cases_of_interest"]
 
 #: The kinds of input, in the order PRIM searches them.
 REAL, INTEGER, CATEGORICAL = "real", "integer", "categorical"
@@ -72,12 +72,42 @@ def encode_xy(X: pd.DataFrame, y: Any, threshold: float | None = None, threshold
         raise InputError(f"X must be a pandas DataFrame, not {type(X).__name__}")
     if X.shape[1] == 0:
         raise InputError("X has no columns")
+    yb = cases_of_interest(y, len(X), threshold, threshold_type)
+    reals, ints, cats = [], [], []
+    for name in X.columns:
+        dt = X[name].dtype
+        if pd.api.types.is_bool_dtype(dt):
+            cats.append(name)
+        elif pd.api.types.is_float_dtype(dt):
+            reals.append(name)
+        elif pd.api.types.is_integer_dtype(dt):
+            ints.append(name)
+        else:
+            cats.append(name)
+    names = [str(c) for c in reals + ints + cats]
+    kinds = [REAL] * len(reals) + [INTEGER] * len(ints) + [CATEGORICAL] * len(cats)
+    num = _numeric(X, reals + ints)
+    codes, categories = _categorical(X, cats)
+    init_lo = num.min(axis=0) if num.shape[1] else np.empty(0)
+    init_hi = num.max(axis=0) if num.shape[1] else np.empty(0)
+    return EncodedData(names, kinds, num, codes, categories, yb, [str(c) for c in X.columns], init_lo, init_hi)
+
+
+def cases_of_interest(y: Any, n: int, threshold: float | None = None, threshold_type: str = "above") -> np.ndarray:
+    """The boolean marks of the cases of interest among ``n`` cases (see :func:`encode_xy`).
+
+    Raises
+    ------
+    InputError
+        When ``y`` does not have ``n`` values, is not boolean (or 0/1) without a threshold, holds
+        NaN with one, or marks no case at all.
+    """
     y_arr = np.asarray(y)
     if y_arr.ndim != 1:
         raise InputError(f"y must be one-dimensional, not of shape {y_arr.shape}")
-    if y_arr.shape[0] != len(X):
-        raise InputError(f"y has {y_arr.shape[0]} values but X has {len(X)} rows")
-    if len(X) == 0:
+    if y_arr.shape[0] != n:
+        raise InputError(f"y has {y_arr.shape[0]} values but X has {n} rows")
+    if n == 0:
         raise InputError("X has no rows")
     if y_arr.dtype == bool:
         yb = y_arr
@@ -98,31 +128,24 @@ def encode_xy(X: pd.DataFrame, y: Any, threshold: float | None = None, threshold
             raise InputError(f"threshold_type must be 'above' or 'below', not {threshold_type!r}")
     if not yb.any():
         raise InputError("no case of interest: nothing to discover")
+    return yb
 
-    reals, ints, cats = [], [], []
-    for name in X.columns:
-        s = X[name]
-        dt = s.dtype
-        if pd.api.types.is_bool_dtype(dt):
-            cats.append(name)
-        elif pd.api.types.is_float_dtype(dt):
-            reals.append(name)
-        elif pd.api.types.is_integer_dtype(dt):
-            ints.append(name)
-        else:
-            cats.append(name)
-    names = [str(c) for c in reals + ints + cats]
-    kinds = [REAL] * len(reals) + [INTEGER] * len(ints) + [CATEGORICAL] * len(cats)
-    n = len(X)
-    num = np.empty((n, len(reals) + len(ints)), dtype=np.float64, order="F")
-    for j, name in enumerate(reals + ints):
+
+def _numeric(X: pd.DataFrame, columns: list[Any]) -> np.ndarray:
+    # Fortran order: PRIM reads one input at a time
+    num = np.empty((len(X), len(columns)), dtype=np.float64, order="F")
+    for j, name in enumerate(columns):
         col = X[name].to_numpy(dtype=np.float64, na_value=np.nan)
         if np.isnan(col).any():
             raise InputError(f"column {name!r} holds missing values", field=str(name))
         num[:, j] = col
-    codes = np.empty((n, len(cats)), dtype=np.int32)
+    return num
+
+
+def _categorical(X: pd.DataFrame, columns: list[Any]) -> tuple[np.ndarray, list[np.ndarray]]:
+    codes = np.empty((len(X), len(columns)), dtype=np.int32)
     categories = []
-    for j, name in enumerate(cats):
+    for j, name in enumerate(columns):
         s = X[name]
         if s.isna().any():
             raise InputError(f"column {name!r} holds missing values", field=str(name))
@@ -133,6 +156,4 @@ def encode_xy(X: pd.DataFrame, y: Any, threshold: float | None = None, threshold
             uniq, inv = np.unique(values.astype(str), return_inverse=True)
         categories.append(uniq)
         codes[:, j] = inv
-    init_lo = num.min(axis=0) if num.shape[1] else np.empty(0)
-    init_hi = num.max(axis=0) if num.shape[1] else np.empty(0)
-    return EncodedData(names, kinds, num, codes, categories, yb, [str(c) for c in X.columns], init_lo, init_hi)
+    return codes, categories

@@ -68,7 +68,7 @@ def _summary(index: np.ndarray, years: np.ndarray) -> dict[str, Any]:
 
 
 def _levers_with(case: Any, strategy: str, changes: Mapping[str, Any]) -> pd.DataFrame:
-    from ..engine.evaluate import lever_rows
+    from ..engine.experiments import lever_rows
 
     rows = lever_rows(case, [strategy])
     for lever, value in changes.items():
@@ -78,13 +78,13 @@ def _levers_with(case: Any, strategy: str, changes: Mapping[str, Any]) -> pd.Dat
 
 def tipping_points(case: Any, futures: Any, *, model: Any = None, start: str = "default") -> pd.DataFrame:
     """Tipping-point years of the starting strategy and of each action alone, over the futures."""
-    from ..engine.evaluate import evaluate
+    from ..engine.experiments import perform_experiments
 
     years = case.time.years
     plans = [(start, {})] + [(a.name, a.levers) for a in case.actions]
     rows = []
     for name, changes in plans:
-        out = evaluate(case, futures, _levers_with(case, start, changes), model=model)
+        out = perform_experiments(case, futures, _levers_with(case, start, changes), model=model)
         index = tipping_index(meets_objective(case, out[case.adaptation.outcome][0]))
         rows.append({"plan": name, "action": name != start, **_summary(index, years),
                      "conditions": _conditions(futures.table, index >= 0)})

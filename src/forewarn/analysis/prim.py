@@ -640,227 +640,37 @@ class Prim(BaseEstimator):
 
     # The search for one box: peeling then pasting, on the rows in ``remaining``.
     def _search(self, remaining: np.ndarray) -> tuple[pd.DataFrame, list[_Limits]]:
-        d = self._data
-        obj = _OBJECTIVES[self.objective]
-        N = self.n_
-        T = self.k_
-        y = d.y
-        p_num, p_cat = d.p_num, d.p_cat
-        n_cols = p_num + p_cat
-        members = np.flatnonzero(remaining).astype(np.int64 if N > 2**31 - 1 else np.int32)
-        alive = np.zeros(N, dtype=bool)
-        alive[members] = True
-        # Each numeric input sorted once; cases peeled away on other inputs are dropped lazily.
-        everything = members.shape[0] == N
-
-        def sort_column(j: int) -> _SortedColumn:
-            if everything:
-                return _SortedColumn(d.num[:, j], None)
-            return _SortedColumn(d.num[members, j], members)
-
-        # numpy's sort releases the GIL: two threads halve the one step that reads every row
-        if p_num > 1 and N >= 100_000:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                cols = list(pool.map(sort_column, range(p_num)))
-        else:
-            cols = [sort_column(j) for j in range(p_num)]
+        traj = _Trajectory(self._restricted, self.n_, self.k_)
+        peeler = _Peeler(self, remaining)
         lim = self._init_limits()
-        rows: list[dict[str, Any]] = []
-        lims: list[_Limits] = []
-
-        def record(phase: str, n_box: int, k_box: int, limits: _Limits) -> None:
-            rows.append(
-                {
-                    "id": len(rows),
-                    "phase": phase,
-                    "coverage": k_box / T,
-                    "density": k_box / n_box if n_box else 0.0,
-                    "mean": k_box / n_box if n_box else 0.0,
-                    "mass": n_box / N,
-                    "res_dim": int(self._restricted(limits).sum()),
-                    "n": n_box,
-                    "k": k_box,
-                }
-            )
-            lims.append(limits.copy())
-
-        m = members.shape[0]
-        K = int(y[members].sum())
-        record("start", m, K, lim)
-        res = self._restricted(lim)
-        alpha = self.peel_alpha
-        is_int = np.array([k == INTEGER for k in d.kinds[:p_num]], dtype=bool)
-
+        traj.record("start", peeler.m, peeler.K, lim)
         while True:
-            n_res = int(res.sum())
-            best: tuple | None = None
-            best_key: tuple[float, int] | None = None
-
-            def consider(score: float, nonres: int, cand: tuple) -> None:
-                nonlocal best, best_key
-                key = (score, nonres)
-                if best_key is None or key > best_key:
-                    best, best_key = cand, key
-
-            for j in range(p_num):
-                col = cols[j]
-                col.compact(alive, m)
-                # upper side first, as the Workbench lists it
-                n_cut, k_cut, new_hi, cut = col.peel_upper(alive, m, 1 - alpha, is_int[j], lim.hi[j], y)
-                new_res = (lim.lo[j] != d.init_lo[j]) or (new_hi != d.init_hi[j])
-                consider(obj(m, K, m - n_cut, K - k_cut), n_cols - (n_res - int(res[j]) + int(new_res)),
-                         ("hi", j, m - n_cut, K - k_cut, new_hi, cut))
-                n_cut, k_cut, new_lo, cut = col.peel_lower(alive, m, alpha, is_int[j], lim.lo[j], y)
-                new_res = (new_lo != d.init_lo[j]) or (lim.hi[j] != d.init_hi[j])
-                consider(obj(m, K, m - n_cut, K - k_cut), n_cols - (n_res - int(res[j]) + int(new_res)),
-                         ("lo", j, m - n_cut, K - k_cut, new_lo, cut))
-            if p_cat:
-                members = members[alive[members]]
-                ybox = y[members]
-                for c in range(p_cat):
-                    allowed = lim.allowed[c]
-                    if allowed.sum() <= 1:
-                        continue
-                    codes = d.codes[members, c]
-                    size = len(allowed)
-                    n_c = np.bincount(codes, minlength=size)
-                    k_c = np.bincount(codes, weights=ybox, minlength=size).astype(np.int64)
-                    jj = p_num + c
-                    for cat in np.flatnonzero(allowed):
-                        # removing a category always leaves the input restricted
-                        consider(obj(m, K, m - int(n_c[cat]), K - int(k_c[cat])),
-                                 n_cols - (n_res - int(res[jj]) + 1),
-                                 ("cat", c, m - int(n_c[cat]), K - int(k_c[cat]), int(cat), None))
-            if best is None:
+            best = peeler.best(lim)
+            if best.cand is None or not self._peel_accepted(best, peeler.m):
                 break
-            kind, j, n_new, k_new, value, cut = best
-            if not (n_new / N >= self.mass_min and n_new / N < m / N and best_key[0] > 0):
-                break
-            if kind == "cat":
-                lim.allowed[j][value] = False
-                alive[members[d.codes[members, j] == value]] = False
-            else:
-                alive[cols[j].apply(kind, cut)] = False
-                if kind == "hi":
-                    lim.hi[j] = value
-                else:
-                    lim.lo[j] = value
-            m, K = n_new, k_new
-            res = self._restricted(lim)
-            record("peel", m, K, lim)
-
+            peeler.apply(best.cand, lim)
+            traj.record("peel", peeler.m, peeler.K, lim)
         if self.paste:
-            m, K, lim = self._paste(lim, remaining, m, K, record)
-        return pd.DataFrame(rows), lims
+            self._paste(lim, remaining, peeler.m, peeler.K, traj.record)
+        return traj.frame(), traj.lims
+
+    def _peel_accepted(self, best: _Best, m: int) -> bool:
+        # a peel must keep mass_min, shrink the box, and raise the objective
+        n_new, N = best.cand[2], self.n_
+        return n_new / N >= self.mass_min and n_new / N < m / N and best.key[0] > 0
 
     def _paste(self, lim: _Limits, remaining: np.ndarray, m: int, K: int, record: Any) -> tuple[int, int, _Limits]:
-        d = self._data
-        obj = _OBJECTIVES[self.objective]
-        N = self.n_
-        y = d.y
-        p_num = d.p_num
-        n_cols = p_num + d.p_cat
-        a = self.paste_alpha
-        if remaining.all():
-            num, codes, yr = d.num, d.codes, y
-        else:
-            rem_idx = np.flatnonzero(remaining)
-            num, codes, yr = np.asfortranarray(d.num[rem_idx]), d.codes[rem_idx], y[rem_idx]
-
-        def outside_of(j: int) -> np.ndarray:
-            # the cases that break the limit on input j
-            if j < p_num:
-                col = num[:, j]
-                return (col < lim.lo[j]) | (col > lim.hi[j])
-            c = j - p_num
-            return ~lim.allowed[c][codes[:, c]]
-
-        # outside[j] for every restricted input, and viol: how many limits each case breaks
-        # (0: in the box). A paste changes one input's limits, so only that one is recomputed.
-        outside = {int(j): outside_of(int(j)) for j in np.flatnonzero(self._restricted(lim))}
-        viol_all = np.zeros(num.shape[0], dtype=np.int16)
-        for o in outside.values():
-            viol_all += o
+        paster = _Paster(self, lim, remaining)
         while True:
-            res = self._restricted(lim)
-            res_idx = np.flatnonzero(res)
-            if res_idx.size == 0:
+            best = paster.best(m, K)
+            if best.cand is None:
                 break
-            viol = viol_all
-            # Only cases in the box or outside it on exactly one input can enter by one paste (or
-            # count towards one): the rest is set aside for this step.
-            near = np.flatnonzero(viol <= 1)
-            viol = viol[near]
-            out_s = {j: outside[j][near] for j in res_idx}
-            cols_s = {int(j): num[:, j][near] for j in res_idx if j < p_num}
-            codes_s, yr_s = codes[near], yr[near]
-            n_res = int(res.sum())
-            best = None
-            best_key = None
-            for j in res_idx:
-                others_ok = (viol - out_s[j]) == 0
-                if j < p_num:
-                    # A paste on j adds the cases of the slab beyond one of its limits (cases inside
-                    # every other limit); the box's own m and K need no recount.
-                    col = cols_s[int(j)]
-                    is_int = d.kinds[j] == INTEGER
-                    for side in ("lo", "hi"):
-                        slab = others_ok & ((col <= lim.lo[j]) if side == "lo" else (col >= lim.hi[j]))
-                        sv = col[slab]
-                        order = np.argsort(sv)
-                        sv, sy = sv[order], yr_s[slab][order]
-                        if side == "lo":
-                            # the slab includes cases on the limit (already in the box), as the
-                            # Workbench's quantile does
-                            value = _quantile_sorted(sv, 1 - a) if sv.size else d.init_lo[j]
-                            if is_int:
-                                value = math.ceil(value)
-                            new_lo, new_hi = float(value), lim.hi[j]
-                            first = int(np.searchsorted(sv, new_lo, "left"))
-                            last = int(np.searchsorted(sv, lim.lo[j], "left"))
-                        else:
-                            value = _quantile_sorted(sv, a) if sv.size else d.init_hi[j]
-                            if is_int:
-                                value = math.floor(value)
-                            new_lo, new_hi = lim.lo[j], float(value)
-                            first = int(np.searchsorted(sv, lim.hi[j], "right"))
-                            last = int(np.searchsorted(sv, new_hi, "right"))
-                        added = max(last - first, 0)
-                        n_new = m + added
-                        k_new = K + (int(np.count_nonzero(sy[first:last])) if added else 0)
-                        new_res = (new_lo != d.init_lo[j]) or (new_hi != d.init_hi[j])
-                        key = (obj(m, K, n_new, k_new), n_cols - (n_res - 1 + int(new_res)))
-                        if best_key is None or key > best_key:
-                            best_key, best = key, (j, new_lo, new_hi, None, n_new, k_new)
-                else:
-                    c = j - p_num
-                    allowed = lim.allowed[c]
-                    for cat in np.flatnonzero(~allowed):
-                        new_allowed = allowed.copy()
-                        new_allowed[cat] = True
-                        inside = others_ok & new_allowed[codes_s[:, c]]
-                        n_new = int(inside.sum())
-                        k_new = int(np.count_nonzero(yr_s[inside]))
-                        new_res = not new_allowed.all()
-                        key = (obj(m, K, n_new, k_new), n_cols - (n_res - 1 + int(new_res)))
-                        if best_key is None or key > best_key:
-                            best_key, best = key, (j, None, None, new_allowed, n_new, k_new)
-            if best is None:
-                break
-            j, new_lo, new_hi, new_allowed, n_new, k_new = best
-            mass_new, mass_old = n_new / N, m / N
+            j, new_lo, new_hi, new_allowed, n_new, k_new = best.cand
+            mass_new, mass_old = n_new / self.n_, m / self.n_
             mean_new = k_new / n_new if n_new else 0.0
-            if not (mass_new >= self.mass_min and mass_new > mass_old and best_key[0] > 0 and mean_new > K / m):
+            if not (mass_new >= self.mass_min and mass_new > mass_old and best.key[0] > 0 and mean_new > K / m):
                 break
-            if new_allowed is None:
-                lim.lo[j], lim.hi[j] = new_lo, new_hi
-            else:
-                lim.allowed[j - p_num] = new_allowed
-            fresh = outside_of(int(j))
-            viol_all = viol_all - outside[int(j)] + fresh
-            outside[int(j)] = fresh
+            paster.apply(best.cand)
             m, K = n_new, k_new
             record("paste", m, K, lim)
         return m, K, lim
@@ -964,6 +774,264 @@ class Prim(BaseEstimator):
             k=k_box,
             trajectory_id=tid,
         )
+
+
+# --------------------------------------------------------------------------------------------
+# The steps of one search: the trajectory, peeling, pasting
+# --------------------------------------------------------------------------------------------
+
+
+class _Best:
+    """The best candidate so far: highest (objective, unrestricted inputs); the first on a tie."""
+
+    def __init__(self) -> None:
+        self.key: tuple[float, int] | None = None
+        self.cand: tuple | None = None
+
+    def consider(self, score: float, nonres: int, cand: tuple) -> None:
+        key = (score, nonres)
+        if self.key is None or key > self.key:
+            self.cand, self.key = cand, key
+
+
+class _Trajectory:
+    """The boxes of one search as they are found: a table row and the limits of each."""
+
+    def __init__(self, restricted: Any, n_all: int, k_all: int) -> None:
+        self.restricted, self.N, self.T = restricted, n_all, k_all
+        self.rows: list[dict[str, Any]] = []
+        self.lims: list[_Limits] = []
+
+    def record(self, phase: str, n_box: int, k_box: int, limits: _Limits) -> None:
+        self.rows.append(
+            {
+                "id": len(self.rows),
+                "phase": phase,
+                "coverage": k_box / self.T,
+                "density": k_box / n_box if n_box else 0.0,
+                "mean": k_box / n_box if n_box else 0.0,
+                "mass": n_box / self.N,
+                "res_dim": int(self.restricted(limits).sum()),
+                "n": n_box,
+                "k": k_box,
+            }
+        )
+        self.lims.append(limits.copy())
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+
+class _Peeler:
+    """Peeling state of one search: the cases still in the box and each input sorted once.
+
+    ``m`` and ``K`` are the cases in the box and the cases of interest among them.
+    """
+
+    def __init__(self, prim: Prim, remaining: np.ndarray) -> None:
+        d = self.d = prim._data
+        self.prim, self.N, self.y = prim, prim.n_, d.y
+        self.obj = _OBJECTIVES[prim.objective]
+        self.alpha = prim.peel_alpha
+        self.n_cols = d.p_num + d.p_cat
+        self.members = np.flatnonzero(remaining).astype(np.int64 if self.N > 2**31 - 1 else np.int32)
+        self.alive = np.zeros(self.N, dtype=bool)
+        self.alive[self.members] = True
+        self.cols = self._sorted_columns()
+        self.is_int = np.array([k == INTEGER for k in d.kinds[: d.p_num]], dtype=bool)
+        self.m = self.members.shape[0]
+        self.K = int(self.y[self.members].sum())
+
+    def _sorted_columns(self) -> list[_SortedColumn]:
+        # Each numeric input sorted once; cases peeled away on other inputs are dropped lazily.
+        d, members = self.d, self.members
+        everything = members.shape[0] == self.N
+
+        def sort_column(j: int) -> _SortedColumn:
+            if everything:
+                return _SortedColumn(d.num[:, j], None)
+            return _SortedColumn(d.num[members, j], members)
+
+        # numpy's sort releases the GIL: two threads halve the one step that reads every row
+        if d.p_num > 1 and self.N >= 100_000:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                return list(pool.map(sort_column, range(d.p_num)))
+        return [sort_column(j) for j in range(d.p_num)]
+
+    def best(self, lim: _Limits) -> _Best:
+        """The best peel of the box ``lim``: (side, input, n, k, new limit or category, cut)."""
+        res = self.prim._restricted(lim)
+        best = _Best()
+        for j in range(self.d.p_num):
+            self._numeric(j, lim, res, best)
+        if self.d.p_cat:
+            self._categorical(lim, res, best)
+        return best
+
+    def _numeric(self, j: int, lim: _Limits, res: np.ndarray, best: _Best) -> None:
+        d, m, K, obj = self.d, self.m, self.K, self.obj
+        n_res = int(res.sum())
+        col = self.cols[j]
+        col.compact(self.alive, m)
+        # upper side first, as the Workbench lists it
+        n_cut, k_cut, new_hi, cut = col.peel_upper(self.alive, m, 1 - self.alpha, self.is_int[j], lim.hi[j], self.y)
+        new_res = (lim.lo[j] != d.init_lo[j]) or (new_hi != d.init_hi[j])
+        best.consider(obj(m, K, m - n_cut, K - k_cut), self.n_cols - (n_res - int(res[j]) + int(new_res)),
+                      ("hi", j, m - n_cut, K - k_cut, new_hi, cut))
+        n_cut, k_cut, new_lo, cut = col.peel_lower(self.alive, m, self.alpha, self.is_int[j], lim.lo[j], self.y)
+        new_res = (new_lo != d.init_lo[j]) or (lim.hi[j] != d.init_hi[j])
+        best.consider(obj(m, K, m - n_cut, K - k_cut), self.n_cols - (n_res - int(res[j]) + int(new_res)),
+                      ("lo", j, m - n_cut, K - k_cut, new_lo, cut))
+
+    def _categorical(self, lim: _Limits, res: np.ndarray, best: _Best) -> None:
+        d, m, K, obj = self.d, self.m, self.K, self.obj
+        n_res = int(res.sum())
+        self.members = members = self.members[self.alive[self.members]]
+        ybox = self.y[members]
+        for c in range(d.p_cat):
+            allowed = lim.allowed[c]
+            if allowed.sum() <= 1:
+                continue
+            codes = d.codes[members, c]
+            size = len(allowed)
+            n_c = np.bincount(codes, minlength=size)
+            k_c = np.bincount(codes, weights=ybox, minlength=size).astype(np.int64)
+            jj = d.p_num + c
+            for cat in np.flatnonzero(allowed):
+                # removing a category always leaves the input restricted
+                best.consider(obj(m, K, m - int(n_c[cat]), K - int(k_c[cat])),
+                              self.n_cols - (n_res - int(res[jj]) + 1),
+                              ("cat", c, m - int(n_c[cat]), K - int(k_c[cat]), int(cat), None))
+
+    def apply(self, cand: tuple, lim: _Limits) -> None:
+        """Peel: narrow ``lim`` and drop the cases cut from the box."""
+        kind, j, n_new, k_new, value, cut = cand
+        if kind == "cat":
+            lim.allowed[j][value] = False
+            self.alive[self.members[self.d.codes[self.members, j] == value]] = False
+        else:
+            self.alive[self.cols[j].apply(kind, cut)] = False
+            if kind == "hi":
+                lim.hi[j] = value
+            else:
+                lim.lo[j] = value
+        self.m, self.K = n_new, k_new
+
+
+class _Paster:
+    """Pasting state of one search: which limits each remaining case breaks.
+
+    ``outside[j]`` marks the cases that break the limit on input ``j`` and ``viol`` counts the
+    limits each case breaks (0: in the box). A paste changes one input's limits, so only that
+    one is recomputed. ``lim`` is widened in place.
+    """
+
+    def __init__(self, prim: Prim, lim: _Limits, remaining: np.ndarray) -> None:
+        d = self.d = prim._data
+        self.prim, self.lim = prim, lim
+        self.obj = _OBJECTIVES[prim.objective]
+        self.a = prim.paste_alpha
+        self.n_cols = d.p_num + d.p_cat
+        if remaining.all():
+            self.num, self.codes, self.yr = d.num, d.codes, d.y
+        else:
+            rem_idx = np.flatnonzero(remaining)
+            self.num, self.codes, self.yr = np.asfortranarray(d.num[rem_idx]), d.codes[rem_idx], d.y[rem_idx]
+        self.outside = {int(j): self._outside_of(int(j)) for j in np.flatnonzero(prim._restricted(lim))}
+        self.viol = np.zeros(self.num.shape[0], dtype=np.int16)
+        for o in self.outside.values():
+            self.viol += o
+
+    def _outside_of(self, j: int) -> np.ndarray:
+        # the cases that break the limit on input j
+        lim, p_num = self.lim, self.d.p_num
+        if j < p_num:
+            col = self.num[:, j]
+            return (col < lim.lo[j]) | (col > lim.hi[j])
+        c = j - p_num
+        return ~lim.allowed[c][self.codes[:, c]]
+
+    def best(self, m: int, K: int) -> _Best:
+        """The best paste of the box of ``m`` cases (``K`` of interest)."""
+        best = _Best()
+        res = self.prim._restricted(self.lim)
+        res_idx = np.flatnonzero(res)
+        if res_idx.size == 0:
+            return best
+        # Only cases in the box or outside it on exactly one input can enter by one paste (or
+        # count towards one): the rest is set aside for this step.
+        near = np.flatnonzero(self.viol <= 1)
+        viol = self.viol[near]
+        n_res = int(res.sum())
+        for j in res_idx:
+            others_ok = (viol - self.outside[j][near]) == 0
+            if j < self.d.p_num:
+                col, yr = self.num[:, j][near][others_ok], self.yr[near][others_ok]
+                for side in ("lo", "hi"):
+                    self._numeric(int(j), side, col, yr, m, K, n_res, best)
+            else:
+                self._categorical(int(j), others_ok, self.codes[near], self.yr[near], m, K, n_res, best)
+        return best
+
+    def _numeric(self, j: int, side: str, col: np.ndarray, yr: np.ndarray, m: int, K: int, n_res: int,
+                 best: _Best) -> None:
+        # A paste on j adds the cases of the slab beyond one of its limits (cases inside every
+        # other limit); the box's own m and K need no recount.
+        d, lim, a = self.d, self.lim, self.a
+        is_int = d.kinds[j] == INTEGER
+        slab = (col <= lim.lo[j]) if side == "lo" else (col >= lim.hi[j])
+        sv = col[slab]
+        order = np.argsort(sv)
+        sv, sy = sv[order], yr[slab][order]
+        if side == "lo":
+            # the slab includes cases on the limit (already in the box), as the Workbench's
+            # quantile does
+            value = _quantile_sorted(sv, 1 - a) if sv.size else d.init_lo[j]
+            if is_int:
+                value = math.ceil(value)
+            new_lo, new_hi = float(value), lim.hi[j]
+            first = int(np.searchsorted(sv, new_lo, "left"))
+            last = int(np.searchsorted(sv, lim.lo[j], "left"))
+        else:
+            value = _quantile_sorted(sv, a) if sv.size else d.init_hi[j]
+            if is_int:
+                value = math.floor(value)
+            new_lo, new_hi = lim.lo[j], float(value)
+            first = int(np.searchsorted(sv, lim.hi[j], "right"))
+            last = int(np.searchsorted(sv, new_hi, "right"))
+        added = max(last - first, 0)
+        n_new = m + added
+        k_new = K + (int(np.count_nonzero(sy[first:last])) if added else 0)
+        new_res = (new_lo != d.init_lo[j]) or (new_hi != d.init_hi[j])
+        best.consider(self.obj(m, K, n_new, k_new), self.n_cols - (n_res - 1 + int(new_res)),
+                      (j, new_lo, new_hi, None, n_new, k_new))
+
+    def _categorical(self, j: int, others_ok: np.ndarray, codes: np.ndarray, yr: np.ndarray, m: int, K: int,
+                     n_res: int, best: _Best) -> None:
+        c = j - self.d.p_num
+        allowed = self.lim.allowed[c]
+        for cat in np.flatnonzero(~allowed):
+            new_allowed = allowed.copy()
+            new_allowed[cat] = True
+            inside = others_ok & new_allowed[codes[:, c]]
+            n_new = int(inside.sum())
+            k_new = int(np.count_nonzero(yr[inside]))
+            new_res = not new_allowed.all()
+            best.consider(self.obj(m, K, n_new, k_new), self.n_cols - (n_res - 1 + int(new_res)),
+                          (j, None, None, new_allowed, n_new, k_new))
+
+    def apply(self, cand: tuple) -> None:
+        """Paste: widen the box's limits on one input and update who breaks them."""
+        j, new_lo, new_hi, new_allowed, _, _ = cand
+        if new_allowed is None:
+            self.lim.lo[j], self.lim.hi[j] = new_lo, new_hi
+        else:
+            self.lim.allowed[j - self.d.p_num] = new_allowed
+        fresh = self._outside_of(j)
+        self.viol = self.viol - self.outside[j] + fresh
+        self.outside[j] = fresh
 
 
 def _py(v: Any) -> Any:

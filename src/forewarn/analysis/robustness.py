@@ -158,9 +158,11 @@ def regret_table(df: pd.DataFrame, directions: Mapping[str, str], *, percentile:
     for name in ranked:
         v = df[name].to_numpy(dtype=float)
         best = _best_per_future(v, futures, directions[name])
-        r = best - v if directions[name] == "maximize" else v - best
         absbest = np.abs(best)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # Outcomes near the limits of float64 (or a best value near zero) give an infinite regret
+        # or relative regret: the honest value, so overflow is not worth a warning.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r = best - v if directions[name] == "maximize" else v - best
             rel = np.where(absbest > 0, r / absbest, np.nan)
         order = np.lexsort((r, codes))
         rs = r[order]
@@ -335,6 +337,21 @@ def ranking(
     """
     ranked = _ranked(directions)
     _check(df, directions, future, strategy)
+    criterion, outcome = _ranking_target(directions, ranked, thresholds, criterion, outcome)
+    ptag = f"p{percentile:g}_regret"
+    table = _criteria_table(df, directions, ranked, thresholds, percentile, ptag, future, strategy)
+    table = _sort_strategies(table, criterion, outcome, directions[outcome] == "maximize", bool(thresholds), ptag)
+    keep = ["rank", "strategy", "criterion", "score"]
+    if thresholds:
+        keep.append("satisficing")
+    for o in ranked:
+        keep += [f"max_regret:{o}", f"{ptag}:{o}", f"worst:{o}"]
+    return table[keep]
+
+
+def _ranking_target(directions: Mapping[str, str], ranked: list[str], thresholds: Any, criterion: str | None,
+                    outcome: str | None) -> tuple[str, str]:
+    """The criterion and the outcome to rank by, checked; defaults filled in."""
     if not ranked:
         raise InputError("no outcome to maximize or minimize: nothing to rank")
     if criterion is None:
@@ -349,14 +366,18 @@ def ranking(
         raise InputError(f"unknown outcome {outcome!r}; outcomes: {', '.join(directions)}", field="--outcome")
     elif directions[outcome] == "info":
         raise InputError(f"outcome {outcome!r} is marked info: it has no direction to rank by", field="--outcome")
+    return criterion, outcome
 
+
+def _criteria_table(df: pd.DataFrame, directions: Mapping[str, str], ranked: list[str], thresholds: Any,
+                    percentile: float, ptag: str, future: str, strategy: str) -> pd.DataFrame:
+    """One row per strategy: every criterion for every ranked outcome (and satisficing)."""
     regrets = regret_table(df, directions, percentile=percentile, future=future, strategy=strategy)
     stats = statistics(df, {k: directions[k] for k in ranked}, percentiles=(50,), strategy=strategy)
     table = pd.DataFrame({"strategy": sorted(df[strategy].unique(), key=str)})
     if thresholds:
         sat = satisficing(df, thresholds, strategy=strategy)
         table["satisficing"] = table["strategy"].map(sat)
-    ptag = f"p{percentile:g}_regret"
     for o in ranked:
         r = regrets[regrets["outcome"] == o].set_index("strategy")
         s = stats[stats["outcome"] == o].set_index("strategy")
@@ -368,8 +389,12 @@ def ranking(
         table[f"median:{o}"] = table["strategy"].map(s["p50"])
     rel = regrets.groupby("strategy")["max_relative_regret"].mean()
     table["_rel"] = table["strategy"].map(rel).fillna(np.inf)
+    return table
 
-    better_high = directions[outcome] == "maximize"
+
+def _sort_strategies(table: pd.DataFrame, criterion: str, outcome: str, better_high: bool, thresholds: bool,
+                     ptag: str) -> pd.DataFrame:
+    """Sort by the criterion, then the documented tie-breakers; add rank and criterion columns."""
     col = {
         "satisficing": "satisficing",
         "max_regret": f"max_regret:{outcome}",
@@ -399,9 +424,4 @@ def ranking(
     table = table.sort_values(keys, ascending=asc, kind="stable").reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table.insert(2, "criterion", f"{criterion}" + ("" if criterion == "satisficing" else f":{outcome}"))
-    keep = ["rank", "strategy", "criterion", "score"]
-    if thresholds:
-        keep.append("satisficing")
-    for o in ranked:
-        keep += [f"max_regret:{o}", f"{ptag}:{o}", f"worst:{o}"]
-    return table[keep]
+    return table

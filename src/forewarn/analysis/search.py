@@ -12,7 +12,7 @@ kept beside it: the archive is the search's answer, and each new ε-box that ent
 as ε-progress (Hadka and Reed 2013). Why pymoo rather than Platypus: ``docs/search.md``.
 
 One generation is one model call: the whole population is crossed with all the futures
-(:func:`forewarn.engine.evaluate.evaluate`), the metrics are reduced over the futures' axis in
+(:func:`forewarn.engine.experiments.perform_experiments`), the metrics are reduced over the futures' axis in
 numpy, and the algorithm is told the objectives (ask and tell). The algorithm carries its own
 ``numpy.random.Generator``; after each generation the algorithm, the archive and the
 convergence record are pickled to ``checkpoint.pkl`` atomically, so a killed search resumes
@@ -125,14 +125,14 @@ class _Problem:
 
     @classmethod
     def build(cls, case: Any, futures: Any) -> _Problem:
-        from ..engine.evaluate import evaluate, lever_rows
+        from ..engine.experiments import perform_experiments, lever_rows
         from ..engine.model import load_model
 
         signs = np.array([1.0 if direction_of(o, case) == "minimize" else -1.0 for o in case.objectives])
         problem = cls(case, futures, tuple(case.objectives), tuple(case.constraints), signs, load_model(case))
         wanted = needs_reference([*case.objectives, *case.constraints])
         if wanted:
-            ref = evaluate(case, futures, lever_rows(case, case.strategy_names), model=problem.model)
+            ref = perform_experiments(case, futures, lever_rows(case, case.strategy_names), model=problem.model)
             problem.best = reference_best(case, ref, wanted)
         return problem
 
@@ -143,9 +143,9 @@ class _Problem:
 
     def metrics(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Objective and constraint values (as declared, not signed) for unit-cube rows ``X``."""
-        from ..engine.evaluate import evaluate
+        from ..engine.experiments import perform_experiments
 
-        outputs = evaluate(self.case, self.futures, self.levers(X), model=self.model, executor=self.executor)
+        outputs = perform_experiments(self.case, self.futures, self.levers(X), model=self.model, executor=self.executor)
         return (metrics_table(self.objectives, self.case, outputs, self.best),
                 metrics_table(self.constraints, self.case, outputs, self.best))
 
@@ -330,7 +330,7 @@ def search(
     spec = _spec(case, futures, evaluations, population, seed, test_futures)
     out = Path(out)
     state = _prepare(out, spec, resume=resume, overwrite=overwrite)
-    from ..engine.evaluate import Futures
+    from ..engine.experiments import Futures
 
     problem = _Problem.build(case, Futures.sample(case, futures, seed))
     problem.executor = executor
@@ -447,16 +447,16 @@ def _pareto_frame(case: Any, state: _State, problem: _Problem) -> pd.DataFrame:
 def _out_of_sample(case: Any, pareto: pd.DataFrame, problem: _Problem, test_futures: int, seed: int) -> pd.DataFrame:
     """Objectives of the Pareto strategies on fresh futures, and how far they moved."""
     from ..engine.design import to_seed_sequence
-    from ..engine.evaluate import Futures, evaluate, lever_rows
+    from ..engine.experiments import Futures, perform_experiments, lever_rows
 
     ss = to_seed_sequence(seed)
     fresh = Futures.sample(case, test_futures, np.random.SeedSequence(ss.entropy, spawn_key=(_TAG_TEST_FUTURES,)))
     best = {}
     wanted = needs_reference([*case.objectives, *case.constraints])
     if wanted:
-        ref = evaluate(case, fresh, lever_rows(case, case.strategy_names), model=problem.model)
+        ref = perform_experiments(case, fresh, lever_rows(case, case.strategy_names), model=problem.model)
         best = reference_best(case, ref, wanted)
-    outputs = evaluate(case, fresh, pareto[case.lever_names], model=problem.model)
+    outputs = perform_experiments(case, fresh, pareto[case.lever_names], model=problem.model)
     values = metrics_table(case.objectives, case, outputs, best)
     rows = []
     for j, o in enumerate(case.objectives):

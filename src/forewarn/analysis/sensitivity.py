@@ -165,7 +165,10 @@ def delta_indices(
     DataFrame
         parameter, delta, delta_conf, S1, S1_conf.
     """
+    from importlib import import_module
+
     from SALib.analyze import delta
+    from threadpoolctl import threadpool_limits
 
     y = _y(Y)
     x = np.asarray(X, dtype=float)
@@ -176,11 +179,19 @@ def delta_indices(
     # discrete inputs are not problems.
     state = np.random.get_state()
     formatwarning = warnings.formatwarning
+    # SALib's kernel density estimates make thousands of tiny triangular solves; waking a BLAS
+    # thread pool for each costs far more than the solve (minutes instead of seconds on a busy
+    # machine), and one thread gives the same numbers. scipy's BLAS must be loaded to be limited.
+    import_module("scipy.linalg")
     try:
         # record=True collects the warnings instead of printing them, whatever filter SALib sets
-        with warnings.catch_warnings(record=True), contextlib.redirect_stdout(io.StringIO()):
+        with warnings.catch_warnings(record=True), contextlib.redirect_stdout(io.StringIO()), \
+                threadpool_limits(limits=1, user_api="blas"):
             res = delta.analyze(dict(problem), x, y, num_resamples=num_resamples, conf_level=conf_level,
                                 seed=_seed_int(seed))
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        # a singular kernel density estimate: too few rows for an input's classes
+        raise InputError(f"delta indices need more rows than {y.shape[0]} here ({exc})", field="n") from None
     finally:
         np.random.set_state(state)
         warnings.formatwarning = formatwarning
@@ -246,38 +257,14 @@ def analyze_case(
     from ..engine import design as fdesign
     from ..engine import model as fmodel
 
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")
-    scalar = [o.name for o in case.outcomes if o.kind == "scalar"]
-    if outcome is not None and outcome not in scalar:
-        raise InputError(
-            f"unknown outcome {outcome!r}; scalar outcomes of the case: {', '.join(scalar)}", field="--outcome"
-        )
-    if not scalar:
-        raise InputError("the case has no scalar outcome to analyse", field="outcomes")
-    if strategy is not None and strategy not in case.strategy_names:
-        raise InputError(
-            f"unknown strategy {strategy!r}; strategies: {', '.join(case.strategy_names)}", field="--strategy"
-        )
-    params = list(case.uncertainties)
-    if not params:
-        raise InputError("the case has no uncertainty to analyse", field="uncertainties")
+    scalar, params = _check_analysis(case, method, outcome, strategy)
     ss = np.random.SeedSequence(None if seed is None else int(seed))
     design_seed, run_seed, boot_seed = ss.spawn(3)
-    if method == "sobol":
-        futures = fdesign.sample(params, n, "saltelli", seed=design_seed, calc_second_order=False)
-    elif method == "morris":
-        futures = fdesign.sample(params, n, "morris", seed=design_seed)
-    else:
-        futures = fdesign.sample(params, n, "lhs", seed=design_seed)
-    rows = futures.copy()
-    levers = case.strategy_levers(strategy) if strategy is not None else {p.name: p.default_value for p in case.levers}
-    for p in case.levers:
-        column = pd.Series([levers[p.name]] * len(rows), index=rows.index)
-        rows[p.name] = column.astype(p.dtype if p.dtype != object else object)
-    rows["seed"] = fdesign.future_seeds(run_seed, np.arange(len(rows)))
-    model = fmodel.load_model(case)
-    outputs = fmodel.call_model(model, fmodel.model_inputs(case, rows), case)
+    sampling = {"sobol": ("saltelli", {"calc_second_order": False}), "morris": ("morris", {}), "delta": ("lhs", {})}
+    how, options = sampling[method]
+    futures = fdesign.sample(params, n, how, seed=design_seed, **options)
+    rows = _model_rows(case, futures, strategy, fdesign.future_seeds(run_seed, np.arange(len(futures))))
+    outputs = fmodel.call_model(fmodel.load_model(case), fmodel.model_inputs(case, rows), case)
     problem = fdesign.salib_problem(params)
     X = numeric_design(futures[[p.name for p in params]])
     frames = []
@@ -294,3 +281,37 @@ def analyze_case(
     out = pd.concat(frames, ignore_index=True)
     out.attrs["rows"] = len(rows)
     return out
+
+
+def _check_analysis(case: Any, method: str, outcome: str | None, strategy: str | None) -> tuple[list[str], list[Any]]:
+    """The case's scalar outcomes and uncertainties, once the arguments are checked."""
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")
+    scalar = [o.name for o in case.outcomes if o.kind == "scalar"]
+    if outcome is not None and outcome not in scalar:
+        raise InputError(
+            f"unknown outcome {outcome!r}; scalar outcomes of the case: {', '.join(scalar)}", field="--outcome"
+        )
+    if not scalar:
+        raise InputError("the case has no scalar outcome to analyse", field="outcomes")
+    if strategy is not None and strategy not in case.strategy_names:
+        raise InputError(
+            f"unknown strategy {strategy!r}; strategies: {', '.join(case.strategy_names)}", field="--strategy"
+        )
+    params = list(case.uncertainties)
+    if not params:
+        raise InputError("the case has no uncertainty to analyse", field="uncertainties")
+    return scalar, params
+
+
+def _model_rows(case: Any, futures: pd.DataFrame, strategy: str | None, seeds: np.ndarray) -> pd.DataFrame:
+    """The futures with the strategy's levers (default levers without one) and each row's seed."""
+    levers = case.strategy_levers(strategy) if strategy is not None else {p.name: p.default_value for p in case.levers}
+    # all columns at once: inserting them one by one fragments the frame (a case may have 100 levers)
+    extra = {
+        p.name: pd.Series([levers[p.name]] * len(futures), index=futures.index).astype(
+            p.dtype if p.dtype != object else object)
+        for p in case.levers
+    }
+    extra["seed"] = pd.Series(seeds, index=futures.index)
+    return pd.concat([futures, pd.DataFrame(extra, index=futures.index)], axis=1)

@@ -39,7 +39,7 @@ def run_command(
         show_default=False,
     ),
     scenarios: bool = typer.Option(
-        False, "--scenarios", help="Also run every strategy under each [[scenarios]] of the case (in OUT/scenarios/)."
+        False, "--scenarios", help="Also run every strategy under each stress scenario of the case (in OUT/scenarios/)."
     ),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Run chunks on the Dask cluster of this scheduler (tcp://host:port).",

@@ -26,7 +26,7 @@ def pathways_command(
     """Evaluate the case's adaptive pathways over its futures: when each plan tips, what each pathway
     achieves, when to start each action, and which signposts are worth watching."""
     from ..analysis.pathways import analyse, to_json
-    from ..engine.evaluate import Futures
+    from ..engine.experiments import Futures
     from ..errors import InputError
 
     case, n, seed = _case_and_size(target, n, seed)

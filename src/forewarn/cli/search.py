@@ -11,7 +11,7 @@ from .app import app
 
 @app.command("search")
 def search_command(
-    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML) with [[objectives]], or a built-in "
+    case: str = typer.Argument(..., metavar="CASE", help="The case file (TOML) with objectives, or a built-in "
                                "case name.", show_default=False),
     futures: int = typer.Option(100, "--futures", help="Futures each candidate strategy is evaluated on."),
     evaluations: int = typer.Option(10_000, "--evaluations", help="Candidate strategies to evaluate in all."),

@@ -84,14 +84,14 @@ def run_adaptive(case: Any, futures: Any, strategy: str | None, rules: Sequence[
     Parameters
     ----------
     case : Case
-    futures : forewarn.engine.evaluate.Futures
+    futures : forewarn.engine.experiments.Futures
     strategy : str or None
     rules : sequence of Rule
         In priority order (a tie in the same year goes to the earlier rule).
     start : int
         First index on the time axis at which rules may fire.
     """
-    from .evaluate import cross, lever_rows
+    from .experiments import cross, lever_rows
     from .model import call_model, load_model, model_inputs
 
     model = load_model(case) if model is None else model

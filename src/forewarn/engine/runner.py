@@ -26,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +48,7 @@ from .results import (
     read_manifest,
 )
 
-__all__ = ["run", "chunk_table", "ChunkPlan", "ChunkWriteError", "write_error"]
+__all__ = ["run", "chunk_table", "ChunkPlan", "PendingChunks", "ChunkWriteError", "write_error"]
 
 Progress = Callable[[int, int], None]
 
@@ -160,7 +160,7 @@ def run(
         raise InputError(f"cannot make the run folder here ({exc.strerror or exc})", source=out, field="out") from None
     if sampled:
         _append_strategies_to_copy(out, case, sampled)
-    plan = ChunkPlan(case, design, tuple(i for i in range(manifest["n_chunks"]) if i not in done), chunk_size, total, out)
+    plan = ChunkPlan(case, design, PendingChunks(manifest["n_chunks"], frozenset(done)), chunk_size, total, out)
     state = _Manifest(out, manifest, done)
     state.save()
     done_rows = sum(c["rows"] for c in done.values())
@@ -246,6 +246,20 @@ def _append_strategies_to_copy(out: Path, case: Any, names: list[str]) -> None:
 
 
 @dataclass(frozen=True)
+class PendingChunks:
+    """The chunks not done yet, in order, without listing them (a run may have millions)."""
+
+    n_chunks: int
+    done: frozenset[int]
+
+    def __iter__(self) -> Iterator[int]:
+        return (i for i in range(self.n_chunks) if i not in self.done)
+
+    def __len__(self) -> int:
+        return self.n_chunks - len(self.done)
+
+
+@dataclass(frozen=True)
 class ChunkPlan:
     """What is left to compute: chunks of a design, for a case, into a run folder.
 
@@ -254,7 +268,7 @@ class ChunkPlan:
 
     case: Any
     design: Any
-    pending: tuple[int, ...]
+    pending: PendingChunks
     chunk_size: int
     total: int
     out: Path
@@ -312,14 +326,15 @@ def _process_pool(workers: int) -> Executor:
 
 def _run_on(executor: Executor, slots: int, plan: ChunkPlan, record: _Recorder) -> None:
     """Feed chunks to ``executor`` keeping at most ``slots`` in flight; record them as they end."""
-    queue = list(reversed(plan.pending))
+    queue = iter(plan.pending)  # never listed whole: a run may have millions of chunks
+    index = next(queue, None)
     running: dict[Future, int] = {}
     try:
-        while queue or running:
-            while queue and len(running) < slots:
-                index = queue.pop()
+        while index is not None or running:
+            while index is not None and len(running) < slots:
                 start, rows = plan.rows(index)
                 running[executor.submit(_run_chunk, plan.case, rows, index, start, str(plan.out))] = index
+                index = next(queue, None)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in sorted(finished, key=running.__getitem__):
                 record(fut, running.pop(fut))

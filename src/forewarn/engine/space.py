@@ -1326,7 +1326,3 @@ def find_line(text: str | None, loc: tuple[Any, ...]) -> int | None:
             if key_re.match(lines[number - 1]):
                 return number
     return header_line or None
-
-
-# The former private name, still imported by code outside this module.
-_find_line = find_line

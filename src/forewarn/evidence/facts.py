@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -220,39 +221,8 @@ def read_facts_csv(path: str | Path | object) -> list[FactRow]:
         the line and the column.
     """
     name = str(path)
-    try:
-        raw = path.read_bytes()  # type: ignore[union-attr]
-    except AttributeError:
-        try:
-            raw = Path(path).read_bytes()  # type: ignore[arg-type]
-        except OSError as exc:
-            raise InputError(f"cannot read the file ({exc.strerror or exc})", source=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", source=name) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", source=name, line=line) from None
-    if not text.strip():
-        raise InputError("the file is empty", source=name)
-
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        raise InputError(f"not a CSV file ({exc})", source=name, line=1) from None
-    missing = [c for c in FACT_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(a fact CSV needs {', '.join(FACT_COLUMNS)})",
-            source=name,
-            line=1,
-            field=missing[0],
-        )
-    col = {c: header.index(c) for c in FACT_COLUMNS}
-
+    reader = csv.reader(io.StringIO(_read_text(path, name), newline=""))
+    header, col = _read_header(reader, name)
     rows: list[FactRow] = []
     seen: dict[str, int] = {}
     line = 2
@@ -267,58 +237,85 @@ def read_facts_csv(path: str | Path | object) -> list[FactRow]:
         line = reader.line_num + 1
         if not any(cell.strip() for cell in record):
             continue  # blank line
-        if len(record) < len(header):
-            raise InputError(
-                f"{len(record)} fields where the header has {len(header)}",
-                source=name,
-                line=start,
-                field=header[len(record)],
-            )
-        cell = {c: record[i].strip() for c, i in col.items()}
-        for c in REQUIRED_VALUES:
-            if not cell[c]:
-                raise InputError("is blank", source=name, line=start, field=c)
-        fid = cell["id"]
-        if not _ID.match(fid):
-            raise InputError(f"{fid!r} is not a fact id (F followed by 4 or more digits)", source=name, line=start, field="id")
-        if fid in seen:
-            raise InputError(f"duplicate id {fid} (first on line {seen[fid]})", source=name, line=start, field="id")
-        seen[fid] = start
-        try:
-            value = float(cell["value"])
-        except ValueError:
-            value = float("nan")
-        if not math.isfinite(value):
-            raise InputError(f"{cell['value']!r} is not a plain number", source=name, line=start, field="value")
-        try:
-            check_link(cell["source_url"])
-        except ValueError as exc:
-            raise InputError(str(exc), source=name, line=start, field="source_url") from None
-        try:
-            as_of = parse_as_of(cell["as_of"])
-        except ValueError as exc:
-            raise InputError(str(exc), source=name, line=start, field="as_of") from None
-        base, annotation, note = parse_quantity(cell["quantity"])
-        rows.append(
-            FactRow(
-                id=fid,
-                topic=cell["topic"],
-                entity=cell["entity"],
-                quantity=cell["quantity"],
-                base_quantity=base,
-                annotation=annotation,
-                note=note,
-                value=value,
-                unit=cell["unit"],
-                as_of=as_of,
-                source_url=cell["source_url"],
-                statement=record[col["statement"]],
-                line=start,
-            )
-        )
+        row = _fact_row(record, header, col, name, start)
+        if row.id in seen:
+            raise InputError(f"duplicate id {row.id} (first on line {seen[row.id]})", source=name, line=start, field="id")
+        seen[row.id] = start
+        rows.append(row)
     if not rows:
         raise InputError("no facts in the file", source=name, line=2)
     return rows
+
+
+def _read_text(path: str | Path | object, name: str) -> str:
+    """The file's text (UTF-8, an optional byte-order mark), or one InputError naming it."""
+    try:
+        raw = path.read_bytes()  # type: ignore[union-attr]  # a Traversable of the package data
+    except AttributeError:
+        try:
+            raw = Path(path).read_bytes()  # type: ignore[arg-type]
+        except OSError as exc:
+            raise InputError(f"cannot read the file ({exc.strerror or exc})", source=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", source=name) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text", source=name, line=line) from None
+    if not text.strip():
+        raise InputError("the file is empty", source=name)
+    return text
+
+
+def _read_header(reader: Any, name: str) -> tuple[list[str], dict[str, int]]:
+    """The header row and the position of every fact column in it."""
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputError(f"not a CSV file ({exc})", source=name, line=1) from None
+    missing = [c for c in FACT_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(a fact CSV needs {', '.join(FACT_COLUMNS)})",
+            source=name,
+            line=1,
+            field=missing[0],
+        )
+    return header, {c: header.index(c) for c in FACT_COLUMNS}
+
+
+def _fact_row(record: list[str], header: list[str], col: dict[str, int], name: str, line: int) -> FactRow:
+    """One checked row; the first bad cell raises an InputError naming its line and column."""
+    if len(record) < len(header):
+        raise InputError(f"{len(record)} fields where the header has {len(header)}", source=name, line=line,
+                         field=header[len(record)])
+    cell = {c: record[i].strip() for c, i in col.items()}
+    for c in REQUIRED_VALUES:
+        if not cell[c]:
+            raise InputError("is blank", source=name, line=line, field=c)
+    fid = cell["id"]
+    if not _ID.match(fid):
+        raise InputError(f"{fid!r} is not a fact id (F followed by 4 or more digits)", source=name, line=line, field="id")
+    try:
+        value = float(cell["value"])
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise InputError(f"{cell['value']!r} is not a plain number", source=name, line=line, field="value")
+    try:
+        check_link(cell["source_url"])
+    except ValueError as exc:
+        raise InputError(str(exc), source=name, line=line, field="source_url") from None
+    try:
+        as_of = parse_as_of(cell["as_of"])
+    except ValueError as exc:
+        raise InputError(str(exc), source=name, line=line, field="as_of") from None
+    base, annotation, note = parse_quantity(cell["quantity"])
+    return FactRow(id=fid, topic=cell["topic"], entity=cell["entity"], quantity=cell["quantity"], base_quantity=base,
+                   annotation=annotation, note=note, value=value, unit=cell["unit"], as_of=as_of,
+                   source_url=cell["source_url"], statement=record[col["statement"]], line=line)
 
 
 def conflicts(df: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 The runner writes a run folder chunk by chunk; a search, a stress test or a pathway analysis
 instead needs the outcomes of a whole population of lever settings against the same futures,
-again and again, with nothing written. :func:`evaluate` crosses ``P`` lever rows with ``F``
+again and again, with nothing written. :func:`perform_experiments` (the name the EMA Workbench
+gives the same idea) crosses ``P`` lever rows with ``F``
 futures into ``P x F`` experiments (strategy-major: experiment ``p F + f`` is strategy ``p`` in
 future ``f``), calls the model once, and returns every outcome as an array of shape ``(P, F)``
 (``(P, F, T)`` for a series). Each future keeps its own ``seed``, so every strategy meets the
@@ -14,7 +15,7 @@ Examples
 >>> from forewarn.engine.space import load_case                      # doctest: +SKIP
 >>> case = load_case("examples/lake/case.toml")                       # doctest: +SKIP
 >>> fut = Futures.sample(case, 100, seed=1)                           # doctest: +SKIP
->>> out = evaluate(case, fut, lever_rows(case, ["no_release", "ramp_down"]))  # doctest: +SKIP
+>>> out = perform_experiments(case, fut, lever_rows(case, ["no_release", "ramp_down"]))  # doctest: +SKIP
 >>> out["max_P"].shape                                                # doctest: +SKIP
 (2, 100)
 """
@@ -30,7 +31,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["Futures", "lever_rows", "cross", "evaluate"]
+__all__ = ["Futures", "lever_rows", "cross", "perform_experiments"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def cross(case: Any, futures: Futures, levers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.RangeIndex(P * F))
 
 
-def evaluate(case: Any, futures: Futures, levers: pd.DataFrame, *, model: Any = None,
+def perform_experiments(case: Any, futures: Futures, levers: pd.DataFrame, *, model: Any = None,
              executor: Any = None) -> dict[str, np.ndarray]:
     """Every outcome of ``P`` lever rows in ``futures``, from one checked model call.
 
@@ -125,7 +126,7 @@ def evaluate(case: Any, futures: Futures, levers: pd.DataFrame, *, model: Any = 
 def _evaluate_on(executor: Any, case: Any, futures: Futures, levers: pd.DataFrame) -> dict[str, np.ndarray]:
     parts = max(1, min(len(levers), int(getattr(executor, "_max_workers", 1) or 1)))
     bounds = np.linspace(0, len(levers), parts + 1).astype(int)
-    jobs = [executor.submit(evaluate, case, futures, levers.iloc[a:b].reset_index(drop=True))
+    jobs = [executor.submit(perform_experiments, case, futures, levers.iloc[a:b].reset_index(drop=True))
             for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     results = [job.result() for job in jobs]
     return {name: np.concatenate([r[name] for r in results], axis=0) for name in results[0]}
