@@ -80,6 +80,23 @@ def test_sensitivity(method, column, tmp_path, cli):
     assert set(table["parameter"]) == {"a", "k", "mode", "shock"} and column in table.columns
 
 
+def test_sensitivity_on_the_stress_ranges(tmp_path, cli):
+    # On the sourced ranges threat_quality is fixed (1 - 1) and explains nothing; on the stress set
+    # (1 - 2.5) it varies and gets an index.
+    tables = {}
+    for ranges in ("sourced", "stress"):
+        out = tmp_path / f"{ranges}.csv"
+        code, text, err = cli("sensitivity", "kosovo", "--method", "delta", "-n", 400, "--outcome", "min_margin",
+                              "--strategy", "current_plan", "--seed", 1, "--ranges", ranges, "--out", out)
+        assert code == 0, err
+        assert f"{ranges} ranges" in text
+        tables[ranges] = pd.read_csv(out).set_index("parameter")
+    assert "ksf_plan_pace" in tables["stress"].index
+    fixed = tables["sourced"].loc["threat_quality", "delta"]
+    assert not fixed > 0.01  # NaN or about 0: a fixed input
+    assert tables["stress"].loc["threat_quality", "delta"] > 0.05
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -99,6 +116,7 @@ def test_sensitivity(method, column, tmp_path, cli):
         (["sensitivity", "{case}", "--method", "fast", "-n", "8"], "unknown method 'fast'"),
         (["sensitivity", "{case}", "-n", "8", "--strategy", "bold"], "unknown strategy 'bold'"),
         (["sensitivity", "{case}", "-n", "0"], "must be at least 1"),
+        (["sensitivity", "{case}", "-n", "8", "--ranges", "wide"], "--ranges: unknown set of ranges 'wide'"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(run_dir, tmp_path, cli, args, message):

@@ -56,6 +56,16 @@ def test_check_accepts_the_built_in_case_name(cli, tmp_path, monkeypatch):
     assert len(out.splitlines()) < 40
 
 
+def test_full_check_shows_stress_ranges_and_lever_costs(cli):
+    code, out, err = cli("case", "check", "--full", "kosovo", env={"COLUMNS": "400"})
+    assert code == 0, err
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 3}
+    assert "stress range" in out and "cost" in out
+    assert "4,500 … 20,000" in rows["threat_base"] and "0.25 … 3" in rows["ksf_plan_pace"]
+    assert "priced by us_deal_price" in rows["us_deal"]
+    assert "free: A split of the defence budget" in rows["equipment_share"]
+
+
 def test_years_have_no_thousands_separator(cli):
     code, out, err = cli("case", "check", "--full", "kosovo", env={"COLUMNS": "250"})
     assert code == 0, err

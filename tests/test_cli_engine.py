@@ -70,6 +70,7 @@ def test_strategy_option(cli, case_file, tmp_path):
         (["-n", "3", "--method", "latin"], "--method: unknown sampling method 'latin'"),
         (["-n", "3", "--design", "latin"], "--method: unknown sampling method 'latin'"),  # the former name
         (["-n", "3", "--strategy", "nope"], "no strategy named 'nope' (known: idle, push)"),
+        (["-n", "3", "--ranges", "wide"], "--ranges: unknown set of ranges 'wide' (known: sourced, stress)"),
         pytest.param(["-n", "many"], "valid integer"),
         pytest.param(["--seed", "1"], "Missing option '-n'"),
     ],
@@ -80,6 +81,21 @@ def test_bad_values_exit_2_and_create_nothing(cli, case_file, tmp_path, args, me
     assert code == 2
     assert message in stderr
     assert not out.exists()
+
+
+def test_ranges_option_runs_the_stress_set(cli, tmp_path):
+    # The Kosovo case declares stress ranges: threat_base runs to 20,000 instead of 14,000.
+    seen = {}
+    for ranges in ("sourced", "stress"):
+        out = tmp_path / ranges
+        code, _, stderr = cli("run", "kosovo", "-n", 200, "--seed", 4, "--out", out, "--ranges", ranges,
+                              "--strategy", "current_plan")
+        assert code == 0, stderr
+        res = open_results(out)
+        seen[ranges] = res.experiments["threat_base"]
+        uncertainty = next(p for p in res.case.uncertainties if p.name == "threat_base")
+        assert uncertainty.high == {"sourced": 14000.0, "stress": 20000.0}[ranges]
+    assert seen["sourced"].max() <= 14000.0 < seen["stress"].max() <= 20000.0
 
 
 def test_bad_case_exits_2(cli, tmp_path):

@@ -187,6 +187,22 @@ def test_ksf_follows_the_linear_plan():
     assert_allclose(out["ksf_reserve"][0, :6], [800, 1300, 1800, 2300, 2800, 2800])
 
 
+def test_the_plan_pace_scales_the_active_plan_not_the_reserve():
+    # 4,300 -> 5,000 by 2029 is 175 a year; at half the pace 87.5 a year, at twice the pace 350 a
+    # year until the target; recruitment and the budget do not bind here.
+    common = {**STILL, "ksf_active_target": 5000, "ksf_reserve_target": 2800, "ksf_target_year": 2029,
+              "ksf_recruitment_capacity": 1400.0, "cost_per_soldier": 21.0, "defence_share_gdp": 3.0}
+    slow = run(1, **{**common, "ksf_plan_pace": 0.5})
+    fast = run(1, **{**common, "ksf_plan_pace": 2.0})
+    assert_allclose(slow["ksf_active"][0, :6], [4300, 4387.5, 4475, 4562.5, 4650, 4737.5])
+    assert_allclose(fast["ksf_active"][0, :6], [4300, 4650, 5000, 5000, 5000, 5000])
+    for out in (slow, fast):
+        assert_allclose(out["ksf_reserve"][0, :6], [800, 1300, 1800, 2300, 2800, 2800])
+    # Recruitment still caps a fast pace.
+    capped = run(1, **{**common, "ksf_plan_pace": 2.0, "ksf_recruitment_capacity": 200.0})
+    assert_allclose(capped["ksf_active"][0, :4], [4300, 4500, 4700, 4900])
+
+
 def test_ksf_cannot_outgrow_its_budget():
     # personnel budget 11000 x 1.5 % x (1 - 0.4) = 99 MEUR; reserve 800 x 0.15 x 22k = 2.64 MEUR;
     # so (99 - 2.64) / 0.022 soldiers at most.

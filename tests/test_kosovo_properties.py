@@ -126,6 +126,7 @@ def test_other_favourable_changes_never_lower_deterrence(seed):
     x = random_inputs(seed)
     rng = np.random.default_rng(seed + 7)
     never_lower(with_(x, ksf_recruitment_capacity=between(rng, x["ksf_recruitment_capacity"], 1400.0)), x)
+    never_lower(with_(x, ksf_plan_pace=between(rng, x["ksf_plan_pace"], 3.0)), x)
     never_lower(with_(x, other_kfor_trend=between(rng, x["other_kfor_trend"], 0.03)), x)
     never_lower(with_(x, ksf_capability_base=between(rng, x["ksf_capability_base"], 0.7)), x)
     never_lower(with_(x, equipment_effectiveness=between(rng, x["equipment_effectiveness"], 3.0)), x)

@@ -247,6 +247,8 @@ def sensitivity_command(
     out: Path | None = typer.Option(None, "--out", help="Write the indices to this .csv or .parquet file.",
                                     show_default=False),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
+    ranges: str = typer.Option("sourced", "--ranges", help="Uncertainty ranges: sourced (the case as it is) or "
+                               "stress (its declared stress ranges swapped in)."),
 ) -> None:
     """Global sensitivity of the outcomes to the uncertainties (runs the model in process)."""
     from ..analysis.sensitivity import METHODS, analyze_case
@@ -260,11 +262,11 @@ def sensitivity_command(
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     _check_out(out)
-    loaded = load_checked_case(case)
+    loaded = load_checked_case(case, ranges)
     with working(f"{method} indices of {loaded.name}: sampling, running the model, computing", quiet=quiet):
         table = analyze_case(loaded, method, n, outcome=outcome, seed=seed, strategy=strategy)
     con = _console()
-    con.print(f"{method} indices from {table.attrs['rows']:,} model runs (seed {seed})")
+    con.print(f"{method} indices from {table.attrs['rows']:,} model runs (seed {seed}, {ranges} ranges)")
     sort = {"sobol": "ST", "morris": "mu_star", "delta": "delta"}[method]
     for name, part in table.groupby("outcome", sort=False):
         part = part.drop(columns=["outcome"]).sort_values(sort, ascending=False, kind="stable")

@@ -36,6 +36,21 @@ def _range(p: Any) -> str:
     return " | ".join(_fmt(c) for c in p.choices)
 
 
+def _stress(p: Any) -> str:
+    """An uncertainty's stress range (``Case.with_ranges("stress")``), or empty when it has none."""
+    return "" if p.stress is None else f"{_fmt(p.stress.low, p.unit)} … {_fmt(p.stress.high, p.unit)}"
+
+
+def _cost(p: Any) -> str:
+    """What a lever costs: the inputs that price it, or why it is free."""
+    if p.cost is None:
+        return ""
+    if p.cost.free is not None:
+        return f"free: {p.cost.free}"
+    priced = f"priced by {', '.join(p.cost.priced_by)}"
+    return f"{priced}: {p.cost.note}" if p.cost.note else priced
+
+
 def _provenance(item: Any) -> str:
     if item.sources:
         return ", ".join(item.sources)
@@ -46,7 +61,8 @@ def _provenance(item: Any) -> str:
 
 def check(
     case_file: str = CASE_ARG,
-    full: bool = typer.Option(False, "--full", help="Print every uncertainty, lever, constant, strategy and outcome."),
+    full: bool = typer.Option(False, "--full", help="Print every uncertainty (with its stress range), lever (with "
+                              "its cost), constant, strategy and outcome."),
 ) -> None:
     """Check a case file, its signposts, and that its model imports and runs; print a summary."""
     from rich.console import Console
@@ -117,13 +133,20 @@ def _print_tables(console: Any, case: Any) -> None:
         params = getattr(case, section)
         if not params:
             continue
+        # The stress range (uncertainties) and the cost (levers) get a column when the case declares any.
+        extra = ("stress range" if any(p.stress is not None for p in params) else None if section == "uncertainties"
+                 else "cost" if any(p.cost is not None for p in params) else None)
         table = Table(title=f"{section} ({len(params)})", title_justify="left", expand=False)
-        for column in ("name", "kind", "range", "default", "unit", "sources"):
-            table.add_column(column, overflow="fold")
+        for column in ("name", "kind", "range", "default", "unit", extra, "sources"):
+            if column is not None:
+                table.add_column(column, overflow="fold")
         for p in params:
             default = (_fmt(p.default, p.unit) if p.default is not None
                        else f"[dim]{escape(_fmt(p.default_value, p.unit))}[/]")
-            table.add_row(escape(p.name), p.kind, escape(_range(p)), default, escape(p.unit), _provenance(p))
+            cells = [escape(p.name), p.kind, escape(_range(p)), default, escape(p.unit)]
+            if extra is not None:
+                cells.append(escape(_stress(p) if section == "uncertainties" else _cost(p)))
+            table.add_row(*cells, _provenance(p))
         console.print(table)
 
     if case.constants:

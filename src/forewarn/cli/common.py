@@ -15,7 +15,7 @@ from ..errors import CaseError, ForewarnError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.space import Case
 
-__all__ = ["BUILTIN_CASES", "case_path", "check_case", "load_checked_case", "check_out_folder", "working"]
+__all__ = ["BUILTIN_CASES", "RANGES", "case_path", "check_case", "load_checked_case", "check_out_folder", "working"]
 
 #: Case names that stand for a case shipped in the package (``forewarn run kosovo ...``).
 BUILTIN_CASES = ("kosovo",)
@@ -115,13 +115,23 @@ def _line_of(case: Case, loc: tuple[Any, ...]) -> int | None:
     return find_line(text, loc)
 
 
-def load_checked_case(case: str | Path) -> Case:
-    """Find (:func:`case_path`), read, validate and check (:func:`check_case`) a case."""
+#: The named sets of uncertainty ranges (``--ranges``): the case as sourced, or with its stress ranges.
+RANGES = ("sourced", "stress")
+
+
+def load_checked_case(case: str | Path, ranges: str = "sourced") -> Case:
+    """Find (:func:`case_path`), read, validate and check (:func:`check_case`) a case.
+
+    ``ranges`` (``--ranges``) picks the set of uncertainty ranges: ``"sourced"`` (the case as it is) or
+    ``"stress"`` (every declared ``stress = {low, high}`` range swapped in, see ``Case.with_ranges``).
+    """
     from ..engine.space import load_case
 
+    if ranges not in RANGES:
+        raise InputError(f"unknown set of ranges {ranges!r} (known: {', '.join(RANGES)})", field="--ranges")
     loaded = load_case(case_path(case))
     check_case(loaded)
-    return loaded
+    return loaded.with_ranges(ranges)
 
 
 def check_out_folder(folder: Path, option: str = "--out") -> None:

@@ -45,6 +45,8 @@ def run_command(
         None, "--scheduler", help="Run chunks on the Dask cluster of this scheduler (tcp://host:port).",
         show_default=False,
     ),
+    ranges: str = typer.Option("sourced", "--ranges", help="Uncertainty ranges: sourced (the case as it is) or "
+                               "stress (its declared stress ranges swapped in)."),
 ) -> None:
     """Run a case's model over sampled futures and strategies; write a resumable run folder."""
     from rich.console import Console
@@ -63,7 +65,7 @@ def run_command(
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     if chunk_size is None:
         chunk_size = _resumed_chunk_size(out) if resume else None
-    loaded = load_checked_case(case)
+    loaded = load_checked_case(case, ranges)
     check_out_folder(out)
 
     err = Console(stderr=True, highlight=False)

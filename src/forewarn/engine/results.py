@@ -208,9 +208,14 @@ class Results:
         from .space import load_case, parse_case
 
         file = self.path / CASE_COPY
+        recorded = self.manifest.get("case", {}).get("hash")
         if file.is_file():
             try:
-                return load_case(file)
+                copy = load_case(file)
+                # A run on other ranges than the file's (``Case.with_ranges("stress")``) records the
+                # case it ran in the manifest; the file copy then is not the case as run.
+                if recorded is None or copy.hash() == recorded:
+                    return copy
             except Exception:  # noqa: BLE001 - fall back on the manifest's copy
                 pass
         content = self.manifest.get("case", {}).get("content")

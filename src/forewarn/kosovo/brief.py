@@ -1341,6 +1341,7 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
                        f"would be worth)"
                        + ("" if top["watched"] else "; the news monitor cannot observe it") + ".")
     elif voi:
+        fig["best_mean_regret"] = float(card.loc[best, "mean_regret"])
         details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "
                        f"for all {len(voi)}): {ctx.name(best)} is the choice whatever is learned "
                        f"(mean regret {card.loc[best, 'mean_regret']:.2g} share of years met).")

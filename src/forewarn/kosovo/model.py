@@ -165,6 +165,9 @@ def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) 
     k0 = np.maximum(col("ksf_active_base"), 0.0)
     r0 = np.maximum(col("ksf_reserve_base"), 0.0)
     k_target = np.maximum(lever("ksf_active_target"), 0.0)
+    # The plan's pace: the share of its yearly growth achieved (the active plan reaches its target
+    # after span / pace years); the reserve keeps the plan's own line.
+    pace = np.maximum(col("ksf_plan_pace"), 0.0)
     r_target = np.maximum(lever("ksf_reserve_target"), 0.0)
     inv_span = 1.0 / np.maximum(col("ksf_target_year") - base, 1.0)
     # A recruitment drive multiplies the yearly intake (1: none).
@@ -244,6 +247,7 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         frac = np.clip((year + 1.0 - p.w) * p.inv_lag, 0.0, 1.0) * withdrawn
         other = p.other0 * other_growth + p.full_backfill[i] * frac
         progress = np.minimum(i * p.inv_span, 1.0)
+        active_progress = np.minimum(i * p.inv_span * p.pace, 1.0)
         reserve = p.r0 + (p.r_target[i] - p.r0) * progress
         capability = p.cmax - (p.cmax - p.c0) * np.exp(-p.k_per_meur * cum_equipment)
         regional = p.regional_troops[i] * (year >= p.regional_start)
@@ -254,7 +258,7 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
             gdp = p.gdp0 * gdp_growth
             gdp_sum = gdp_sum + gdp
             budget = gdp * p.share_gdp[i] / 100.0
-            plan = p.k0 + (p.k_target[i] - p.k0) * progress
+            plan = p.k0 + (p.k_target[i] - p.k0) * active_progress
             # Reservists are paid first; the rest of the personnel budget caps the active force.
             affordable = (budget * p.personnel_share - p.reserve_cost * reserve) / p.cost
             active = np.minimum(np.minimum(plan, active + p.capacity[i]), affordable)

@@ -69,6 +69,7 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
     k_target = max(f("ksf_active_target"), 0.0)
     r_target = max(f("ksf_reserve_target"), 0.0)
     span = max(f("ksf_target_year") - base, 1.0)
+    pace = max(f("ksf_plan_pace"), 0.0)
     cost = max(f("cost_per_soldier"), 1e-9) / 1000.0
     reserve_cost = cost * max(f("reserve_cost_ratio"), 0.0)
     deal_price = max(f("us_deal_price"), 0.0) if b("us_deal") else 0.0
@@ -115,7 +116,7 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
             spent = budget + deal_price + (regional_price if regional_on else 0.0)
         capability = cmax - (cmax - c0) * math.exp(-k * cum_equipment / 1000.0)
         progress = min(t / span, 1.0)
-        plan_active = k0 + (k_target - k0) * progress
+        plan_active = k0 + (k_target - k0) * min(t / span * pace, 1.0)
         reserve = r0 + (r_target - r0) * progress
         capacity = max(f("ksf_recruitment_capacity"), 0.0) * max(f("recruitment_drive"), 1.0)
         if t > 0:
