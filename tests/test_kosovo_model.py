@@ -183,7 +183,7 @@ def test_ksf_follows_the_linear_plan():
                     "cost_per_soldier": 21.0})
     assert_allclose(out["ksf_active"][0, :6], [4300, 4475, 4650, 4825, 5000, 5000])
     # the reserve follows its own plan
-    out = run(1, **{**STILL, "ksf_reserve_target": 2800, "ksf_target_year": 2029})
+    out = run(1, **{**STILL, "ksf_reserve_target": 2800, "ksf_target_year": 2029, "ksf_reserve_intake": 700.0})
     assert_allclose(out["ksf_reserve"][0, :6], [800, 1300, 1800, 2300, 2800, 2800])
 
 
@@ -191,7 +191,8 @@ def test_the_plan_pace_scales_the_active_plan_not_the_reserve():
     # 4,300 -> 5,000 by 2029 is 175 a year; at half the pace 87.5 a year, at twice the pace 350 a
     # year until the target; recruitment and the budget do not bind here.
     common = {**STILL, "ksf_active_target": 5000, "ksf_reserve_target": 2800, "ksf_target_year": 2029,
-              "ksf_recruitment_capacity": 1400.0, "cost_per_soldier": 21.0, "defence_share_gdp": 3.0}
+              "ksf_recruitment_capacity": 1400.0, "cost_per_soldier": 21.0, "defence_share_gdp": 3.0,
+              "ksf_reserve_intake": 700.0}
     slow = run(1, **{**common, "ksf_plan_pace": 0.5})
     fast = run(1, **{**common, "ksf_plan_pace": 2.0})
     assert_allclose(slow["ksf_active"][0, :6], [4300, 4387.5, 4475, 4562.5, 4650, 4737.5])
@@ -201,6 +202,33 @@ def test_the_plan_pace_scales_the_active_plan_not_the_reserve():
     # Recruitment still caps a fast pace.
     capped = run(1, **{**common, "ksf_plan_pace": 2.0, "ksf_recruitment_capacity": 200.0})
     assert_allclose(capped["ksf_active"][0, :4], [4300, 4500, 4700, 4900])
+
+
+def test_the_reserve_grows_by_at_most_its_intake():
+    # With the default inputs, a reserve of 10,000 aimed for by 2026 is at most 800 + one year's
+    # intake in 2026, then grows by the intake a year until the target.
+    intake = CASE.parameter("ksf_reserve_intake").default
+    out = run(1, ksf_reserve_target=10000, ksf_target_year=2026)
+    reserve = out["ksf_reserve"][0]
+    assert reserve[0] == pytest.approx(800.0)
+    assert reserve[1] <= 800.0 + intake + 1e-9
+    assert_allclose(reserve[:4], 800.0 + intake * np.arange(4))
+    # No intake: the reserve stays where it is, whatever its target.
+    assert_allclose(run(1, ksf_reserve_target=10000, ksf_reserve_intake=0.0)["ksf_reserve"], 800.0)
+
+
+def test_a_large_reserve_is_paid_not_free():
+    # Personnel budget 11000 x 1 % x (1 - 0.4) = 66 MEUR pays at most 66 / (0.15 x 0.025) = 17,600
+    # reservists; a reserve aimed at 10,000 with a large intake takes 10,000 x 0.00375 = 37.5 MEUR
+    # and leaves (66 - 37.5) / 0.025 = 1,140 active soldiers; a smaller budget leaves none.
+    common = {**STILL, "ksf_reserve_target": 10000, "ksf_target_year": 2026, "ksf_reserve_intake": 1e6,
+              "cost_per_soldier": 25.0}
+    out = run(1, **{**common, "defence_share_gdp": 1.0})
+    assert_allclose(out["ksf_reserve"][0, 1:], 10000.0)
+    assert_allclose(out["ksf_active"][0, 1:], (66.0 - 37.5) / 0.025)
+    out = run(1, **{**common, "defence_share_gdp": 0.5})  # 33 MEUR: 8,800 reservists, no active force
+    assert_allclose(out["ksf_reserve"][0, 1:], 33.0 / 0.00375)
+    assert_allclose(out["ksf_active"][0, 1:], 0.0)
 
 
 def test_ksf_cannot_outgrow_its_budget():

@@ -135,6 +135,18 @@ def test_other_favourable_changes_never_lower_deterrence(seed):
 
 @EXAMPLES
 @given(SEEDS)
+def test_larger_reserve_intake_never_lowers_the_margin(seed):
+    # The reserve is paid before the active force, so more reservists can crowd active soldiers
+    # out of the budget; each costs reserve_cost_ratio (0.15) of an active soldier and weighs
+    # reserve_weight (0.5), so the margin still does not fall.
+    x = random_inputs(seed)
+    rng = np.random.default_rng(seed + 8)
+    never_lower(with_(x, ksf_reserve_intake=between(rng, x["ksf_reserve_intake"], 700.0)), x)
+    never_lower(with_(x, ksf_reserve_intake=np.full(N, 700.0)), with_(x, ksf_reserve_intake=np.zeros(N)))
+
+
+@EXAMPLES
+@given(SEEDS)
 def test_outputs_finite_and_never_negative(seed):
     out = kosovo_model(random_inputs(seed))
     for name in OUTCOMES:

@@ -166,12 +166,14 @@ def _prepare(inputs: Mapping[str, np.ndarray], n: int, base: int, horizon: int) 
     r0 = np.maximum(col("ksf_reserve_base"), 0.0)
     k_target = np.maximum(lever("ksf_active_target"), 0.0)
     # The plan's pace: the share of its yearly growth achieved (the active plan reaches its target
-    # after span / pace years); the reserve keeps the plan's own line.
+    # after span / pace years); the reserve keeps the plan's own line, but grows by at most its
+    # intake a year (the reserve has not grown since 2013, so its growth is not free).
     pace = np.maximum(col("ksf_plan_pace"), 0.0)
     r_target = np.maximum(lever("ksf_reserve_target"), 0.0)
     inv_span = 1.0 / np.maximum(col("ksf_target_year") - base, 1.0)
     # A recruitment drive multiplies the yearly intake (1: none).
     capacity = np.maximum(col("ksf_recruitment_capacity"), 0.0) * np.maximum(lever("recruitment_drive"), 1.0)
+    reserve_intake = np.maximum(col("ksf_reserve_intake"), 0.0)
     reserve_weight = np.maximum(col("reserve_weight"), 0.0)
 
     # A regional joint force: its committed soldiers weigh like today's KSF soldiers, and Kosovo
@@ -234,6 +236,7 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     gdp_growth = np.ones(n)
     cum_equipment = np.zeros(n)  # equipment bought from t = 1 up to the previous year
     active = p.k0.copy()
+    reserve = p.r0.copy()
     threat = p.threat.copy()
     p_sum = np.zeros(n)
     for i in range(T):
@@ -248,7 +251,6 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         other = p.other0 * other_growth + p.full_backfill[i] * frac
         progress = np.minimum(i * p.inv_span, 1.0)
         active_progress = np.minimum(i * p.inv_span * p.pace, 1.0)
-        reserve = p.r0 + (p.r_target[i] - p.r0) * progress
         capability = p.cmax - (p.cmax - p.c0) * np.exp(-p.k_per_meur * cum_equipment)
         regional = p.regional_troops[i] * (year >= p.regional_start)
         if i == 0:
@@ -259,8 +261,14 @@ def kosovo_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
             gdp_sum = gdp_sum + gdp
             budget = gdp * p.share_gdp[i] / 100.0
             plan = p.k0 + (p.k_target[i] - p.k0) * active_progress
-            # Reservists are paid first; the rest of the personnel budget caps the active force.
-            affordable = (budget * p.personnel_share - p.reserve_cost * reserve) / p.cost
+            # Reservists are paid first, as many as the personnel budget pays; the rest of it caps
+            # the active force.
+            reserve_plan = p.r0 + (p.r_target[i] - p.r0) * progress
+            personnel = budget * p.personnel_share
+            with np.errstate(divide="ignore"):
+                reserve_affordable = np.where(p.reserve_cost > 0, personnel / p.reserve_cost, np.inf)
+            reserve = np.maximum(np.minimum(np.minimum(reserve_plan, reserve + p.reserve_intake), reserve_affordable), 0.0)
+            affordable = (personnel - p.reserve_cost * reserve) / p.cost
             active = np.minimum(np.minimum(plan, active + p.capacity[i]), affordable)
             active = np.maximum(active, 0.0)
             cum_equipment = cum_equipment + budget * p.eq_share

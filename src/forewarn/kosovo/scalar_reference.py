@@ -96,6 +96,7 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
     }
     cum_equipment = 0.0
     active = k0
+    reserve = r0
     p_sum = 0.0
     gdp_sum = 0.0
     for t in range(T):
@@ -117,10 +118,14 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
         capability = cmax - (cmax - c0) * math.exp(-k * cum_equipment / 1000.0)
         progress = min(t / span, 1.0)
         plan_active = k0 + (k_target - k0) * min(t / span * pace, 1.0)
-        reserve = r0 + (r_target - r0) * progress
         capacity = max(f("ksf_recruitment_capacity"), 0.0) * max(f("recruitment_drive"), 1.0)
         if t > 0:
-            affordable = (budget * (1.0 - eq) - reserve_cost * reserve) / cost
+            # The reserve follows its plan, grows by at most its intake and is paid first.
+            plan_reserve = r0 + (r_target - r0) * progress
+            personnel = budget * (1.0 - eq)
+            reserve = max(min(plan_reserve, reserve + max(f("ksf_reserve_intake"), 0.0),
+                              personnel / reserve_cost if reserve_cost > 0 else math.inf), 0.0)
+            affordable = (personnel - reserve_cost * reserve) / cost
             active = max(min(plan_active, active + capacity, affordable), 0.0)
         own = capability * (active + max(f("reserve_weight"), 0.0) * reserve)
         if regional_on:
