@@ -165,6 +165,11 @@ def test_q4_shows_searched_strategies_and_scenarios_and_json_carries_them(tmp_pa
     assert search["evaluations"] >= 100 and 1 <= search["shown_count"] <= 4
     labels = [row[0] for row in q4.tables[2].rows]
     assert sum(label.startswith("Searched: KSF aiming at") for label in labels) == search["shown_count"]
+    # What the most robust searched strategy reaches: the reserve grows by at most its intake a year.
+    reached, most = search["reached"], case.parameter("ksf_reserve_intake").high
+    for year, reserve in reached["ksf_reserve"].items():
+        assert 800.0 <= reserve <= 800.0 + most * (int(year) - 2025) + 1e-6
+    assert f"{reached['ksf_reserve'][min(reached['ksf_reserve'])]:,.0f} reservists" in _text(q4)
     scen = q4.tables[3]
     assert scen.columns[:2] == ["plan", "as run"] and "serbian massing" in scen.columns
     assert_numbers_are_figures(brief)
