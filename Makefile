@@ -12,7 +12,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,postgres,web]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,postgres,web,png]'
 	@touch $(STAMP)
 
 brief: $(STAMP)

@@ -143,7 +143,20 @@ def test_chart_shows_in_jupyter_and_saves(tmp_path, fitted):
     path = chart.save(tmp_path / "t.svg")
     assert path.read_text(encoding="utf-8") == chart.svg
     with pytest.raises(InputError):
-        chart.save(tmp_path / "t.png")
+        chart.save(tmp_path / "t.pdf")
+
+
+def test_chart_saves_as_png_of_its_own_size(tmp_path, fitted):
+    pytest.importorskip("cairosvg")
+    import struct
+
+    chart = plot.prim_tradeoff(fitted[2])
+    data = chart.save(tmp_path / "t.png", scale=1.0).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    root = svg_tree(chart)
+    _, _, w, h = (float(v) for v in root.get("viewBox").split())
+    assert (width, height) == (round(w), round(h))
 
 
 def test_prim_and_box_html_are_escaped(fitted):

@@ -149,10 +149,17 @@ def test_strategies_bands_and_front(client, frame):
         assert r["non_dominated"] == (not beaten)
 
 
-def test_pathways_say_when_the_case_declares_none(client):
-    body = client.get("/pathways.json").json()
-    assert body["declared"] is False
-    assert "declares no adaptation pathways" in client.get("/pathways").text
+def test_pathways_say_when_the_case_declares_none(tmp_path, store_file):
+    from forewarn.engine.runner import run
+    from forewarn.engine.space import load_case
+    from forewarn.web import create_app
+
+    case = load_case(Path(__file__).parent / "fixtures" / "cases" / "toy.toml")  # declares no pathways
+    run(case, n=20, method="lhs", seed=1, out=tmp_path / "run")
+    with TestClient(create_app(tmp_path / "run", root=tmp_path, db=str(store_file))) as c:
+        body = c.get("/pathways.json").json()
+        assert body["declared"] is False
+        assert "declares no adaptation pathways" in c.get("/pathways").text
 
 
 def test_pathways_map_when_declared(site):

@@ -76,15 +76,33 @@ class Chart:
     def _repr_html_(self) -> str:
         return self.svg
 
-    def save(self, path: str | Path) -> Path:
-        """Write the chart as SVG (the file name must end in ``.svg``)."""
-        path = Path(path)
-        if path.suffix.lower() != ".svg":
-            from ..errors import InputError
+    def save(self, path: str | Path, *, scale: float = 2.0) -> Path:
+        """Write the chart as SVG or PNG, by the file's suffix (``.svg`` or ``.png``).
 
-            raise InputError("charts save as SVG only (name the file *.svg)", source=path)
-        path.write_text(self.svg, encoding="utf-8")
+        PNG needs the ``png`` extra (CairoSVG and the system's cairo library); ``scale``
+        multiplies the pixel size of a PNG.
+        """
+        from ..errors import InputError
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            path.write_text(self.svg, encoding="utf-8")
+        elif suffix == ".png":
+            path.write_bytes(self.to_png(scale=scale))
+        else:
+            raise InputError("charts save as SVG or PNG (name the file *.svg or *.png)", source=path)
         return path
+
+    def to_png(self, *, scale: float = 2.0) -> bytes:
+        """The chart rendered as PNG bytes (the ``png`` extra: CairoSVG)."""
+        from ..errors import ForewarnError
+
+        try:
+            import cairosvg
+        except (ImportError, OSError) as exc:  # OSError: the cairo library itself is missing
+            raise ForewarnError(f"PNG output needs the png extra (pip install 'forewarn[png]'): {exc}") from None
+        return cairosvg.svg2png(bytestring=self.svg.encode("utf-8"), scale=scale)
 
 
 def strategy_colours(strategies: Sequence[str]) -> dict[str, str]:
