@@ -180,7 +180,10 @@ def _trigger(signal: np.ndarray, tip: np.ndarray, rule: Any, action: Any, share:
             window = signal[f, : s + 1]
             need[j] = window.min() if below else window.max()
     # A "<" rule fires in time where its threshold is above the signal's low point by then.
-    trigger = float(np.quantile(need, share if below else 1 - share))
+    # Futures detected too late hold an infinite need; a quantile between two of them is not a
+    # number (inf - inf), which means no finite trigger, as an infinite one does.
+    with np.errstate(invalid="ignore"):
+        trigger = float(np.quantile(need, share if below else 1 - share))
     from ..engine.adaptive import crosses
 
     in_time = crosses(need, rule.op, declared)
