@@ -25,6 +25,8 @@ have no attribution and are dropped.
 
 from __future__ import annotations
 
+from typing import Any
+
 import bisect
 import re
 from collections import Counter
@@ -133,6 +135,10 @@ class _Speaker:
     name: str
     role: str | None
     kind: str  # person | org
+
+
+#: Returned by a speaker-resolution step that does not recognise the words (the next step tries).
+_NOT_MINE = object()
 
 
 @dataclass
@@ -426,16 +432,31 @@ class _Resolver:
         return None
 
     def _resolve_part(self, part: str, pos: int, st: _State) -> _Speaker | None:
+        """Who the words at a speech verb name, trying each kind of mention in turn: a pronoun, an
+        anaphor ("the ministry"), a state, a person's name, an unnamed official, a description
+        ("a commander from the mission"), and last an organisation. A kind that recognises the
+        words decides, even when it finds no one (then the quote has no speaker from here)."""
+        for step in (self._by_pronoun, self._by_anaphor, self._by_state, self._by_name, self._by_unnamed,
+                     self._by_description):
+            found = step(part, pos, st)
+            if found is not _NOT_MINE:
+                return found
+        org = self.org_name(part)
+        return _Speaker(org, None, "org") if org else None
+
+    def _by_pronoun(self, part: str, pos: int, st: _State) -> Any:
         low = part.lower()
         words = low.split()
-        if low in _PRONOUNS or (words and words[-1] in ("he", "she", "they", "it") and len(words) <= 2):
-            pro = words[-1] if words else low
-            want = _PRONOUNS[pro]
-            if want == "person":
-                return st.last_person
-            if want == "org":
-                return st.last_org or st.last or self.fallback_org(pos)
-            return st.last or self.fallback_org(pos)
+        if not (low in _PRONOUNS or (words and words[-1] in ("he", "she", "they", "it") and len(words) <= 2)):
+            return _NOT_MINE
+        want = _PRONOUNS[words[-1] if words else low]
+        if want == "person":
+            return st.last_person
+        if want == "org":
+            return st.last_org or st.last or self.fallback_org(pos)
+        return st.last or self.fallback_org(pos)
+
+    def _by_anaphor(self, part: str, pos: int, st: _State) -> Any:
         m = _GENERIC_DOC.match(part)
         if m:
             noun = m.group("noun").lower()
@@ -448,26 +469,32 @@ class _Resolver:
             if found is not None:
                 return found
         m = _ANAPHOR.match(part)
-        if m:
-            noun = m.group("noun").lower()
-            if noun in ("force", "mission") and self.missions:
-                return _Speaker(self.missions[0], None, "org")
-            if noun == "alliance":
-                return _Speaker("NATO", None, "org")
-            # "the ministry": the last ministry the text named
-            found = None
-            for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
-                if bm.group("head").lower().startswith(noun[:5]) and self.gz.country_of(bm.group("c")):
-                    found = _national_body(self.gz.country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
-            if found:
-                return _Speaker(found, None, "org")
-            return st.last_org or self.fallback_org(pos)
+        if not m:
+            return _NOT_MINE
+        noun = m.group("noun").lower()
+        if noun in ("force", "mission") and self.missions:
+            return _Speaker(self.missions[0], None, "org")
+        if noun == "alliance":
+            return _Speaker("NATO", None, "org")
+        # "the ministry": the last ministry the text named
+        found = None
+        for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
+            if bm.group("head").lower().startswith(noun[:5]) and self.gz.country_of(bm.group("c")):
+                found = _national_body(self.gz.country_of(bm.group("c")), bm.group("kind"), bm.group("head"))
+        if found:
+            return _Speaker(found, None, "org")
+        return st.last_org or self.fallback_org(pos)
+
+    def _by_state(self, part: str, pos: int, st: _State) -> Any:
         # a state speaking through its capital or its name ("Belgrade said", "Serbia said")
         bare = re.sub(r"^(?:the|The)\s+", "", part).strip(" .")
         if bare in self.gz.capitals:
             return _Speaker(self.gz.capitals[bare], None, "org")
         if self.gz.country_forms.get(bare) == bare:
             return _Speaker(bare, None, "org")
+        return _NOT_MINE
+
+    def _by_name(self, part: str, pos: int, st: _State) -> Any:
         # a person's name (titles stripped); roles from the same mention
         for cstart, cm in reversed(list(chunks(part))):
             prefix, name = name_of_chunk(cm, self.gz)
@@ -491,6 +518,9 @@ class _Resolver:
             here = re.sub(r"^(?:the|The|a|A|an|An)\s+", "", (part[:cstart] + prefix).strip(" ,"))
             role = here if here and ROLE_WORD.search(here) and not _rank_only(here) and len(here.split()) <= 8 else None
             return _Speaker(canon, role or self.names.roles.get(canon), "person")
+        return _NOT_MINE
+
+    def _by_unnamed(self, part: str, pos: int, st: _State) -> Any:
         # an unnamed official of an organisation ("a NATO official", "US diplomats")
         m = _UNNAMED.search(part)
         if m:
@@ -509,17 +539,16 @@ class _Resolver:
             if org:
                 st.last_unnamed = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
                 return st.last_unnamed
+        return _NOT_MINE
+
+    def _by_description(self, part: str, pos: int, st: _State) -> Any:
         # a person described by role ("a commander from the mission"), named elsewhere or not
         m = _DESCRIBED.match(part)
         if m:
             sp = self._described(m, pos)
             if sp is not None:
                 return sp
-        org = self.org_name(part)
-        if org:
-            return _Speaker(org, None, "org")
-        return None
-
+        return _NOT_MINE
 
 def _speech_events(masked: str, sent: Sentence, res: _Resolver, st: _State, lo: int | None = None, hi: int | None = None):
     """(verb position, speaker) for each speech verb of the sentence region whose subject resolves."""
