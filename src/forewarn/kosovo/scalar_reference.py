@@ -10,6 +10,8 @@ orders of magnitude slower.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from ..engine.seeds import seed_uniform_scalar
@@ -21,20 +23,9 @@ def _clip(x: float, lo: float, hi: float) -> float:
     return lo if x < lo else hi if x > hi else x
 
 
-def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
-    """Evaluate the Kosovo model for one experiment.
-
-    Parameters
-    ----------
-    **row
-        Every uncertainty, lever and constant of the case by name (scalars), and optionally
-        ``seed``.
-
-    Returns
-    -------
-    dict
-        Scalar outcomes as floats and series outcomes as lists of floats (one per year).
-    """
+def _parameters(row: Mapping[str, Any]) -> SimpleNamespace:
+    """What the yearly loop reads for one experiment: inputs clipped to their domains and the
+    quantities fixed before the first year (the US cut, the backfill, prices, the attack side)."""
     f = lambda name: float(row[name])  # noqa: E731
     b = lambda name: bool(row[name]) and float(row[name]) > 0.5  # noqa: E731
     base = int(row.get("base_year", 2025))
@@ -89,59 +80,77 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
     police = max(f("police_base"), 0.0)
     population = max(f("population"), 1.0)
 
+    return SimpleNamespace(**{name: value for name, value in locals().items() if name != "row"})
+
+
+def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
+    """Evaluate the Kosovo model for one experiment.
+
+    Parameters
+    ----------
+    **row
+        Every uncertainty, lever and constant of the case by name (scalars), and optionally
+        ``seed``.
+
+    Returns
+    -------
+    dict
+        Scalar outcomes as floats and series outcomes as lists of floats (one per year).
+    """
+    q = _parameters(row)
     series: dict[str, list[float]] = {
         name: []
         for name in ("margin", "own_margin", "us_troops", "kfor_troops", "ksf_active", "ksf_reserve",
                      "threat", "defence_budget", "strategy_cost", "force_density")
     }
     cum_equipment = 0.0
-    active = k0
-    reserve = r0
+    active = q.k0
+    reserve = q.r0
     p_sum = 0.0
     gdp_sum = 0.0
-    for t in range(T):
-        year = base + t
-        withdrawn = year >= w
-        us = us0 * (1.0 - cut) if withdrawn else us0
-        frac = _clip((year - w + 1.0) / (lag + 1.0), 0.0, 1.0) if withdrawn else 0.0
-        other = other0 * (1.0 + trend) ** t + backfill * gap * frac
+    for t in range(q.T):
+        year = q.base + t
+        withdrawn = year >= q.w
+        us = q.us0 * (1.0 - q.cut) if withdrawn else q.us0
+        frac = _clip((year - q.w + 1.0) / (q.lag + 1.0), 0.0, 1.0) if withdrawn else 0.0
+        other = q.other0 * (1.0 + q.trend) ** t + q.backfill * q.gap * frac
         kfor = us + other
-        regional_on = year >= f("regional_force_start")
+        regional_on = year >= q.f("regional_force_start")
         if t == 0:
-            budget = max(f("defence_budget_base"), 0.0)
+            budget = max(q.f("defence_budget_base"), 0.0)
             spent = budget
         else:
-            gdp = max(f("gdp_base"), 0.0) * (1.0 + growth) ** t
+            gdp = max(q.f("gdp_base"), 0.0) * (1.0 + q.growth) ** t
             gdp_sum += gdp
-            budget = gdp * share_gdp / 100.0
-            spent = budget + deal_price + (regional_price if regional_on else 0.0)
-        capability = cmax - (cmax - c0) * math.exp(-k * cum_equipment / 1000.0)
-        progress = min(t / span, 1.0)
-        plan_active = k0 + (k_target - k0) * min(t / span * pace, 1.0)
-        capacity = max(f("ksf_recruitment_capacity"), 0.0) * max(f("recruitment_drive"), 1.0)
+            budget = gdp * q.share_gdp / 100.0
+            spent = budget + q.deal_price + (q.regional_price if regional_on else 0.0)
+        capability = q.cmax - (q.cmax - q.c0) * math.exp(-q.k * cum_equipment / 1000.0)
+        progress = min(t / q.span, 1.0)
+        plan_active = q.k0 + (q.k_target - q.k0) * min(t / q.span * q.pace, 1.0)
+        capacity = max(q.f("ksf_recruitment_capacity"), 0.0) * max(q.f("recruitment_drive"), 1.0)
         if t > 0:
             # The reserve follows its plan, grows by at most its intake and is paid first.
-            plan_reserve = r0 + (r_target - r0) * progress
-            personnel = budget * (1.0 - eq)
-            reserve = max(min(plan_reserve, reserve + max(f("ksf_reserve_intake"), 0.0),
-                              personnel / reserve_cost if reserve_cost > 0 else math.inf), 0.0)
-            affordable = (personnel - reserve_cost * reserve) / cost
+            plan_reserve = q.r0 + (q.r_target - q.r0) * progress
+            personnel = budget * (1.0 - q.eq)
+            reserve = max(min(plan_reserve, reserve + max(q.f("ksf_reserve_intake"), 0.0),
+                              personnel / q.reserve_cost if q.reserve_cost > 0 else math.inf), 0.0)
+            affordable = (personnel - q.reserve_cost * reserve) / q.cost
             active = max(min(plan_active, active + capacity, affordable), 0.0)
-        own = capability * (active + max(f("reserve_weight"), 0.0) * reserve)
+        own = capability * (active + max(q.f("reserve_weight"), 0.0) * reserve)
         if regional_on:
-            own += c0 * regional_troops
-        threat = max(f("threat_base"), 0.0) * (1.0 + threat_trend) ** t
-        own_attack = max(threat * own_attack_per_troop, 1e-9)
-        margin = (in_time * (tripwire * us + other + own) + reinforcement) / max(own_attack * air_left, 1e-9)
+            own += q.c0 * q.regional_troops
+        threat = max(q.f("threat_base"), 0.0) * (1.0 + q.threat_trend) ** t
+        own_attack = max(threat * q.own_attack_per_troop, 1e-9)
+        margin = (q.in_time * (q.tripwire * us + other + own) + q.reinforcement) / max(own_attack * q.air_left, 1e-9)
         if t > 0:
             try:
-                p_sum += p_max / (1.0 + margin**beta)
+                p_sum += q.p_max / (1.0 + margin**q.beta)
             except OverflowError:
                 pass
-            cum_equipment += budget * eq
+            cum_equipment += budget * q.eq
         for name, value in (
             ("margin", margin),
-            ("own_margin", in_time * own / own_attack),
+            ("own_margin", q.in_time * own / own_attack),
             ("us_troops", us),
             ("kfor_troops", kfor),
             ("ksf_active", active),
@@ -149,10 +158,10 @@ def kosovo_model_scalar(**row: Any) -> dict[str, Any]:
             ("threat", threat),
             ("defence_budget", budget),
             ("strategy_cost", spent),
-            ("force_density", (kfor + active + police) / population * 1000.0),
+            ("force_density", (kfor + active + q.police) / q.population * 1000.0),
         ):
             series[name].append(value)
-    return _summary(series, row, p_sum, gdp_sum, base, horizon)
+    return _summary(series, row, p_sum, gdp_sum, q.base, q.horizon)
 
 
 def _first(flags: list[bool], first: int, never: float) -> float:
