@@ -35,7 +35,7 @@ from ..errors import InputError
 from .voi import regret_matrix, voi_table
 
 __all__ = ["meets_objective", "tipping_index", "tipping_points", "evaluate_pathways", "triggers",
-           "pathway_voi", "analyse", "to_json", "pathway_list"]
+           "pathway_voi", "analyse", "to_json", "pathway_list", "pathway_transfers"]
 
 
 def meets_objective(case: Any, series: np.ndarray) -> np.ndarray:
@@ -236,3 +236,19 @@ def to_json(result: Mapping[str, Any]) -> dict[str, Any]:
     return {"tipping_points": _records(result["tipping_points"]), "scorecard": _records(result["scorecard"]),
             "triggers": _records(result["triggers"]), "voi": result["voi"]}
 
+
+def pathway_transfers(case: Any, result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each rule of each pathway: from which plan to which action, and the median year in force."""
+    rules = {r.name: r for r in case.rules}
+    years = np.asarray(case.time.years)
+    out = []
+    for pw in pathway_list(case):
+        run = result["runs"][pw.name]
+        current = pw.strategy or "default"
+        for k, name in enumerate(pw.rules):
+            eff = run.effective[:, k]
+            year = float(np.median(years[eff[eff >= 0]])) if (eff >= 0).any() else None
+            out.append({"pathway": pw.name, "rule": name, "from": current, "to": rules[name].action, "year": year,
+                        "share": float((eff >= 0).mean())})
+            current = rules[name].action
+    return out

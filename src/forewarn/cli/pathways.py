@@ -25,7 +25,7 @@ def pathways_command(
 ) -> None:
     """Evaluate the case's adaptive pathways over its futures: when each plan tips, what each pathway
     achieves, when to start each action, and which signposts are worth watching."""
-    from ..analysis.pathways import analyse, to_json
+    from ..analysis.pathways import analyse, pathway_transfers, to_json
     from ..engine.experiments import Futures
     from ..errors import InputError
 
@@ -37,7 +37,7 @@ def pathways_command(
     futures = Futures.sample(case, n, seed)
     masks, unresolved = _signpost_masks(case, futures)
     result = analyse(case, futures, signposts=masks)
-    transfers = _transfers(case, result)
+    transfers = pathway_transfers(case, result)
     if svg is not None:
         from ..analysis.search import write_file
         from ..report.pathway_charts import pathways_map
@@ -101,27 +101,6 @@ def _run_case(results: Any) -> Any:
         if case.hash() == results.manifest["case"]["hash"]:
             return case
     return results.case
-
-
-def _transfers(case: Any, result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each rule of each pathway: from which plan to which action, and the median year in force."""
-    import numpy as np
-
-    from ..analysis.pathways import pathway_list
-
-    rules = {r.name: r for r in case.rules}
-    years = case.time.years
-    out = []
-    for pw in pathway_list(case):
-        run = result["runs"][pw.name]
-        current = pw.strategy or "default"
-        for k, name in enumerate(pw.rules):
-            eff = run.effective[:, k]
-            year = float(np.median(years[eff[eff >= 0]])) if (eff >= 0).any() else None
-            out.append({"pathway": pw.name, "rule": name, "from": current, "to": rules[name].action, "year": year,
-                        "share": float((eff >= 0).mean())})
-            current = rules[name].action
-    return out
 
 
 def _print(case: Any, n: int, result: dict[str, Any], transfers: list[dict[str, Any]]) -> None:

@@ -348,7 +348,7 @@ def _case_of(results: Any) -> Any:
 
 
 def _analyse_pathways(view: RunView, case: Any) -> tuple[dict[str, Any], Any]:
-    from ..analysis.pathways import analyse, pathway_list, to_json
+    from ..analysis.pathways import analyse, pathway_transfers, to_json
     from ..engine.experiments import Futures
     from ..report.pathway_charts import pathways_map
 
@@ -356,18 +356,8 @@ def _analyse_pathways(view: RunView, case: Any) -> tuple[dict[str, Any], Any]:
     n = min(view.futures, PATHWAY_FUTURES)
     futures = Futures.sample(case, n, seed if isinstance(seed, int) else 0)
     result = analyse(case, futures)
-    rules = {r.name: r for r in case.rules}
     years = np.asarray(case.time.years)
-    transfers = []
-    for pw in pathway_list(case):
-        run = result["runs"][pw.name]
-        current = pw.strategy or "default"
-        for k, name in enumerate(pw.rules):
-            eff = run.effective[:, k]
-            year = float(np.median(years[eff[eff >= 0]])) if (eff >= 0).any() else None
-            transfers.append({"pathway": pw.name, "rule": name, "from": current, "to": rules[name].action,
-                              "year": year, "share": float((eff >= 0).mean())})
-            current = rules[name].action
+    transfers = pathway_transfers(case, result)
     out = {"futures": n, "objective": jsonable(case.adaptation.model_dump() if hasattr(case.adaptation, "model_dump")
                                                else case.adaptation),
            **jsonable(to_json(result)), "transfers": transfers}
