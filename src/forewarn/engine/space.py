@@ -137,6 +137,15 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Named(_Frozen):
+    """A case item whose ``name`` must be an identifier (each subclass declares the field)."""
+
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return _check_identifier(value)
+
+
 class StressRange(_Frozen):
     """An uncertainty's assumed extension beyond its sourced range: ``stress = {low = .., high = ..}``.
 
@@ -178,7 +187,7 @@ class LeverCost(_Frozen):
         return self
 
 
-class Parameter(_Frozen):
+class Parameter(_Named):
     """An uncertainty or a lever.
 
     ``real`` and ``integer`` parameters span ``[low, high]`` (both inclusive); ``categorical``
@@ -213,11 +222,6 @@ class Parameter(_Frozen):
     stress: StressRange | None = None
     #: Levers only: what the lever costs, or why it costs nothing.
     cost: LeverCost | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
     @field_validator("low", "high", "default", "mode", "mean", "sd", "mu", "sigma", "a", "b", mode="before")
     @classmethod
@@ -435,7 +439,7 @@ class Constant(_Frozen):
         return _scalar_or_none(value)
 
 
-class Outcome(_Frozen):
+class Outcome(_Named):
     """A model output: one value per experiment (``scalar``) or one per year of [time] (``series``)."""
 
     name: str
@@ -444,24 +448,14 @@ class Outcome(_Frozen):
     unit: str = ""
     description: str = ""
 
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
-
-class Strategy(_Frozen):
+class Strategy(_Named):
     """A named set of lever values; levers it omits take their defaults."""
 
     name: str
     label: str = ""  # a readable name for reports ("Today's plan"); empty: reports use the name
     description: str = ""
     levers: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
     @field_validator("levers", mode="before")
     @classmethod
@@ -503,7 +497,7 @@ class TimeAxis(_Frozen):
 METRICS = ("satisficing", "percentile", "mean", "regret", "cost")
 
 
-class Objective(_Frozen):
+class Objective(_Named):
     """A robustness objective of the lever search: a metric of one outcome over the futures.
 
     ``satisficing``: share of futures where the outcome is ``>= at_least`` and/or
@@ -523,11 +517,6 @@ class Objective(_Frozen):
     at_most: float | None = None
     epsilon: float | None = None
     description: str = ""
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
     @model_validator(mode="after")
     def _check_metric(self) -> Objective:
@@ -566,7 +555,7 @@ class Constraint(Objective):
         return self
 
 
-class Scenario(_Frozen):
+class Scenario(_Named):
     """A named stress scenario: fixed values for some uncertainties (the others vary as usual)."""
 
     name: str
@@ -574,11 +563,6 @@ class Scenario(_Frozen):
     values: dict[str, Any] = Field(default_factory=dict)
     sources: tuple[str, ...] = ()
     assumption: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
     @field_validator("values", mode="before")
     @classmethod
@@ -588,7 +572,7 @@ class Scenario(_Frozen):
         return value
 
 
-class Action(_Frozen):
+class Action(_Named):
     """An adaptive action: lever values that take effect ``lead_time`` years after it is started."""
 
     name: str
@@ -598,11 +582,6 @@ class Action(_Frozen):
     cost: float = 0.0
     sources: tuple[str, ...] = ()
     assumption: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
     @field_validator("levers", mode="before")
     @classmethod
@@ -622,7 +601,7 @@ class Action(_Frozen):
         return self
 
 
-class Rule(_Frozen):
+class Rule(_Named):
     """An adaptive rule: when the observable series outcome ``when`` crosses ``threshold``
     (``op``), after ``delay`` years of detection, start ``action``."""
 
@@ -634,11 +613,6 @@ class Rule(_Frozen):
     delay: int = 0
     action: str
 
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
-
     @model_validator(mode="after")
     def _check_rule(self) -> Rule:
         if self.delay < 0:
@@ -648,18 +622,13 @@ class Rule(_Frozen):
         return self
 
 
-class Pathway(_Frozen):
+class Pathway(_Named):
     """A pathway: a starting strategy and the rules that move it to other actions over time."""
 
     name: str
     description: str = ""
     strategy: str | None = None
     rules: tuple[str, ...] = ()
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        return _check_identifier(value)
 
 
 class Adaptation(_Frozen):
