@@ -106,3 +106,31 @@ def refused_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose connections see only a fresh schema (``search_path``), dropped after the
+    test, so tests never see each other's rows. Skips unless ``FOREWARN_TEST_PG_URL`` is set."""
+    import os
+    import uuid
+
+    base = os.environ.get("FOREWARN_TEST_PG_URL")
+    if not base:
+        pytest.skip("FOREWARN_TEST_PG_URL is not set")
+    pytest.importorskip("psycopg")
+    import sqlalchemy as sa
+
+    from forewarn.evidence import resolve_url
+
+    schema = f"fw_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(resolve_url(base))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{resolve_url(base)}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()

@@ -8,18 +8,15 @@ forewarn 0.1 created it: without Alembic's version table, with ``meta.schema_ver
 from __future__ import annotations
 
 import importlib.util
-import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from forewarn.errors import ForewarnError
-from forewarn.evidence import open_store, resolve_url
+from forewarn.evidence import open_store
 from forewarn.evidence import schema as S
 from forewarn.evidence.migrate import HEAD, MIGRATIONS, alembic_config, revision_of
 
-PG_URL = os.environ.get("FOREWARN_TEST_PG_URL")
 
 
 def _v1_module():
@@ -35,20 +32,7 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    if not PG_URL:
-        pytest.skip("FOREWARN_TEST_PG_URL is not set")
-    pytest.importorskip("psycopg")
-    schema = f"fw_mig_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(resolve_url(PG_URL))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{resolve_url(PG_URL)}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    yield request.getfixturevalue("pg_url")  # a fresh schema on the test server (tests/conftest.py)
 
 
 def _make_v1_store(url: str) -> None:

@@ -9,7 +9,6 @@ each other's rows and the server is left as found. Example::
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,28 +20,10 @@ if not PG_URL:
     pytest.skip("FOREWARN_TEST_PG_URL is not set", allow_module_level=True)
 pytest.importorskip("psycopg")
 
-import sqlalchemy as sa  # noqa: E402
-
-from forewarn.evidence import open_store, resolve_url  # noqa: E402
+from forewarn.evidence import open_store  # noqa: E402
 from forewarn.monitor.ingest import ingest  # noqa: E402
 
 DEV = Path(__file__).resolve().parent / "fixtures" / "articles" / "dev"
-
-
-@pytest.fixture
-def pg_url():
-    """A URL whose connections see only a fresh schema (``search_path``), dropped afterwards."""
-    schema = f"fw_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(resolve_url(PG_URL))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{resolve_url(PG_URL)}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 def test_defaults_and_fact_queries(pg_url):
