@@ -559,6 +559,13 @@ class EvidenceStore:
         d = S.documents
         return (d.c.pub_date, d.c.url, d.c.path, d.c.title, d.c.outlet, d.c.story_id)
 
+    def _items(self, table: sa.Table, include_rejected: bool):
+        """Every column of an extracted-item table beside its document's, rejected items left out
+        unless ``include_rejected``."""
+        d = S.documents
+        stmt = select(*table.c, *self._doc_cols()).select_from(table.join(d, table.c.document_id == d.c.id))
+        return stmt if include_rejected else stmt.where(_not_rejected(table))
+
     def quotes(
         self,
         speaker: str | None = None,
@@ -575,9 +582,7 @@ class EvidenceStore:
         ``include_rejected`` (their ``review_status`` is ``rejected``).
         """
         q, d = S.quotes, S.documents
-        stmt = select(*[c for c in q.c], *self._doc_cols()).select_from(q.join(d, q.c.document_id == d.c.id))
-        if not include_rejected:
-            stmt = stmt.where(_not_rejected(q))
+        stmt = self._items(q, include_rejected)
         if speaker:
             stmt = stmt.where(func.lower(q.c.speaker).contains(speaker.lower(), autoescape=True))
         if text:
@@ -634,10 +639,8 @@ class EvidenceStore:
 
         Events a user rejected are left out unless ``include_rejected``.
         """
-        e, d = S.events, S.documents
-        stmt = select(*[col for col in e.c], *self._doc_cols()).select_from(e.join(d, e.c.document_id == d.c.id))
-        if not include_rejected:
-            stmt = stmt.where(_not_rejected(e))
+        e = S.events
+        stmt = self._items(e, include_rejected)
         if since:
             stmt = stmt.where(e.c.date >= str(since))
         if what:
@@ -656,10 +659,8 @@ class EvidenceStore:
         Documents stored before statements were stored (see :meth:`documents_without_intents`)
         have none here.
         """
-        i, d = S.intents, S.documents
-        stmt = select(*[col for col in i.c], *self._doc_cols()).select_from(i.join(d, i.c.document_id == d.c.id))
-        if not include_rejected:
-            stmt = stmt.where(_not_rejected(i))
+        i = S.intents
+        stmt = self._items(i, include_rejected)
         if actor:
             stmt = stmt.where(func.lower(i.c.actor).contains(actor.lower(), autoescape=True))
         if level:
