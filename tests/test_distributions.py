@@ -15,6 +15,7 @@ from forewarn.engine.levers import sample_strategies, strategies_toml, with_stra
 from forewarn.engine.space import load_case, parse_case
 from forewarn.errors import CaseError, InputError
 from models_for_tests import write_case
+from optional import requires_ema
 
 
 def case_with(*uncertainties, levers=()):
@@ -233,3 +234,43 @@ def test_far_tail_of_a_beta_is_its_bound_without_a_warning():
     p = case_with(real("be", -1.0, 3.0, distribution="beta", a=2.0, b=4.0)).uncertainties[0]
     x = p.unit_to_value(np.array([2.225073858507203e-309, 0.5, 1.0]))
     assert x[0] == -1.0 and x[2] == 3.0 and -1.0 < x[1] < 3.0
+
+
+QUANTILES = np.array([0.0, 1e-9, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1 - 1e-9, 1.0])
+
+
+@requires_ema
+def test_to_ema_carries_each_distribution():
+    from ema_workbench import RealParameter
+
+    case = case_with(TRI, BETA, NORM, LOGN, real("w", 3.0, 4.0, distribution="uniform"), real("v", 0.0, 1.0))
+    params = dict(zip(case.uncertainty_names, case.to_ema()[0]))
+    for p in case.uncertainties:
+        ema = params[p.name]
+        assert isinstance(ema, RealParameter)
+        assert (ema.lower_bound, ema.upper_bound) == (p.low, p.high)
+        ours, theirs = p.unit_to_value(QUANTILES), ema.dist.ppf(QUANTILES)
+        if p.distribution == "lognormal":  # log of the bounds: numpy's log here, math.log in ppf()
+            np.testing.assert_allclose(theirs, ours, rtol=1e-14)
+        else:  # the same scipy distribution, evaluated alike
+            np.testing.assert_array_equal(theirs, ours)
+    assert params["t"].dist.dist.name == "triang" and params["be"].dist.dist.name == "beta"
+    assert params["v"].dist.dist.name == "uniform" and params["w"].dist.dist.name == "uniform"
+
+
+@requires_ema
+def test_ema_samples_the_distributions_forewarn_samples():
+    from ema_workbench.em_framework.samplers import LHSSampler, MonteCarloSampler
+    from scipy import stats
+
+    case = case_with(TRI, BETA)
+    ours = sample(case, 2000, "lhs", seed=11)
+    np.random.seed(11)  # the Workbench's samplers draw from numpy's global generator
+    for sampler in (LHSSampler(), MonteCarloSampler()):
+        theirs = sampler.generate_samples(case.to_ema()[0], 2000)
+        for name in ("t", "be"):
+            assert stats.ks_2samp(ours[name], theirs[name], method="asymp").pvalue > 0.01, (type(sampler).__name__, name)
+            # A uniform draw on the range is told apart (the mapping before distributions were carried).
+            uniform = case.uncertainties[case.uncertainty_names.index(name)]
+            flat = uniform.low + (uniform.high - uniform.low) * np.random.default_rng(11).random(2000)
+            assert stats.ks_2samp(flat, theirs[name], method="asymp").pvalue < 1e-6

@@ -32,6 +32,9 @@ Every distribution is confined to ``[low, high]``:
 
 This module only knows numbers; :mod:`forewarn.engine.space` validates the case's fields with
 :func:`check` and :mod:`forewarn.engine.design` maps samples with :func:`ppf`.
+:func:`value_distribution` gives the same distribution as one ``scipy.stats`` frozen
+distribution of the value itself, for libraries that sample through ``ppf`` (the EMA Workbench,
+through :meth:`forewarn.engine.space.Case.to_ema`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DISTRIBUTIONS", "FIELDS", "ALL_FIELDS", "check", "ppf", "frozen"]
+__all__ = ["DISTRIBUTIONS", "FIELDS", "ALL_FIELDS", "check", "ppf", "frozen", "value_distribution", "truncated_lognormal"]
 
 #: Fields each distribution needs, in the order they are documented.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -173,3 +176,61 @@ def ppf(kind: str, low: float, high: float, params: Mapping[str, Any], u: np.nda
     # Where the inverse gave up, the value is the bound itself to double precision.
     values = np.where(np.isnan(values), np.where(u < 0.5, low, high), values)
     return np.clip(values, low, high)
+
+
+def value_distribution(kind: str, low: float, high: float, params: Mapping[str, Any]) -> Any:
+    """The parameter's distribution as a ``scipy.stats`` frozen distribution of the value.
+
+    Its ``ppf`` gives the values :func:`ppf` gives, bit for bit, wherever :func:`ppf` needs no
+    clipping or NaN repair (that is, away from the far tails). It is :func:`frozen` except for
+    ``"lognormal"``, whose :func:`frozen` is the truncated normal of ``log X``: here it is a
+    distribution of ``X`` on ``[low, high]`` (:func:`truncated_lognormal`).
+    """
+    if kind != "lognormal":
+        return frozen(kind, low, high, params)
+    return truncated_lognormal(low, high, float(params["mu"]), float(params["sigma"]))
+
+
+def _truncated_lognormal_class() -> Any:
+    from scipy import stats
+
+    class TruncatedLogNormal(stats.rv_continuous):
+        """``exp(Y)``, ``Y`` normal (``mu``, ``sigma``) truncated to ``[log lo, log hi]``."""
+
+        @staticmethod
+        def _log_normal(lo, hi, mu, sigma):
+            za, zb = (np.log(lo) - mu) / sigma, (np.log(hi) - mu) / sigma
+            return za, zb
+
+        def _argcheck(self, lo, hi, mu, sigma):
+            return (lo > 0) & (hi > lo) & (sigma > 0) & np.isfinite(mu)
+
+        def _get_support(self, lo, hi, mu, sigma):
+            return lo, hi
+
+        def _pdf(self, x, lo, hi, mu, sigma):
+            za, zb = self._log_normal(lo, hi, mu, sigma)
+            return stats.truncnorm.pdf(np.log(x), za, zb, loc=mu, scale=sigma) / x
+
+        def _cdf(self, x, lo, hi, mu, sigma):
+            za, zb = self._log_normal(lo, hi, mu, sigma)
+            return stats.truncnorm.cdf(np.log(x), za, zb, loc=mu, scale=sigma)
+
+        def _ppf(self, q, lo, hi, mu, sigma):
+            # The arithmetic of ppf(): the truncated normal's ppf on the log scale, exponentiated.
+            za, zb = self._log_normal(lo, hi, mu, sigma)
+            return np.clip(np.exp(stats.truncnorm.ppf(q, za, zb, loc=mu, scale=sigma)), lo, hi)
+
+    return TruncatedLogNormal(name="truncated_lognormal", shapes="lo, hi, mu, sigma")
+
+
+_TRUNCATED_LOGNORMAL: Any = None
+
+
+def truncated_lognormal(low: float, high: float, mu: float, sigma: float) -> Any:
+    """A lognormal (``log X`` normal with mean ``mu`` and sd ``sigma``) truncated to ``[low, high]``,
+    frozen (a ``scipy.stats`` continuous distribution; scipy has no such distribution of its own)."""
+    global _TRUNCATED_LOGNORMAL
+    if _TRUNCATED_LOGNORMAL is None:  # scipy imports on first use only
+        _TRUNCATED_LOGNORMAL = _truncated_lognormal_class()
+    return _TRUNCATED_LOGNORMAL(low, high, mu, sigma)

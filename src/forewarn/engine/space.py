@@ -1017,14 +1017,24 @@ class Case(_Frozen):
         ``RealParameter``, ``integer`` to ``IntegerParameter``, ``categorical`` to
         ``CategoricalParameter``, ``boolean`` to ``BooleanParameter``; scalar outcomes to
         ``ScalarOutcome`` (``maximize``/``minimize``/``info`` to ``MAXIMIZE``/``MINIMIZE``/
-        ``INFO``) and series outcomes to ``ArrayOutcome``. Constants map to
+        ``INFO``) and series outcomes to ``ArrayOutcome``. A real parameter with a
+        ``distribution`` other than uniform carries it as the ``scipy.stats`` frozen distribution
+        forewarn samples through (``RealParameter.from_dist``, confined to ``[low, high]``;
+        :func:`forewarn.engine.distributions.value_distribution`), so the Workbench's samplers
+        draw from the same distribution. Constants map to
         ``ema_workbench.Constant(name, value)`` and strategies to ``Policy(name, **levers)``;
         build those from :attr:`constants` and :meth:`strategy_levers` when needed.
         Needs the ``bench`` extra (``ema_workbench``).
         """
         import ema_workbench as ema
 
+        from .distributions import ALL_FIELDS, value_distribution
+
         def param(p: Parameter) -> Any:
+            if p.kind == "real" and p.distribution not in (None, "uniform"):
+                params = {k: getattr(p, k) for k in ALL_FIELDS}
+                dist = value_distribution(p.distribution, p.low, p.high, params)
+                return ema.RealParameter.from_dist(p.name, dist)
             if p.kind == "real":
                 return ema.RealParameter(p.name, p.low, p.high)
             if p.kind == "integer":
