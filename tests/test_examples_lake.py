@@ -151,6 +151,29 @@ def test_results_do_not_depend_on_the_chunk():
         np.testing.assert_array_equal(whole[i], alone[0])
 
 
+def test_crossed_call_equals_each_experiment_alone():
+    # A search's call: P candidates x F futures, strategy-major, so every future's stream recurs
+    # P times, F rows apart; the model draws it once. Futures 1 and 2 share a seed but not the
+    # inflows' mean, so they must not share draws. Spans several internal blocks.
+    P, F = 7, 40
+    futures = _inputs(F, seed=6, nsamples=20)
+    futures["seed"][2] = futures["seed"][1]
+    candidates = _inputs(P, seed=7, nsamples=20)
+    crossed = {}
+    for name in futures:
+        if name in lake.LEVERS:
+            crossed[name] = np.repeat(candidates[name], F)
+        else:
+            crossed[name] = np.tile(futures[name], P)
+    whole = _stack(lake.lake_model(crossed))
+    assert P * F > 2 * lake._BLOCK
+    for i in range(P * F):
+        alone = _stack(lake.lake_model({k: v[i : i + 1] for k, v in crossed.items()}))
+        np.testing.assert_array_equal(whole[i], alone[0])
+    # The shared seed with another mean gives other inflows (phosphorus differs).
+    assert whole[1, 0] != whole[2, 0]
+
+
 def test_same_seed_same_inflows_different_seed_different():
     inputs = _inputs(3, seed=5)
     for k, v in inputs.items():

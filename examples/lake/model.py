@@ -12,7 +12,9 @@ Two versions compute the same numbers:
 * :func:`lake_model` follows forewarn's model contract: every input is a 1-D array with one row
   per experiment, and the model evaluates a whole chunk in blocks of experiments (numpy over
   Monte Carlo samples × experiments; only the 100 time steps are a loop). It draws the legacy
-  inflows for a block at once (:class:`_LegacyNormals`) and repeats the reference's
+  inflows for a block at once (:class:`_LegacyNormals`), once per distinct stream (a search
+  crosses every candidate with the same futures, so each future's inflows recur once per
+  candidate: :func:`_group_streams`), and repeats the reference's
   floating-point operations in the reference's order, so its outcomes are the reference's to
   the last bit or two: bit for bit where numpy's ``exp`` and ``log`` are the C library's, within
   a few ulp where numpy uses AVX-512 kernels for them (README.md, the section on what
@@ -63,6 +65,7 @@ __all__ = [
     "legacy_seed",
     "critical_p",
     "lake_model",
+    "simulate_block",
     "lake_problem_scalar",
     "lake_model_scalar",
 ]
@@ -302,6 +305,121 @@ def _lever(inputs: Mapping[str, object], i: int, where: str) -> object:
     raise KeyError(f"{where}: missing lever {LEVERS[i]!r} (or {EMA_LEVERS[i]!r})")
 
 
+def _group_streams(seeds: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An order of the experiments that puts those with the same inflows next to each other.
+
+    Two experiments with the same ``seed``, ``mu`` and ``sigma`` (to the bit) draw the same
+    inflows: a search crosses every candidate strategy with the same futures, so each future's
+    stream recurs once per candidate. Returns ``(order, new)``: the experiments in the order to
+    simulate them, and whether each position starts a stream that the previous one did not
+    have. Without repeats the order is the experiments' own.
+    """
+    n = len(seeds)
+    keys = np.column_stack((np.asarray(seeds).astype(np.uint64),
+                            np.ascontiguousarray(mu, dtype=np.float64).view(np.uint64),
+                            np.ascontiguousarray(sigma, dtype=np.float64).view(np.uint64)))
+    order = np.lexsort(keys.T[::-1])
+    new = np.ones(n, dtype=bool)
+    new[1:] = np.any(keys[order[1:]] != keys[order[:-1]], axis=1)
+    if new.all():
+        return np.arange(n), new
+    return order, new
+
+
+def _draw_inflows(inflows: np.ndarray, spare: list[np.ndarray], draws: _LegacyNormals, seeds: np.ndarray,
+                  mu: np.ndarray, sigma: np.ndarray, first: np.ndarray) -> None:
+    """Fill ``inflows[t, s, i]`` for a block's experiments, drawing each stream once.
+
+    ``first[i]`` says that experiment ``i`` starts a stream (the block is ordered by
+    :func:`_group_streams`; ``first[0]`` is true); the others copy the stream before them. The
+    copies are the drawn numbers themselves, so the outcomes are those of drawing every
+    experiment's stream.
+    """
+    nyears, nsamples, m = inflows.shape
+    half = NVARS // 2  # NVARS is even: a sample's draws are whole pairs (even years, odd years)
+    starts = np.flatnonzero(first)
+    k = len(starts)
+    target = inflows
+    if k < m:
+        if not spare or spare[0].size < inflows.size:
+            spare[:] = [np.empty(inflows.size)]
+        target = spare[0][: nyears * nsamples * k].reshape(nyears, nsamples, k)
+    for d0 in range(0, k, draws.u.shape[0]):
+        d1 = min(d0 + draws.u.shape[0], k)
+        rows = starts[d0:d1]
+        even, odd = draws.draw(seeds[rows])
+        # The legacy lognormal is exp(mu + sigma * gauss): the same operations, done while
+        # the draws are in cache, with exp writing straight into the (year, sample,
+        # experiment) layout (its cost hides the scattered writes) and skipping the last
+        # year, whose inflows are never used.
+        view = target[:, :, d0:d1].transpose(2, 1, 0)  # [i, s, t]
+        for g, years, used in ((even, view[:, :, 0::2], half), (odd, view[:, :, 1::2], half - 1)):
+            np.multiply(g, sigma[rows, None], out=g)
+            np.add(g, mu[rows, None], out=g)
+            np.exp(g.reshape(d1 - d0, nsamples, half)[:, :, :used], out=years)
+    if k < m:
+        np.take(target, np.cumsum(first) - 1, axis=2, out=inflows, mode="clip")
+
+
+def simulate_block(inflows: np.ndarray, decisions: np.ndarray, b: np.ndarray, q: np.ndarray,
+                   pcrit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lake's yearly recurrence and its two inflow-dependent outcomes for a block.
+
+    The arithmetic of :func:`lake_model` without its inputs' checks and random draws (the
+    ``benchmarks/bench_search.py`` floor times it alone).
+
+    Parameters
+    ----------
+    inflows : numpy.ndarray
+        ``(NVARS - 1, nsamples, m)``: year, sample, experiment; overwritten with the phosphorus.
+    decisions : numpy.ndarray
+        ``(m, NVARS)`` releases.
+    b, q, pcrit : numpy.ndarray
+        ``(m,)`` decay rate, recycling exponent and critical level.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``max_P`` and ``reliability``, ``(m,)`` each.
+    """
+    _, nsamples, m = inflows.shape
+    square = bool(np.all(q == 2.0))  # x**2.0 is x*x exactly, and cheaper
+    keep = 1 - b
+    dec = np.ascontiguousarray(decisions.T)  # dec[t, i]
+    # The years overwrite the inflows they have used: x[t - 1] is the phosphorus of year t
+    # (year 0 is zero everywhere). Year 1 starts from zero: (1 - b)*0 + 0/(1 + 0) +
+    # decision + inflow is decision + inflow, exactly.
+    x = inflows
+    np.add(dec[0], x[0], out=x[0])
+    xq = np.empty((nsamples, m))
+    tmp = np.empty_like(xq)
+    for t in range(2, NVARS):
+        prev = x[t - 2]
+        # The reference's operations in its order, so results agree to the ulp:
+        # (1 - b) * x + x**q / (1 + x**q) + decision + inflow
+        if square:
+            np.multiply(prev, prev, out=xq)
+        else:
+            np.power(prev, q, out=xq)
+        np.add(xq, 1.0, out=tmp)
+        np.divide(xq, tmp, out=xq)
+        np.multiply(keep, prev, out=tmp)
+        tmp += xq
+        tmp += dec[t - 1]
+        np.add(tmp, x[t - 1], out=x[t - 1])
+    # Means over the samples, summed one after the other as numpy's mean over axis 0 does;
+    # year 0's mean is zero.
+    sums = np.add.reduce(x, axis=1)
+    sums /= float(nsamples)
+    max_p = np.maximum(sums.max(axis=0), 0.0)
+    # Years × samples below the critical level, counted in bytes over the (fewer than 256)
+    # years first; year 0 (zero) is below any critical level.
+    low = np.less(x, pcrit)
+    per_sample = np.add.reduce(low.view(np.uint8), axis=0, dtype=np.uint8)
+    below = per_sample.sum(axis=0, dtype=np.int64) + nsamples
+    return max_p, below / float(nsamples * NVARS)
+
+
 def lake_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Run the lake problem for a chunk of experiments (forewarn's model contract).
 
@@ -365,7 +483,8 @@ def lake_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     block = min(_BLOCK, n)
     draws = _LegacyNormals(nsamples * NVARS // 2, min(_DRAW_BLOCK, block))
     buffer = np.empty((NVARS - 1) * nsamples * block)
-    half = NVARS // 2  # NVARS is even: a sample's draws are whole pairs (even years, odd years)
+    spare: list[np.ndarray] = []  # a second buffer, made when a block repeats a stream
+    order, new = _group_streams(seeds, mu, sigma)
     for start in range(0, n, block):
         stop = min(start + block, n)
         if stop - start == 1 and n > 1:
@@ -373,58 +492,15 @@ def lake_model(inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
             # the other; recomputing the previous experiment gives the same numbers.
             start -= 1
         m = stop - start
-        sl = slice(start, stop)
+        rows = order[start:stop]  # the experiments of this block
+        first = new[start:stop].copy()
+        first[0] = True
         inflows = buffer[: (NVARS - 1) * nsamples * m].reshape(NVARS - 1, nsamples, m)
-        for d0 in range(0, m, draws.u.shape[0]):
-            d1 = min(d0 + draws.u.shape[0], m)
-            even, odd = draws.draw(seeds[start + d0 : start + d1])
-            # The legacy lognormal is exp(mu + sigma * gauss): the same operations, done while
-            # the draws are in cache, with exp writing straight into the (year, sample,
-            # experiment) layout (its cost hides the scattered writes) and skipping the last
-            # year, whose inflows are never used.
-            view = inflows[:, :, d0:d1].transpose(2, 1, 0)  # [i, s, t]
-            for g, years, used in ((even, view[:, :, 0::2], half), (odd, view[:, :, 1::2], half - 1)):
-                np.multiply(g, sigma[start + d0 : start + d1, None], out=g)
-                np.add(g, mu[start + d0 : start + d1, None], out=g)
-                np.exp(g.reshape(d1 - d0, nsamples, half)[:, :, :used], out=years)
+        _draw_inflows(inflows, spare, draws, seeds[rows], mu[rows], sigma[rows], first)
 
-        qq = q[sl]
-        square = bool(np.all(qq == 2.0))  # x**2.0 is x*x exactly, and cheaper
-        keep = 1 - b[sl]
-        pc = pcrit[sl]
-        dec = np.ascontiguousarray(decisions[sl].T)  # dec[t, i]
-        # The years overwrite the inflows they have used: x[t - 1] is the phosphorus of year t
-        # (year 0 is zero everywhere). Year 1 starts from zero: (1 - b)*0 + 0/(1 + 0) +
-        # decision + inflow is decision + inflow, exactly.
-        x = inflows
-        np.add(dec[0], x[0], out=x[0])
-        xq = np.empty((nsamples, m))
-        tmp = np.empty_like(xq)
-        for t in range(2, NVARS):
-            prev = x[t - 2]
-            # The reference's operations in its order, so results agree to the ulp:
-            # (1 - b) * x + x**q / (1 + x**q) + decision + inflow
-            if square:
-                np.multiply(prev, prev, out=xq)
-            else:
-                np.power(prev, qq, out=xq)
-            np.add(xq, 1.0, out=tmp)
-            np.divide(xq, tmp, out=xq)
-            np.multiply(keep, prev, out=tmp)
-            tmp += xq
-            tmp += dec[t - 1]
-            np.add(tmp, x[t - 1], out=x[t - 1])
-        # Means over the samples, summed one after the other as numpy's mean over axis 0 does;
-        # year 0's mean is zero.
-        sums = np.add.reduce(x, axis=1)
-        sums /= float(nsamples)
-        out["max_P"][sl] = np.maximum(sums.max(axis=0), 0.0)
-        # Years × samples below the critical level, counted in bytes over the (fewer than 256)
-        # years first; year 0 (zero) is below any critical level.
-        low = np.less(x, pc)
-        per_sample = np.add.reduce(low.view(np.uint8), axis=0, dtype=np.uint8)
-        below = per_sample.sum(axis=0, dtype=np.int64) + nsamples
-        out["reliability"][sl] = below / float(nsamples * NVARS)
+        max_p, reliability = simulate_block(inflows, decisions[rows], b[rows], q[rows], pcrit[rows])
+        out["max_P"][rows] = max_p
+        out["reliability"][rows] = reliability
     return out
 
 
