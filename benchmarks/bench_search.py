@@ -367,35 +367,45 @@ def _ema_robustness(case):
     return functions, constraints, outcomes
 
 
-def _child_ema_kosovo(futures: int, evaluations: int, population: int, seed: int) -> dict:
-    import numpy as np
-    import pandas as pd
+def _ema_kosovo_model(case, fut):
+    """The Kosovo case as a Workbench model of the per-experiment Kosovo model, the futures as
+    its scenarios, and a counter of its calls.
+
+    Each scenario carries its future's index (an extra integer uncertainty, ``future``); the
+    model draws from that future's seed, as forewarn's does (the US deal's chance).
+    """
     from ema_workbench import IntegerParameter, Scenario
-    from ema_workbench.em_framework.evaluators import SequentialEvaluator, robust_optimize
 
     from forewarn.kosovo import ema_model
     from forewarn.kosovo.scalar_reference import kosovo_model_scalar
 
-    case, fut, score = _kosovo_problem(futures, seed)
     seeds = [int(s) for s in fut.seeds]
     calls = [0]
 
     def kosovo(future, **row):
-        # Each scenario carries its future's index; the model draws from that future's seed, as
-        # forewarn's does (the US deal's chance).
         calls[0] += 1
         return kosovo_model_scalar(seed=seeds[future], **row)
 
     model = ema_model(kosovo, case=case)
-    functions, constraints, needed = _ema_robustness(case)
-    model.uncertainties = [*model.uncertainties, IntegerParameter("future", 0, max(futures - 1, 1))]
-    model.outcomes = [o for o in model.outcomes if o.name in needed]
+    model.uncertainties = [*model.uncertainties, IntegerParameter("future", 0, max(len(seeds) - 1, 1))]
     scenarios = [Scenario(f"f{i}", future=i, **{k: getattr(v, "item", lambda v=v: v)() for k, v in row.items()})
                  for i, row in enumerate(fut.table.to_dict(orient="records"))]
-    np.random.seed(seed)
+    return model, scenarios, calls
+
+
+def _child_ema_kosovo(futures: int, evaluations: int, population: int, seed: int) -> dict:
     import random
 
-    random.seed(seed)
+    import numpy as np
+    import pandas as pd
+    from ema_workbench.em_framework.evaluators import SequentialEvaluator, robust_optimize
+
+    case, fut, score = _kosovo_problem(futures, seed)
+    model, scenarios, calls = _ema_kosovo_model(case, fut)
+    functions, constraints, needed = _ema_robustness(case)
+    model.outcomes = [o for o in model.outcomes if o.name in needed]
+    np.random.seed(seed)
+    random.seed(seed)  # Platypus draws from Python's generator
     start = time.perf_counter()
     with SequentialEvaluator(model) as evaluator:
         archive = robust_optimize(model, functions, scenarios, evaluator=evaluator, nfe=evaluations,
