@@ -1353,10 +1353,21 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
     fig["voi"], fig["voi_count"] = voi, len(voi)
     top = voi[0] if voi else None
     if top is not None and top["voi"] > 0:
-        details.append(f"Worth watching most: {humanise(top['signpost'])} (value of information {top['voi']:.2g} "
-                       f"share of years met, {pct(top['share_of_perfect_information'])} of what perfect information "
-                       f"would be worth)"
+        evpi = float(card["mean_regret"].min())
+        # In percentage points of the share of years met, as the sentences state them.
+        fig["perfect_information_points"] = 100 * evpi
+        fig["top_voi_points"] = 100 * top["voi"]
+        name = f"the signpost “{humanise(top['signpost'])}”" if top["watched"] else humanise(top["signpost"])
+        details.append(f"Worth knowing most: {name}: choosing the pathway with it in hand "
+                       f"raises the expected share of years met by {100 * top['voi']:.2g} points, "
+                       f"{pct(top['share_of_perfect_information'])} of what perfect information would add "
+                       f"({100 * evpi:.2g} points)"
                        + ("" if top["watched"] else "; the news monitor cannot observe it") + ".")
+        seen = next((r for r in voi if r["watched"]), None)
+        if seen is not None and seen is not top:
+            fig["watched_voi_points"] = 100 * seen["voi"]
+            details.append(f"Of the signposts the news monitor watches, “{humanise(seen['signpost'])}” is worth most "
+                           f"({100 * seen['voi']:.2g} points).")
     elif voi:
         fig["best_mean_regret"] = float(card.loc[best, "mean_regret"])
         details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "
