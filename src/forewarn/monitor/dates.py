@@ -47,7 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r"\b(?![,.]?\d|:)")),
     ("dm", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
     ("my", re.compile(r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
-    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|(?:earlier|later)\s+this\s+(?:year|month|week)|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+)\s+(?:years?|months?|weeks?|days?)\s+ago)\b", re.IGNORECASE)),
     ("endyear", re.compile(r"\bthe\s+(?P<edge>end|start|beginning|middle)\s+of\s+(?P<which>the|this|next|last)\s+year\b", re.IGNORECASE)),
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
@@ -217,7 +217,10 @@ def _relative_month(f: _Found) -> _Resolved:
 def _weekday(f: _Found) -> _Resolved:
     date = None
     if f.pub is not None and f.pub.date is not None:
-        fut = "next" in f.prep or _future(f.text[max(0, f.start - 60):f.start])
+        before = f.text[max(0, f.start - 60):f.start]
+        # "X will withdraw ..., the ministry said on Wednesday": the saying is past, whatever it says
+        said = re.search(r"\b(?:said|announced|reported|confirmed|stated|declared|added|told\s+[\w ]{1,25}?)\s+(?:on\s+|late\s+|early\s+)?$", before)
+        fut = "next" in f.prep or (_future(before) and not said)
         date = resolve_weekday(_WEEKDAYS[f.gd["weekday"].lower()], f.pub.date, future=fut).isoformat()
     return date, "day", True
 
@@ -228,7 +231,7 @@ _AGO_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six
 
 def _relative(f: _Found) -> _Resolved:
     text, pub, m = f.text, f.pub, f.m
-    if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
+    if re.search(r"\b(?:the|over|in|during)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
             and not re.match(r"\s*,?\s+(?:it|they|the\s+\w+)?\s*(?:was|were|had|stood|amounted|totall?ed)\b", text[m.end():m.end() + 30]):
         return None  # "the past year", "over the next year": durations; "the previous year it was": a date
     rel = " ".join(f.gd["rel"].lower().split())
@@ -240,6 +243,18 @@ def _relative(f: _Found) -> _Resolved:
             shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rel]
             date = (pub.date + dt.timedelta(days=shift)).isoformat()
         return date, "day", True
+    if rel.startswith(("earlier this", "later this")):
+        # "earlier this month": this month, as a happening; "earlier this week": the month of the week
+        if rel.endswith("week"):
+            return (_iso(pub.year, pub.month), "month", True) if pub is not None and pub.month else (None, "month", True)
+        rel = "this " + rel.split()[-1]
+    if re.fullmatch(r"\S+\s+(?:days?|weeks?)\s+ago", rel):
+        # "two days ago" is a day; "three weeks ago" the month of that day (a week is finer than the text says)
+        k = _AGO_WORDS.get(rel.split()[0]) or int(rel.split()[0])
+        if pub is None or pub.date is None:
+            return None, "day", True
+        day = pub.date - dt.timedelta(days=k * (7 if "week" in rel else 1))
+        return (day.isoformat(), "day", True) if "day" in rel else (_iso(day.year, day.month), "month", True)
     if rel.endswith("ago"):
         gran = "year" if "year" in rel else "month"
         n = rel.split()[0]
