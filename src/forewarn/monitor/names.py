@@ -36,6 +36,9 @@ ROLE_WORD = re.compile(
 )
 _RANKS = {"gen.", "gen", "general", "capt.", "captain", "col.", "colonel", "lt.", "lieutenant", "maj.", "major",
           "sgt.", "sergeant", "rep.", "sen.", "adm.", "admiral", "mr.", "mrs.", "ms.", "dr.", "brig.", "cpl.", "pvt."}
+# titles of the form "<head> General": the rank word belongs to the title
+_TITLE_HEADS = {"secretary", "attorney", "surgeon", "inspector", "director", "consul", "solicitor", "governor",
+                "adjutant", "procurator", "auditor", "comptroller", "controller"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"}
 _FUNCTION = {
     "but", "if", "and", "or", "so", "when", "while", "as", "after", "before", "although", "though", "because",
@@ -180,7 +183,9 @@ def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
         front = front[b[-1].end():]
     front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip(" \"“”„'‘’")).strip()
     front = re.sub(r"^(?:U\.S\.|US)\s+(?:Army|Air Force|Navy|Marine Corps)\s+", "", front)
-    while front and front.split()[-1].lower() in _RANKS:
+    # "Lt. Gen." before a name is a rank; "Secretary General" is a title that ends in a rank word
+    while front and front.split()[-1].lower() in _RANKS and not (
+            len(front.split()) > 1 and front.split()[-2].lower() in _TITLE_HEADS):
         front = " ".join(front.split()[:-1])
     front_role = front if front and ROLE_WORD.search(front) and len(front.split()) <= 8 else None
     after = text[e:e + 140]
