@@ -54,6 +54,17 @@ def _events(text: str, pub: str | None = "2024-05-15") -> list[str]:
         ('Dita Morina, from the Civic Alliance, called the plan "vague on money."', ["Dita Morina"]),
         # "what she called": the speaker of the quoted words is the subject
         ('Admiral Rosa Vidal praised what she called his "calm and steady leadership."', ["Rosa Vidal"]),
+        # lower-case particles inside a name, and the surname alone with its particles later
+        ('Commission President Greta van der Berg said the EU was "ready to help." "We will not abandon the region," '
+         'van der Berg said.', ["Greta van der Berg", "Greta van der Berg"]),
+        # a characterisation carried by "accused", "praised", "condemned"
+        ('Prime Minister Ardit Lleshi accused the neighbours of "destabilisation."', ["Ardit Lleshi"]),
+        # "State" in "a State Department spokesperson" is not the verb "state"
+        ('The State Department echoed that. "We urge restraint," a State Department spokesperson said.',
+         ["United States Department of State"]),
+        # "the embassy" is the embassy that spoke before, under the same name
+        ('The U.S. Embassy in Pristina said in a statement that it was "deeply concerned."\n\n'
+         '"Unilateral actions undermine stability," the embassy said.', ["U.S. Embassy in Pristina", "U.S. Embassy in Pristina"]),
     ],
 )
 def test_speakers_named_by_title_apposition_or_continuation(text, speakers):

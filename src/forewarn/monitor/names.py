@@ -18,9 +18,13 @@ from .text import ABBREVIATIONS, fold
 
 __all__ = ["NameIndex", "chunks", "name_of_chunk", "CAP", "CHUNK_RX", "ORG_HEAD", "ROLE_WORD", "VERB_RX"]
 
-VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\baccording\s+to\b", re.IGNORECASE)
+# speech verbs in lower case: capitalised, most of them are nouns ("a State Department official",
+# "Reports say"); "According to" may open a sentence
+VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\b(?i:according\s+to)\b")
 CAP = r"(?:(?:[A-Z]\.){2,}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)"
-CHUNK_RX = re.compile(CAP + r"(?:\s+(?:(?:de|van|von|der|bin|al|da|di|del|la|le)\s+)?" + CAP + r")*")
+# lower-case particles inside a name ("Ursula von der Leyen", "Jaap de Hoop Scheffer")
+_PARTICLES = ("de", "van", "von", "der", "den", "ter", "bin", "al", "da", "di", "del", "della", "la", "le", "dos", "das", "du")
+CHUNK_RX = re.compile(CAP + r"(?:\s+(?:(?:" + "|".join(_PARTICLES) + r")\s+){0,2}" + CAP + r")*")
 ORG_HEAD = re.compile(
     r"\b(?:Embassy|Ministry|Department|Command|Council|Committee|Government|Office|Agency|Army|Police|Force|Forces|"
     r"Journal|Post|Times|News|Radio|Press|Bureau|Brigade|Battalion|Group|Union|Organi[sz]ation|Alliance|Parliament|"
@@ -111,7 +115,7 @@ class NameIndex:
             toks = name.split()
             if len(toks) < 2 or ORG_HEAD.search(name) or any(t.isupper() and len(t) > 2 for t in toks):
                 continue
-            if not all(t[0].isupper() for t in toks if t[0].isalpha()):
+            if not all(t[0].isupper() or t in _PARTICLES for t in toks if t[0].isalpha()):
                 continue
             fixed = gazetteer.person(" ".join(gazetteer.spelling(t) for t in toks))
             key = fold(fixed)

@@ -509,10 +509,12 @@ class _Resolver:
             return _Speaker(self.missions[0], None, "org")
         if noun == "alliance":
             return _Speaker("NATO", None, "org")
-        # "the department": the last organisation named before whose name holds the noun
+        # "the department", "the embassy": the organisation that spoke last, else the last one named
+        # before, whose name holds the noun
+        spoke = [o for o in self.known_orgs if re.search(r"(?i)\b" + noun, o)]
         named = [c for p, c in self.org_mentions if p < pos and re.search(r"(?i)\b" + noun, c)]
-        if named:
-            return _Speaker(named[-1], None, "org")
+        if spoke or named:
+            return _Speaker((spoke or named)[-1], None, "org")
         # "the ministry": the last ministry the text named
         found = None
         for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
