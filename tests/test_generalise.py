@@ -126,6 +126,13 @@ def test_organisations_referred_to_by_a_common_noun(text, speakers):
         ("A measure would bar cuts of the number of troops in Europe below 70,000 without a report to Congress.",
          [(70000, None, "troops")]),
         ("The chamber approved the extension of the mission by 132 votes to 48.", []),
+        # an enumeration with commas between the country and its figure
+        ("Troop contributions: Italy, 715; Germany, 400; Austria, 160.",
+         [(715, None, "troops"), (400, None, "troops"), (160, None, "troops")]),
+        # "several thousand" is no figure; "nearly seven hundred" is one
+        ("The United States has nearly seven hundred soldiers there, down from several thousand in 1999.",
+         [(700, None, "troops")]),
+        ("The army will take in 4,000 conscripts a year.", [(4000, None, "troops")]),
     ],
 )
 def test_claims_in_other_currencies_units_and_wordings(text, want):

@@ -53,7 +53,7 @@ UNIT_NOUNS = {
     "servicemen": "troops", "marines": "troops", "paratroopers": "troops", "forces": "troops", "troopers": "troops",
     "men": "troops", "infantry": "troops", "strong": "troops",
     "personnel": "personnel", "members": "personnel", "staff": "personnel",
-    "reservists": "reservists",
+    "reservists": "reservists", "conscripts": "troops", "recruits": "troops",
     "nations": "nations", "countries": "nations",
     "contingents": "contingents",
     "aircraft": "aircraft", "jets": "aircraft", "planes": "aircraft", "fighters": "aircraft",
@@ -105,7 +105,7 @@ _NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|mission|contribut\
 _MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
 
 # between a country and its figure in a list or table: "Austria: 160", "Italy (715)", "Italy – 715"
-_ITEM_GAP = re.compile(r"\s*(?::|\(|–|—|\s-)\s*(?:(?:about|around|some|roughly|approximately|nearly|over)\s+)?")
+_ITEM_GAP = re.compile(r"\s*(?::|\(|–|—|\s-|,)\s*(?:(?:about|around|some|roughly|approximately|nearly|over)\s+)?")
 _ROW = re.compile(r"(?P<c>[A-Z][\w.’' -]{1,40}?)\s*(?::|–|—|-)?\s*(?:about\s+|around\s+|some\s+)?\d[\d,.]*\s*(?:troops|soldiers|personnel)?\.?")
 _PREP_BEFORE = re.compile(r"\b(?:in|into|from|to|with|across|at|near|throughout|inside|outside|within|towards?|against|of|out\s+of|on|by)\s+(?:the\s+)?$", re.IGNORECASE)
 

@@ -196,6 +196,9 @@ def find_numbers(text: str) -> list[NumberMatch]:
         v = words_to_number(m.group())
         if v is None:
             continue
+        if m.group().lower() in ("hundred", "thousand", "million", "billion") and re.search(
+                r"(?i)\b(?:several|few|many|tens|hundreds|thousands|of)\s+$", text[max(0, m.start() - 12):m.start()]):
+            continue  # "several thousand", "tens of thousands": no figure
         pct = re.match(r"\s*(?:percent\b|per\s+cent\b|%)", text[m.end():])
         cur = re.match(r"\s*(" + _CUR_WORDS + r")\b", text[m.end():], re.IGNORECASE)
         end = m.end() + (pct.end() if pct else cur.end() if cur else 0)
