@@ -181,6 +181,12 @@ def test_the_budget_for_next_year_is_that_year():
         # the saying is past even when what is said is future
         ("The United States will withdraw 300 soldiers, the State Department said on Wednesday.", "2026-01-15",
          ["2026-01-14"]),
+        # a day counted from the day named before, and a month with "mid-"
+        ("On 1 June, protesters blocked the road. KFOR removed the barricade the next day.", "2012-06-02",
+         ["2012-06-01", "2012-06-02"]),
+        ("In mid-March, the alliance reinforced the force with a reserve battalion.", "2023-07-16", ["2023-03"]),
+        # a delivery in a year is an event, though the year is also the figure's date
+        ("Kosovo received the first five drones in 2023.", "2024-01-13", ["2023"]),
         # relative dates stay unresolved in an undated article
         ("Two days ago, masked men attacked a police station in the north.", None, []),
     ],

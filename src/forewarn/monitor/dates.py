@@ -39,7 +39,7 @@ _PREP_WORDS = (r"in|on|by|since|until|till|from|to|of|as\s+of|for|during|before|
                r"the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this|"
                r"as\s+early\s+as|as\s+soon\s+as|no\s+later\s+than|around|at")
 # the preposition(s) in front of a date expression, found by looking back from its start
-_PREP_BACK = re.compile(r"(?i)(?:\b(?:" + _PREP_WORDS + r")\s+)+$")
+_PREP_BACK = re.compile(r"(?i)(?:\b(?:" + _PREP_WORDS + r")\s+|\b(?:mid|early|late)-)+$")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b")),
@@ -50,6 +50,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|(?:earlier|later)\s+this\s+(?:year|month|week)|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+)\s+(?:years?|months?|weeks?|days?)\s+ago)\b", re.IGNORECASE)),
     ("endyear", re.compile(r"\bthe\s+(?P<edge>end|start|beginning|middle)\s+of\s+(?P<which>the|this|next|last)\s+year\b", re.IGNORECASE)),
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
+    ("anchor", re.compile(r"\b(?P<anchor>the\s+(?:next|following|previous)\s+day|the\s+day\s+(?:before|after)|"
+                          r"(?:a|one|two|three|four|five|\d+)\s+days?\s+(?:later|earlier))\b", re.IGNORECASE)),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
     ("m", re.compile(r"\b" + _MON + r"\b(?!\s+\d)")),
     ("y", re.compile(r"\b" + _YEAR + r"\b(?![,.]\d|-\w|%)")),
@@ -282,7 +284,11 @@ def _relative(f: _Found) -> _Resolved:
     return date, unit, True
 
 
-_RESOLVERS = {"mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
+def _anchor(f: _Found) -> _Resolved:
+    return None, "anchor", True  # resolved from the day named before (see _resolve_anchors)
+
+
+_RESOLVERS = {"anchor": _anchor, "mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
               "m": _month, "endyear": _edge_of_year, "relmon": _relative_month, "wd": _weekday, "rel": _relative}
 
 
@@ -315,4 +321,24 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
             found.append(DateMatch(core_start, m.end(), date, gran, relative, prep, raw))
             taken.append((core_start, m.end()))
     found.sort(key=lambda d: d.start)
-    return found
+    return _resolve_anchors(found)
+
+
+def _resolve_anchors(found: list[DateMatch]) -> list[DateMatch]:
+    """ "The next day", "two days later": days counted from the last day the text named before."""
+    out: list[DateMatch] = []
+    last_day: dt.date | None = None
+    for d in found:
+        if d.granularity == "anchor":
+            words = d.raw.lower().split()
+            if last_day is None:
+                out.append(DateMatch(d.start, d.end, None, "day", True, d.prep, d.raw))
+                continue
+            k = 1 if words[0] in ("the", "a", "one") else (_AGO_WORDS.get(words[0]) or int(words[0]))
+            back = words[-1] in ("earlier", "before") or "previous" in words
+            day = last_day + dt.timedelta(days=-k if back else k)
+            d = DateMatch(d.start, d.end, day.isoformat(), "day", True, d.prep, d.raw)
+        if d.granularity == "day" and d.date is not None:
+            last_day = dt.date.fromisoformat(d.date)
+        out.append(d)
+    return out

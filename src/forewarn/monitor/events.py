@@ -53,13 +53,14 @@ def _what(text: str, sent: Sentence, start: int, end: int) -> str:
 
 
 def _figure_year(text: str, d: DateMatch, figures: list[dict]) -> bool:
-    """True when the year ``d`` follows a figure of a size, plan or budget in its clause ("spending
-    of €1.4 billion in 2023", "raise the contingent to 450 next year"): the figure's date, not an
-    event; a size, a cut or an addition ("sent 250 soldiers in 2011") stays one."""
+    """True when the year ``d`` is next to a figure of a plan or a budget in its clause ("spending of
+    €1.4 billion in 2023", "raise the contingent to 450 next year", "the budget in 2019 is €58
+    million"): the figure's date, not an event; a size, a cut, an addition or a purchase ("sent
+    250 soldiers in 2011") stays one."""
     for c in figures:
-        if c.get("as_of") != d.date or not c["end"] <= d.start:
+        if c.get("as_of") != d.date:
             continue
-        gap = text[c["end"]:d.start]
+        gap = text[c["end"]:d.start] if c["end"] <= d.start else text[d.end:c["start"]]
         if len(gap) <= 40 and not re.search(r"[.;,:()]|\b(?:and|but|when|after|before|while)\b", gap):
             return True
     return False
@@ -71,7 +72,7 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
     out: list[dict] = []
     seen: set[str] = set()
     claim_sents = {c["sentence"]: c for c in (claims or []) if c["kind"] == "strength"}
-    figures = [c for c in (claims or []) if c["kind"] in ("budget", "procurement", "planned")]
+    figures = [c for c in (claims or []) if c["kind"] in ("budget", "planned")]
     # dates inside any quotation marks (attributed or not) belong to what someone said
     qspans = [(q.start, q.end) for q in find_quote_spans(text)]
     for d in (find_dates(text, pub) if dates is None else dates):
