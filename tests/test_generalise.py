@@ -52,6 +52,9 @@ def _events(text: str, pub: str | None = "2024-05-15") -> list[str]:
         # "X, of the Y, said": the person, not the organisation in the aside
         ('Opposition lawmaker Dita Morina, of the Civic Alliance, said the plan was "vague on money."', ["Dita Morina"]),
         ('Dita Morina, from the Civic Alliance, called the plan "vague on money."', ["Dita Morina"]),
+        # "in his words", "as she put it"
+        ('Defence Minister Ejup Halili spoke at the academy. In his words, "the army is our insurance."', ["Ejup Halili"]),
+        ('Defence Minister Ejup Halili spoke at the academy. As Halili put it, "the army is our insurance."', ["Ejup Halili"]),
         # "what she called": the speaker of the quoted words is the subject
         ('Admiral Rosa Vidal praised what she called his "calm and steady leadership."', ["Rosa Vidal"]),
         # lower-case particles inside a name, and the surname alone with its particles later
@@ -80,6 +83,8 @@ def test_speakers_named_by_title_apposition_or_continuation(text, speakers):
         ('"We are ready," said a spokeswoman for the alliance.', "NATO"),
         ('Officials in Belgrade said the move was "a provocation."', "Serbia government"),
         ('According to a NATO diplomat, the plan is "still under discussion."', "NATO"),
+        ('U.S. officials said Washington had "no plans" to withdraw. "Our troops are staying," one official said.',
+         "United States government"),
         # a defence official in a text about a ministry named by its nickname
         ('The Pentagon said in a statement: "No decision has been made."\n\nA defense official added that the review '
          'was "ongoing."', "United States Department of Defense"),

@@ -91,7 +91,10 @@ _RELATIVE = re.compile(r"^(?:who|which|whose|whom)\b", re.IGNORECASE)
 _UNNAMED_AGAIN = re.compile(
     r"^(?:(?:one|two|some|several|another)\s+of\s+the(?:m|\s+(?:\w+\s+)?(?:officials|diplomats|sources))|"
     r"(?:the|another)\s+(?:first|second|third|other|same|senior\s+)?\s*(?:official|diplomat|source)s?|"
-    r"a\s+(?:second|third|fourth|further)\s+(?:official|diplomat|source))$", re.IGNORECASE)
+    r"a\s+(?:second|third|fourth|further)\s+(?:official|diplomat|source)|one\s+(?:official|diplomat|source))$", re.IGNORECASE)
+# "as she put it, "…"", "in his words, "…"": the words of the one named or last heard
+_PUT_IT = re.compile(r"\b(?:as\s+(?P<who>[\w.'’ -]{1,40}?)\s+(?:put|puts)\s+it|in\s+(?P<poss>his|her|their|its)\s+(?:own\s+)?words)\b[\s,]*$",
+                     re.IGNORECASE)
 _LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
 _TRAILING = re.compile(
     r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
@@ -799,6 +802,11 @@ def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker
             # the same speaker goes on ("X said A would "…", especially "…"")
             speaker = cur.last_q_speaker
             attribution = prefix
+    if speaker is None and qi == 0:
+        put = _PUT_IT.search(prefix)
+        if put:
+            who = put.group("who") or {"his": "he", "her": "she"}.get(put.group("poss").lower(), "they")
+            speaker, attribution = res.resolve(who, q.open, st), prefix
     if speaker is None and not prefix.strip(" \"“”'"):
         prev_sent = cur.prev_sent
         if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
