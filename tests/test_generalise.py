@@ -75,6 +75,21 @@ def test_speakers_named_by_title_apposition_or_continuation(text, speakers):
 
 
 @pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ('Serbian President Aleksandar Vukov met Kosovo President Vera Osmanaj in Brussels.\n\n"We made progress," the '
+         'Serbian president said.\n\n"Nothing has changed," the Kosovo president told reporters.', ["Aleksandar Vukov", "Vera Osmanaj"]),
+        ('German Defence Minister Boris Pistor visited Prizren. Kosovo\'s defence minister, Ejup Halili, joined him.\n\n'
+         '"Germany stands by KFOR," the German minister said.', ["Boris Pistor"]),
+        ('President Vera Osmanaj met Prime Minister Ardit Lleshi. "We need NATO," Lleshi said. The head of state added '
+         'that Kosovo was "ready."', ["Ardit Lleshi", "Vera Osmanaj"]),
+    ],
+)
+def test_a_description_refers_back_to_the_person_whose_role_it_names(text, speakers):
+    assert _speakers(text) == speakers
+
+
+@pytest.mark.parametrize(
     ("text", "speaker"),
     [
         # unnamed officials go to their organisation (role "official")

@@ -318,13 +318,24 @@ class _Resolver:
         self.known_orgs.append(name)
         return name
 
-    def _person_with_role(self, noun: str, pos: int) -> _Speaker | None:
-        """The person named last before ``pos`` whose stated role holds ``noun``, else the one
-        named first after it ("the president said ... President X")."""
+    def _role_words(self, s: str) -> set[str]:
+        """The words of a role or a description, a country's adjective or possessive made its name
+        ("German minister" -> {"germany", "minister"})."""
+        out = set()
+        for w in re.findall(r"[\w.-]+", s.replace("’s", "").replace("'s", "")):
+            country = self.gz.country_of(w)
+            out.add(fold(country) if country else fold(w).rstrip("."))
+        return out - {"the", "this", "that", "of", "a", "an"}
+
+    def _person_with_role(self, noun: str, pos: int, desc: str | None = None) -> _Speaker | None:
+        """The person named last before ``pos`` whose stated role holds ``noun`` (and every word of
+        the description ``desc``, when given), else the one named first after it ("the president
+        said ... President X")."""
         best: tuple[int, str] | None = None
         later: tuple[int, str] | None = None
+        want = self._role_words(desc) if desc else set()
         for person, role in self.names.roles.items():
-            if not re.search(r"\b" + re.escape(noun.lower()), role.lower()):
+            if not re.search(r"\b" + re.escape(noun.lower()), role.lower()) or not want <= self._role_words(role):
                 continue
             at = self.text.rfind(person.split()[-1], 0, pos)
             at = at if at >= 0 else fold(self.text[:pos]).rfind(fold(person.split()[-1]))
@@ -496,11 +507,17 @@ class _Resolver:
             if noun in ("response", "reply", "answer") and st.addressee is not None:
                 return st.addressee
             return st.last or self.sentence_org(pos) or self.fallback_org(pos)
+        h = re.fullmatch(r"(?i)(?:the|this)\s+head\s+of\s+(?P<what>state|government)", part)
+        if h:
+            # "the head of state": the president named; "the head of government": the prime minister
+            nouns = ("president",) if h.group("what").lower() == "state" else ("prime minister", "premier", "chancellor")
+            found = next((sp for sp in (self._person_with_role(n, pos) for n in nouns) if sp is not None), None)
+            return found or st.last_person
         m = _PERSON_ANAPHOR.match(part)
         if m:
             # the whole description first ("the secretary general", "the defence minister"), then its noun
             desc = re.sub(r"^(?:the|this|that)\s+", "", part, flags=re.IGNORECASE)
-            found = (self._person_with_role(desc, pos) if desc.lower() != m.group("noun").lower() else None) \
+            found = (self._person_with_role(m.group("noun"), pos, desc) if desc.lower() != m.group("noun").lower() else None) \
                 or self._person_with_role(m.group("noun"), pos) or st.last_person
             if found is not None:
                 return found
