@@ -153,6 +153,11 @@ def test_organisations_referred_to_by_a_common_noun(text, speakers):
         ("The United States has nearly seven hundred soldiers there, down from several thousand in 1999.",
          [(700, None, "troops")]),
         ("The army will take in 4,000 conscripts a year.", [(4000, None, "troops")]),
+        # a decimal comma before "billion"; a conversion in brackets is not another claim
+        ("The budget of the Ministry of Defence is 1,2 billion euros.", [(1200, None, "million EUR")]),
+        ("The army will receive 85.6 billion dinars ($800 million) next year.", [(85600, None, "million RSD")]),
+        ("Serbia's defence budget will reach RSD 85.6bn in 2018, up 4.8% from 2017.",
+         [(85600, None, "million RSD"), (4.8, None, "percent increase")]),
     ],
 )
 def test_claims_in_other_currencies_units_and_wordings(text, want):

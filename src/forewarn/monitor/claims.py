@@ -540,9 +540,10 @@ def _percent_unit(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) ->
         c.unit, c.kind = "percent of GDP", "budget"
     elif re.match(r"\s*(?:troop\s+|force\s+|personnel\s+)?(?:reduction|cut|drawdown)\b", after, re.IGNORECASE):
         c.unit, c.kind = "percent cut", "reduction"  # "a 15% troop reduction"
-    elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre):
+    elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre) or re.search(
+            r"\b(?:up|(?:an\s+)?increase\s+of|(?:a\s+)?rise\s+of|growth\s+of)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?$", before, re.IGNORECASE):
         c.unit = "percent increase"
-        c.kind = "budget" if _BUDGET.search(before) else "reinforcement"
+        c.kind = "budget" if _BUDGET.search(before) or any(x.currency for x in sn.nums) else "reinforcement"
     elif re.search(r"\b(?:cut\w*|reduc\w+|decreas\w+|slash\w*|lower\w*)\b.*" + by, pre):
         annual = re.match(r"\s*(?:a|per|each|every)\s+year|\s*(?:in\s+)?each\s+of\s+the\s+next|\s*annually", after, re.IGNORECASE)
         c.unit = "percent annual cut" if annual else "percent cut"

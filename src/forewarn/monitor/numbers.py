@@ -31,7 +31,8 @@ _WORD_NUM = re.compile(
 # "ALL" (the lek) and "TRY" (the lira) are left out: they are also words of headlines in capitals
 _ISO = r"EUR|USD|CHF|GBP|RSD|HUF|PLN|MKD|BAM|CZK|RON|BGN|RUB|UAH|SEK|NOK|DKK"
 _CUR_BEFORE = r"(?P<cur>[$€£]\s?|US\$|(?:" + _ISO + r")\s?)"
-_DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:\.\d+)?)"
+# a decimal comma before a multiplier ("1,2 billion euros") is a decimal point
+_DIGITS = r"(?P<num>\d{1,3},\d{1,2}(?=\s*(?:thousand|million|billion|bn|mn)\b)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:\.\d+)?)"
 _MULT = r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn|m)\b)?"
 _CUR_WORDS = r"euros?|dollars?|(?:swiss\s+)?francs?|pounds?|dinars?|forints?|zlot(?:y|ys|ies)|leks?|lek[eë]|denars?|lir(?:a|as)|roubles?|rubles?"
 _CUR_AFTER = r"(?:\s*(?P<cur2>(?i:" + _CUR_WORDS + r")|" + _ISO + r")\b)?"
@@ -163,6 +164,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
         elif re.match(r"[.,]\d|[-/]\d|-[A-Za-z]|st\b|nd\b|rd\b|th\b", after) or re.match(r"(?:st|nd|rd|th)\b", text[m.end("num"):m.end("num") + 2]):
             continue
         num = m.group("num")
+        if re.fullmatch(r"\d{1,3},\d{1,2}", num):
+            num = num.replace(",", ".")
         v = float(re.sub(r"[,\s\u00a0\u202f]", "", num))
         currency = _currency(m.group("cur") or m.group("cur2") or "")
         mult = (m.group("mult") or "").lower() or None
