@@ -119,11 +119,14 @@ class NameIndex:
                 continue
             fixed = gazetteer.person(" ".join(gazetteer.spelling(t) for t in toks))
             key = fold(fixed)
+            longer = self._ending_of(key)
+            if longer is not None:  # "De Hoop Scheffer" after "Jaap de Hoop Scheffer": the same person
+                self._by_fold[key] = longer
             prev = self._by_fold.get(key)
             if prev is None:
                 self.full.append(fixed)
                 self._by_fold[key] = fixed
-            elif sum(not c.isascii() for c in fixed) > sum(not c.isascii() for c in prev):
+            elif fold(prev) == key and sum(not c.isascii() for c in fixed) > sum(not c.isascii() for c in prev):
                 self.full[self.full.index(prev)] = fixed
                 self._by_fold[key] = fixed
             canon = self._by_fold[key]
@@ -131,6 +134,14 @@ class NameIndex:
             role = _role_around(text, name_start, name_start + len(name), prefix)
             if role and (canon not in self.roles or _is_rank(self.roles[canon])):
                 self.roles[canon] = role
+
+    def _ending_of(self, key: str) -> str | None:
+        """A longer full name seen before that ends with the folded name ``key``."""
+        for full in self.full:
+            fk = fold(full)
+            if fk != key and fk.endswith(" " + key):
+                return full
+        return None
 
     def person(self, name: str) -> str | None:
         """Canonical full name for a mention (full name, surname alone or a variant spelling)."""
@@ -145,10 +156,12 @@ class NameIndex:
         if key in self._by_fold:
             return self._by_fold[key]
         last = fold(toks[-1])
+        folded = [fold(t) for t in toks]
         for full in reversed(self.full):
             ft = full.split()
-            if fold(ft[-1]) == last and (len(toks) == 1 or fold(ft[0]) == fold(toks[0])):
-                return full
+            if fold(ft[-1]) == last and (len(toks) == 1 or fold(ft[0]) == folded[0]
+                                         or [fold(t) for t in ft[-len(toks):]] == folded):
+                return full  # "De Hoop Scheffer", "Von der Leyen": the end of a full name
         if len(toks) >= 2:
             return " ".join(self.gazetteer.spelling(t) for t in toks)
         if last in self.gazetteer.leaders:
