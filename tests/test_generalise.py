@@ -61,8 +61,8 @@ def _events(text: str, pub: str | None = "2024-05-15") -> list[str]:
         ('Commission President Greta van der Berg said the EU was "ready to help." "We will not abandon the region," '
          'van der Berg said.', ["Greta van der Berg", "Greta van der Berg"]),
         # the end of a full name with its particles, capitalised at the start of a sentence
-        ('NATO Secretary General Jan de Vries Hallen said the cut was "a sign of progress."\n\n"We are not leaving," '
-         'De Vries Hallen said.', ["Jan de Vries Hallen", "Jan de Vries Hallen"]),
+        ('NATO Secretary General Pieter de Vries Hallen said the cut was "a sign of progress."\n\n"We are not leaving," '
+         'De Vries Hallen said.', ["Pieter de Vries Hallen", "Pieter de Vries Hallen"]),
         # a characterisation carried by "accused", "praised", "condemned"
         ('Prime Minister Ardit Lleshi accused the neighbours of "destabilisation."', ["Ardit Lleshi"]),
         # "State" in "a State Department spokesperson" is not the verb "state"
