@@ -103,6 +103,9 @@ def test_a_description_refers_back_to_the_person_whose_role_it_names(text, speak
         ('According to a NATO diplomat, the plan is "still under discussion."', "NATO"),
         ('U.S. officials said Washington had "no plans" to withdraw. "Our troops are staying," one official said.',
          "United States government"),
+        # a spokesperson of no named organisation speaks for the one quoted last
+        ('The alliance said in a statement: "Our commitment is unchanged." A spokesperson added that "KFOR is ready."',
+         "NATO"),
         # a defence official in a text about a ministry named by its nickname
         ('The Pentagon said in a statement: "No decision has been made."\n\nA defense official added that the review '
          'was "ongoing."', "United States Department of Defense"),

@@ -591,6 +591,10 @@ class _Resolver:
                 sp = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
                 st.last_unnamed = sp
                 return sp
+        if re.fullmatch(r"(?i)(?:a|an|the|its)\s+(?:(?:senior|deputy|chief|official)\s+)?spokes(?:man|woman|person)", part):
+            # a spokesperson of no named organisation speaks for the one the text quoted last
+            org = st.last_org or self.fallback_org(pos)
+            return _Speaker(org.name, "official", "org") if org is not None else None
         if st.last_unnamed is not None and _UNNAMED_AGAIN.match(part):
             # the unnamed officials the text quoted before ("one of the officials", "the second official")
             role = "diplomat" if re.search(r"(?i)diplomat", part) else st.last_unnamed.role
