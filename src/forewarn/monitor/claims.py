@@ -649,7 +649,7 @@ def _finish(art: Article, sn: Numbers, c: Candidate) -> dict:
     clause_a, clause_b = _clause(art.text, sn.sent, n.start)
     c.kind = _kind(art, sn, c, clause_a)
     next_start = sn.nums[c.i + 1].start if c.i + 1 < len(sn.nums) else sn.sent.end
-    as_of = _as_of(art, sn, n, c.kind, clause_a, clause_b, next_start)
+    as_of = _as_of(art, sn, n, c.kind, clause_a, clause_b, next_start, c.from_to)
     if c.kind == "strength" and as_of and art.pub and int(as_of[:4]) < art.pub.year - 1 and not re.search(r"\bas\s+of\b", art.text[clause_a:clause_b]):
         c.kind = "historical"
     if c.kind == "strength" and art.pub and not sn.dates and _PAST_STATE.search(art.text[sn.sent.start:n.start]):
@@ -676,7 +676,8 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
-def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, clause_b: int, next_start: int) -> str | None:
+def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, clause_b: int, next_start: int,
+           from_to: str | None = None) -> str | None:
     """The time a figure refers to: its clause's date, a date opening the sentence, the statement's
     date, else the publication date (None for undated articles)."""
     text, sent = art.text, sn.sent
@@ -695,9 +696,7 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
                 return d.date
     # 1. a date in the number's clause
     in_clause = [d for d in usable if clause_a <= d.start < clause_b and d.prep != "of"]
-    # "from €123 million this year to €150 million in 2025": a date belongs to the figure nearest it
-    own = [d for d in in_clause if min(sn.nums, key=lambda x: _gap(x, d)).start == n.start]
-    in_clause = own or in_clause
+    in_clause = _own_dates(sn, n, in_clause, clause_a, clause_b, from_to)
     if in_clause:
         return min(in_clause, key=lambda d: abs(d.start - n.start)).date
     present = bool(_PRESENT.search(text[n.end:min(next_start, n.end + 60)]))
@@ -731,6 +730,23 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
                 return prev[0].date[:4]
         return None
     return art.pub.iso() if art.pub else None
+
+
+def _own_dates(sn: Numbers, n: NumberMatch, dates: list[DateMatch], a: int, b: int, from_to: str | None) -> list[DateMatch]:
+    """The dates of a clause that belong to figure ``n``: a date between two figures belongs to the
+    nearer one ("from €123 million this year to €150 million in 2025"); a date before or after all
+    of them to each, except that the start of "from A to B" does not take a date after B ("cut from
+    14,000 to 10,000 by January")."""
+    figs = [x for x in sn.nums if a <= x.start < b]
+    out = []
+    for d in dates:
+        between = any(x.end <= d.start for x in figs) and any(x.start >= d.end for x in figs)
+        if between and min(figs, key=lambda x: _gap(x, d)).start != n.start:
+            continue
+        if not between and from_to == "from" and d.start >= n.end and any(n.end <= x.start < d.start for x in figs):
+            continue
+        out.append(d)
+    return out
 
 
 def _gap(n: NumberMatch, d: DateMatch) -> int:
