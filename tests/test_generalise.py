@@ -52,6 +52,8 @@ def _events(text: str, pub: str | None = "2024-05-15") -> list[str]:
         # "X, of the Y, said": the person, not the organisation in the aside
         ('Opposition lawmaker Dita Morina, of the Civic Alliance, said the plan was "vague on money."', ["Dita Morina"]),
         ('Dita Morina, from the Civic Alliance, called the plan "vague on money."', ["Dita Morina"]),
+        # an institution's name before the person's ends the title, not the name
+        ('Speaker of Parliament Glauk Berisa said the vote was "historic."', ["Glauk Berisa"]),
         # "in his words", "as she put it"
         ('Defence Minister Ejup Halili spoke at the academy. In his words, "the army is our insurance."', ["Ejup Halili"]),
         ('Defence Minister Ejup Halili spoke at the academy. As Halili put it, "the army is our insurance."', ["Ejup Halili"]),

@@ -91,6 +91,8 @@ def name_of_chunk(chunk: str, gazetteer: Gazetteer = WORLD) -> tuple[str, str]:
         t = toks[i]
         if gazetteer.is_gazetteer_word(t) or t.lower() in _FUNCTION or (name and (t.endswith("'s") or t.endswith("’s"))):
             break
+        if name and ORG_HEAD.fullmatch(t):
+            break  # "Speaker of Parliament Glauk Konjufca": an institution before the name
         name.insert(0, _strip_possessive(t) if not name else t)
         i -= 1
     return " ".join(toks[: i + 1]), " ".join(name)
