@@ -380,8 +380,13 @@ def _bottom_line_plans(ctx: Context, fig: dict[str, Any], best: str) -> str:
         s = min(better, key=lambda x: (ps.loc[x, "cost"], -ps.loc[x, "robustness"]))
         fig["searched"] = {"name": s, "robustness": float(ps.loc[s, "robustness"]), "cost": float(ps.loc[s, "cost"]),
                            "levers": ctx.plans.figures.get(s, {})}
+        end = int(ctx.run.years[-1])
+        reached = _ksf_reached(ctx, s, (end,))
+        fig["searched"]["reached"] = reached
         text += (f" A search of the levers finds a cheaper way to hold as often: {ctx.name(s)[len('Searched: '):]} "
-                 f"holds in {pct(ps.loc[s, 'robustness'])} at {num(ps.loc[s, 'cost'])} million EUR (question four).")
+                 f"holds in {pct(ps.loc[s, 'robustness'])} at {num(ps.loc[s, 'cost'])} million EUR; its KSF targets "
+                 f"are aims, and the force it builds reaches a median of {num(reached['ksf_active'][str(end)])} "
+                 f"active and {num(reached['ksf_reserve'][str(end)])} reservists by {end} (question four).")
     a = ctx.plans.analysis if ctx.plans is not None else {}
     if a:
         card = a["scorecard"].set_index("pathway")
@@ -1194,17 +1199,22 @@ def _kind(ctx: Context, s: str) -> str:
     return "article, with its rule" if s in pws else "article"
 
 
+def _ksf_reached(ctx: Context, strategy: str, at: Sequence[int]) -> dict[str, dict[str, float]]:
+    """Median active and reserve KSF strength of ``strategy`` over its futures in the years ``at``."""
+    run = ctx.plan_run if ctx.plan_run is not None else ctx.run
+    years = [int(y) for y in run.years]
+    rows = run.rows(strategy)
+    return {name: {str(y): float(np.median(run.series[name][rows][:, years.index(y)])) for y in at}
+            for name in ("ksf_active", "ksf_reserve")}
+
+
 def _reached(ctx: Context, strategy: str, lv: Mapping[str, Any], fig: dict[str, Any]) -> str:
     """What a searched strategy's KSF targets come to: the median active and reserve strength it
     reaches in its target year and at the horizon (targets are aims; recruitment, the reserve
     intake and the budget limit what is reached)."""
-    run = ctx.plan_run if ctx.plan_run is not None else ctx.run
-    years = [int(y) for y in run.years]
+    years = [int(y) for y in ctx.run.years]
     year = min(max(int(lv["year"]), years[0]), years[-1])
-    rows = run.rows(strategy)
-    reached = {name: {str(y): float(np.median(run.series[name][rows][:, years.index(y)]))
-                      for y in (year, years[-1])}
-               for name in ("ksf_active", "ksf_reserve")}
+    reached = _ksf_reached(ctx, strategy, (year, years[-1]))
     fig["search"]["reached"] = {"strategy": strategy, **reached}
     a, r = reached["ksf_active"], reached["ksf_reserve"]
     return (f"Its KSF targets are aims: recruitment, the reserve intake and the budget limit what is reached "
