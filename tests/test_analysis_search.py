@@ -226,3 +226,20 @@ def test_epsilon_archive_properties(points, eps):
     assert np.all(nondominated(boxes[kept]))
     exact = epsilon_archive(F, np.zeros(2))
     assert set(map(tuple, F[exact])) == set(map(tuple, F[nondominated(F)]))
+
+
+def test_search_leaves_out_futures_that_contradict_the_present(tmp_path):
+    """The Kosovo case holds today ([adaptation] holds_today): the search and its out-of-sample
+    check run only on the futures whose 2025 state agrees with that."""
+    from forewarn.analysis.pathways import consistent_futures
+    from forewarn.engine.experiments import Futures
+    from forewarn.kosovo import load_kosovo_case
+
+    case = load_kosovo_case()
+    result = search(case, out=tmp_path / "s", futures=60, evaluations=20, population=10, seed=3, test_futures=80)
+    m = result.manifest
+    kept, aside = consistent_futures(case, Futures.sample(case, 60, 3))
+    assert m["futures_set_aside"]["futures"] == aside > 0
+    assert m["futures_used"] == len(kept) == 60 - aside
+    assert m["experiments"] == m["evaluations_done"] * len(kept)
+    assert 0 < m["futures_set_aside"]["test_futures"] < 80

@@ -247,3 +247,78 @@ def test_tipping_conditions_name_the_driving_uncertainty(case):
     assert text.startswith("rate >= ") and "noise" not in text
     assert float(text.split()[2]) == pytest.approx(3.5 / 19, abs=0.01)
     assert pd.isna(tips.loc["default", "conditions"])  # it tips in every future: nothing to tell apart
+
+
+# -- the observed present: [adaptation] from_year and holds_today ---------------------------------
+
+
+def _with_present(case_file: Path, lines: str) -> Path:
+    text = case_file.read_text()
+    case_file.write_text(text.replace("share = 0.9\n", "share = 0.9\n" + lines, 1))
+    return case_file
+
+
+def test_no_plan_tips_before_from_year_known_answer(case_file):
+    case = load_case(_with_present(case_file, "from_year = 2030\n"))
+    fut = Futures.sample(case, 300, seed=7)
+    rate = fut.table["rate"].to_numpy()
+    static = perform_experiments(case, fut, lever_rows(case, ["default"]))["level"][0]
+    # Judged from 2030 (index 5) on: a level above 1 in an earlier year is not a tipping point.
+    first = first_above(rate, 1.0)
+    assert (first < 5).any()  # the sample has futures that fail before 2030
+    assert np.array_equal(tipping_index(meets_objective(case, static)), np.where(first >= 0, np.maximum(first, 5), -1))
+    tips = analyse(case, fut)["tipping_points"]
+    assert (tips["earliest"].dropna() >= 2030).all()
+
+
+def test_holds_today_sets_aside_exactly_the_futures_that_fail_before_from_year(case_file):
+    from forewarn.analysis.pathways import consistent_futures
+
+    case = load_case(_with_present(case_file, "from_year = 2030\nholds_today = true\n"))
+    fut = Futures.sample(case, 300, seed=7)
+    rate = fut.table["rate"].to_numpy()
+    kept, aside = consistent_futures(case, fut)
+    # level_t = rate * t <= 1 for t = 0..4 exactly when 4 * rate <= 1.
+    ok = 4 * rate <= 1.0
+    assert 0 < aside == int((~ok).sum()) < len(fut)
+    assert np.array_equal(kept.seeds, fut.seeds[ok])
+    np.testing.assert_array_equal(kept.table["rate"].to_numpy(), rate[ok])
+    # Without holds_today nothing is set aside.
+    plain = load_case(HERE / "dike.toml")
+    assert consistent_futures(plain, fut)[1] == 0
+
+
+def test_cli_reports_the_futures_set_aside(case_file, cli):
+    _with_present(case_file, "from_year = 2030\nholds_today = true\n")
+    code, stdout, stderr = cli("pathways", str(case_file), "-n", "200", "--seed", "3", "--json")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    fut = Futures.sample(load_case(case_file), 200, seed=3)
+    expected = int((4 * fut.table["rate"].to_numpy() > 1.0).sum())
+    assert data["futures_set_aside"] == expected > 0 and data["futures"] == 200 - expected
+    assert all(r["earliest"] is None or r["earliest"] >= 2030 for r in data["tipping_points"])
+    code, stdout, stderr = cli("pathways", str(case_file), "-n", "200", "--seed", "3")
+    assert code == 0 and f"{expected} more futures were set aside" in " ".join(stdout.split())
+
+
+@pytest.mark.parametrize("lines, field, words", [
+    ("from_year = 2050\n", "adaptation.from_year", "within the case's years (2025 to 2044)"),
+    ("holds_today = true\n", "adaptation.holds_today", "needs from_year"),
+])
+def test_bad_present_declaration_exit_2(case_file, cli, lines, field, words):
+    _with_present(case_file, lines)
+    code, stdout, stderr = cli("pathways", str(case_file), "-n", "10")
+    assert code == 2 and "dike.toml:" in stderr and field in stderr and words in " ".join(stderr.split())
+
+
+def test_defaults_written_out_keep_the_case_hash(case_file):
+    before = load_case(case_file).hash()
+    assert load_case(_with_present(case_file, "holds_today = false\n")).hash() == before
+
+
+def test_kosovo_pathways_never_tip_in_the_observed_present(cli):
+    code, stdout, stderr = cli("pathways", "kosovo", "-n", "150", "--json")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["futures_set_aside"] > 0 and data["futures"] + data["futures_set_aside"] == 150
+    assert all(r["earliest"] is None or r["earliest"] >= 2026 for r in data["tipping_points"])

@@ -197,6 +197,30 @@ def test_pathways_of_an_adaptive_case(tmp_path, store_file):
     assert "Tipping points" in page and 'data-chart="map"' in page
 
 
+def test_pathways_page_sets_aside_futures_that_contradict_the_present(tmp_path, store_file):
+    import shutil
+
+    from forewarn.analysis.pathways import consistent_futures
+    from forewarn.engine.experiments import Futures
+    from forewarn.engine.runner import run
+    from forewarn.engine.space import load_case
+    from forewarn.web import create_app
+
+    fixtures = Path(__file__).parent / "fixtures" / "adaptive"
+    for name in ("dike.toml", "dike_model.py"):
+        shutil.copy(fixtures / name, tmp_path / name)
+    text = (tmp_path / "dike.toml").read_text()
+    (tmp_path / "dike.toml").write_text(text.replace("share = 0.9\n", "share = 0.9\nfrom_year = 2030\nholds_today = true\n", 1))
+    case = load_case(tmp_path / "dike.toml")
+    run(case, n=120, method="lhs", seed=4, out=tmp_path / "run")
+    with TestClient(create_app(tmp_path / "run", root=tmp_path, db=str(store_file))) as c:
+        body = c.get("/pathways.json").json()
+        page = c.get("/pathways").text
+    kept, aside = consistent_futures(case, Futures.sample(case, 120, 4))
+    assert aside > 0 and body["pathways"]["futures_set_aside"] == aside and body["pathways"]["futures"] == len(kept)
+    assert f"{aside} more were set aside" in page
+
+
 def test_evidence_signposts_and_futures_left(client, frame):
     body = client.get("/evidence.json").json()
     assert any(PAYLOADS[0] in (d["title"] or "") for d in body["documents"])

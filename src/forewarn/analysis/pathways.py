@@ -3,7 +3,10 @@ the value of each signpost (Haasnoot et al. 2013, dynamic adaptive policy pathwa
 Haasnoot and Walker 2015 for pathways evaluated over many futures).
 
 Everything is judged by the case's ``[adaptation]`` objective: a series outcome that must stay
-``>= at_least`` and/or ``<= at_most`` in every year.
+``>= at_least`` and/or ``<= at_most`` in every year from ``from_year`` on (the years before it
+are the observed present: no plan tips there). With ``holds_today``, futures in which the
+objective already fails in those years contradict the present and are set aside
+(:func:`consistent_futures`).
 
 * **Tipping point** of a plan in a future: the first year it fails the objective (its "sell-by
   date"); never within the horizon counts as beyond it. :func:`tipping_points` gives, for the
@@ -34,12 +37,19 @@ import pandas as pd
 from ..errors import InputError
 from .voi import regret_matrix, voi_table
 
-__all__ = ["meets_objective", "tipping_index", "tipping_points", "evaluate_pathways", "triggers",
+__all__ = ["meets_objective", "judged_years", "consistent_futures", "tipping_index", "tipping_points", "evaluate_pathways", "triggers",
            "pathway_voi", "analyse", "to_json", "pathway_list", "pathway_transfers"]
 
 
-def meets_objective(case: Any, series: np.ndarray) -> np.ndarray:
-    """Per future and year, whether the adaptation objective holds (``(n, T)`` booleans)."""
+def judged_years(case: Any) -> np.ndarray:
+    """Mask over the case's years: those the adaptation objective is judged in (``from_year`` on)."""
+    years = case.time.years
+    start = case.adaptation.from_year
+    return np.ones(years.shape, dtype=bool) if start is None else years >= start
+
+
+def objective_holds(case: Any, series: np.ndarray) -> np.ndarray:
+    """Per future and year, whether the series is within the objective's bound, in every year."""
     a = case.adaptation
     ok = np.ones(series.shape, dtype=bool)
     if a.at_least is not None:
@@ -47,6 +57,34 @@ def meets_objective(case: Any, series: np.ndarray) -> np.ndarray:
     if a.at_most is not None:
         ok &= series <= a.at_most
     return ok
+
+
+def meets_objective(case: Any, series: np.ndarray) -> np.ndarray:
+    """Per future and year, whether the adaptation objective holds (``(n, T)`` booleans); the
+    years before ``from_year`` count as met, since no plan is judged there."""
+    ok = objective_holds(case, series)
+    ok[:, ~judged_years(case)] = True
+    return ok
+
+
+def consistent_futures(case: Any, futures: Any, *, model: Any = None) -> tuple[Any, int]:
+    """The futures that agree with the observed present, and how many were set aside.
+
+    With ``[adaptation] holds_today = true``, the objective is observed to hold in the years
+    before ``from_year``; a future in which it fails there under the default levers (the
+    present, before any plan acts) contradicts that and is left out. Otherwise every future is
+    kept. The kept futures keep their order and seeds.
+    """
+    from ..engine.experiments import Futures, perform_experiments
+
+    a = case.adaptation
+    if a is None or not a.holds_today:
+        return futures, 0
+    present = ~judged_years(case)
+    series = perform_experiments(case, futures, _levers_with(case, "default", {}), model=model)[a.outcome][0]
+    keep = objective_holds(case, series[:, present]).all(axis=1)
+    kept = Futures(futures.table[keep].reset_index(drop=True), futures.seeds[keep])
+    return kept, int((~keep).sum())
 
 
 def tipping_index(meets: np.ndarray) -> np.ndarray:
@@ -130,7 +168,8 @@ def evaluate_pathways(case: Any, futures: Any, *, model: Any = None) -> tuple[pd
     runs, shares = {}, []
     for pw in pathway_list(case):
         runs[pw.name] = run_adaptive(case, futures, pw.strategy, [rules[r] for r in pw.rules], model=model)
-        shares.append(meets_objective(case, runs[pw.name].outputs[case.adaptation.outcome]).mean(axis=1))
+        met = meets_objective(case, runs[pw.name].outputs[case.adaptation.outcome])
+        shares.append(met[:, judged_years(case)].mean(axis=1))
     regret = regret_matrix(np.vstack(shares))
     rows = []
     for k, (name, run) in enumerate(runs.items()):

@@ -122,6 +122,9 @@ class _Problem:
     model: Any = None
     best: dict[str, np.ndarray] = field(default_factory=dict)
     executor: Any = None
+    # Futures left out because they contradict the observed present, per sample ("futures",
+    # "test_futures").
+    set_aside: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, case: Any, futures: Any) -> _Problem:
@@ -332,8 +335,10 @@ def search(
     state = _prepare(out, spec, resume=resume, overwrite=overwrite)
     from ..engine.experiments import Futures
 
-    problem = _Problem.build(case, Futures.sample(case, futures, seed))
+    sample, aside = _consistent(case, Futures.sample(case, futures, seed), "futures")
+    problem = _Problem.build(case, sample)
     problem.executor = executor
+    problem.set_aside["futures"] = aside
     if state is None:
         state = _State(spec, _new_algorithm(len(case.levers), len(case.objectives), len(case.constraints),
                                             population, seed))
@@ -360,6 +365,17 @@ def _load(case: Any) -> Any:
     if not case.levers:
         raise InputError("the case declares no levers to search", source=case.path, field="levers")
     return case
+
+
+def _consistent(case: Any, futures: Any, option: str) -> tuple[Any, int]:
+    """The futures that agree with the observed present (``[adaptation] holds_today``)."""
+    from .pathways import consistent_futures
+
+    kept, aside = consistent_futures(case, futures)
+    if len(kept) == 0:
+        raise InputError(f"all {len(futures):,} futures contradict the observed present (the adaptation objective "
+                         "fails before from_year under the default levers); sample more", field=f"--{option}")
+    return kept, aside
 
 
 def _check_int(name: str, value: Any, minimum: int) -> None:
@@ -451,6 +467,7 @@ def _out_of_sample(case: Any, pareto: pd.DataFrame, problem: _Problem, test_futu
 
     ss = to_seed_sequence(seed)
     fresh = Futures.sample(case, test_futures, np.random.SeedSequence(ss.entropy, spawn_key=(_TAG_TEST_FUTURES,)))
+    fresh, problem.set_aside["test_futures"] = _consistent(case, fresh, "test-futures")
     best = {}
     wanted = needs_reference([*case.objectives, *case.constraints])
     if wanted:
@@ -491,7 +508,8 @@ def _finish(out: Path, case: Any, state: _State, problem: _Problem, test_futures
     _atomic_write(out / FILES["toml"], toml.encode("utf-8"))
     _atomic_write(out / FILES["convergence"], convergence.to_csv(index=False).encode("utf-8"))
     manifest = {**state.spec, "complete": True, "generations": state.generation,
-                "evaluations_done": state.evaluations, "experiments": state.evaluations * state.spec["futures"],
+                "evaluations_done": state.evaluations, "experiments": state.evaluations * len(problem.futures),
+                "futures_used": len(problem.futures), "futures_set_aside": problem.set_aside,
                 "seconds_last_call": round(seconds, 3), "pareto_size": len(pareto),
                 "objectives": [o.model_dump(mode="json") for o in case.objectives],
                 "constraints": [c.model_dump(mode="json") for c in case.constraints],

@@ -25,7 +25,7 @@ def pathways_command(
 ) -> None:
     """Evaluate the case's adaptive pathways over its futures: when each plan tips, what each pathway
     achieves, when to start each action, and which signposts are worth watching."""
-    from ..analysis.pathways import analyse, pathway_transfers, to_json
+    from ..analysis.pathways import analyse, consistent_futures, pathway_transfers, to_json
     from ..engine.experiments import Futures
     from ..errors import InputError
 
@@ -34,7 +34,11 @@ def pathways_command(
         raise InputError(f"must be at least 1, got {n}", field="-n")
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
-    futures = Futures.sample(case, n, seed)
+    futures, aside = consistent_futures(case, Futures.sample(case, n, seed))
+    if len(futures) == 0:
+        raise InputError(f"all {n:,} futures contradict the observed present (the objective fails before "
+                         f"{case.adaptation.from_year} under the default levers): widen the ranges or drop "
+                         "holds_today", source=case.path, field="adaptation.holds_today")
     masks, unresolved = _signpost_masks(case, futures)
     result = analyse(case, futures, signposts=masks)
     transfers = pathway_transfers(case, result)
@@ -45,11 +49,12 @@ def pathways_command(
         write_file(svg, pathways_map(result["tipping_points"], transfers, case.time.years,
                                      title=f"Adaptation pathways: {case.name}").encode("utf-8"))
     if as_json:
-        typer.echo(json.dumps({"case": case.name, "futures": n, "seed": seed, **to_json(result),
+        typer.echo(json.dumps({"case": case.name, "futures": len(futures), "futures_set_aside": aside, "seed": seed,
+                               **to_json(result),
                                "transfers": transfers, "signposts_without_fixed_bound": unresolved},
                               indent=2, allow_nan=False))
         return
-    _print(case, n, result, transfers)
+    _print(case, (len(futures), aside), result, transfers)
     if unresolved:
         typer.echo("signposts whose bound depends on when they fire (no value of information here): "
                    + ", ".join(unresolved))
@@ -103,7 +108,7 @@ def _run_case(results: Any) -> Any:
     return results.case
 
 
-def _print(case: Any, n: int, result: dict[str, Any], transfers: list[dict[str, Any]]) -> None:
+def _print(case: Any, sizes: tuple[int, int], result: dict[str, Any], transfers: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -111,11 +116,23 @@ def _print(case: Any, n: int, result: dict[str, Any], transfers: list[dict[str, 
     a = case.adaptation
     bound = " and ".join(x for x in (f">= {a.at_least}" if a.at_least is not None else "",
                                      f"<= {a.at_most}" if a.at_most is not None else "") if x)
-    console.print(f"Objective: {a.outcome} {bound} every year; {n:,} futures.", markup=False)
-    for title, frame in (("Tipping points (year the plan first fails the objective)", result["tipping_points"]),
-                         ("Pathways scorecard", result["scorecard"]),
+    n, aside = sizes
+    years = f"every year from {a.from_year}" if a.from_year is not None else "every year"
+    console.print(f"Objective: {a.outcome} {bound} {years}; {n:,} futures.", markup=False)
+    if aside:
+        console.print(f"{aside:,} more futures were set aside: the objective fails there before {a.from_year} "
+                      "under the default levers, which contradicts the observed present (holds_today).",
+                      markup=False)
+    tips = result["tipping_points"]
+    card = result["scorecard"]
+    trig = result["triggers"].assign(rule=lambda f: f["rule"] + ": " + f["signal"] + " " + f["op"] + " "
+                                     + f["declared"].map(_cell))
+    for title, frame in (("Tipping points (year the plan first fails the objective)", tips.drop(columns="conditions")),
+                         ("Pathways scorecard (when each rule fires: the lines at the end)",
+                          card[[c for c in card.columns if not c.endswith(("_share", "_median_year"))]]),
                          (f"Triggers: signal value at which to start, in time in {a.share:.0%} of the futures "
-                          "that tip", result["triggers"])):
+                          "that tip", trig[["pathway", "rule", "trigger", "declared_in_time", "futures_tipping",
+                                            "lead_years"]])):
         console.print(_table(Table(title=title), frame))
     voi = Table(title="Value of information for the choice of pathway (fall in mean regret)")
     for col in ("signpost", "value", "share of perfect information", "watched by the news monitor"):
@@ -124,6 +141,9 @@ def _print(case: Any, n: int, result: dict[str, Any], transfers: list[dict[str, 
         voi.add_row(row["signpost"], f"{row['voi']:.4g}", f"{row['share_of_perfect_information']:.0%}",
                     "yes" if row["watched"] else "no (no matching rule)")
     console.print(voi)
+    for row in tips.itertuples(index=False):
+        if row.conditions:
+            console.print(f"Where {row.plan} tips: {row.conditions}", markup=False)
     for t in transfers:
         when = "never" if t["year"] is None else f"in force by {t['year']:.0f} (median)"
         console.print(f"{t['pathway']}: from {t['from']} to {t['to']} when {t['rule']} fires "

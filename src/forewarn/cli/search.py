@@ -85,7 +85,13 @@ def _report(result) -> None:
         f"({m['generations']} generations, {m['experiments']:,} model experiments); "
         f"hypervolume {final.get('hypervolume', 0):.4f}, ε-progress {final.get('epsilon_progress', 0)}"
     )
-    table = Table(title=f"Out of sample: the Pareto set on {m['test_futures']:,} fresh futures")
+    aside = m.get("futures_set_aside", {})
+    if any(aside.values()):
+        console.print(f"Futures set aside as contradicting the observed present ([adaptation] holds_today): "
+                      f"{aside.get('futures', 0):,} of {m['futures']:,} searched on, {aside.get('test_futures', 0):,} "
+                      f"of {m['test_futures']:,} fresh ones.", markup=False)
+    fresh = m["test_futures"] - aside.get("test_futures", 0)
+    table = Table(title=f"Out of sample: the Pareto set on {fresh:,} fresh futures")
     for col in ("objective", "direction", "in sample (mean)", "out of sample (mean)", "largest change"):
         table.add_column(col, justify="left" if col in ("objective", "direction") else "right")
     for row in m["out_of_sample"]:

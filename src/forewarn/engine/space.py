@@ -633,12 +633,21 @@ class Pathway(_Named):
 
 class Adaptation(_Frozen):
     """The objective adaptive plans are judged by: a series outcome that must stay ``>= at_least``
-    and/or ``<= at_most`` each year; ``share`` is the share of futures a trigger must serve in time."""
+    and/or ``<= at_most`` each year; ``share`` is the share of futures a trigger must serve in time.
+
+    ``from_year`` is the first year the objective is judged (default: the first year of
+    ``[time]``). The years before it are the observed present, before any plan can act: no plan
+    tips there. With ``holds_today = true`` the objective is known to hold in those years, so a
+    future in which it fails there contradicts what is observed and is set aside (by
+    ``forewarn pathways`` and ``forewarn search``; see :func:`forewarn.analysis.pathways.consistent_futures`).
+    """
 
     outcome: str
     at_least: float | None = None
     at_most: float | None = None
     share: float = 0.9
+    from_year: int | None = None
+    holds_today: bool = False
 
     @model_validator(mode="after")
     def _check_adaptation(self) -> Adaptation:
@@ -647,6 +656,17 @@ class Adaptation(_Frozen):
         if not 0 < self.share <= 1:
             raise _FieldError(f"share must be in (0, 1], got {self.share}", "share")
         return self
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_fields(self, handler: Any) -> dict[str, Any]:
+        # Fields added after the section was introduced are left out at their defaults, so the
+        # hash of a case that does not use them stays the same.
+        data = handler(self)
+        if data.get("from_year") is None:
+            data.pop("from_year", None)
+        if not data.get("holds_today"):
+            data.pop("holds_today", None)
+        return data
 
 
 def _stress_value_problem(p: Parameter, value: Any) -> str | None:
@@ -837,6 +857,15 @@ class Case(_Frozen):
                                       "pathways", i, "rules", j)
         if self.adaptation is not None and self.adaptation.outcome not in series:
             raise _FieldError(f"no series outcome named {self.adaptation.outcome!r}", "adaptation", "outcome")
+        if self.adaptation is not None and self.adaptation.from_year is not None:
+            years = self.time.years if self.time is not None else np.array([], dtype=int)
+            if not (years.size and years[0] <= self.adaptation.from_year <= years[-1]):
+                span = f"{years[0]} to {years[-1]}" if years.size else "none: the case has no [time] table"
+                raise _FieldError(f"from_year must lie within the case's years ({span}), got "
+                                  f"{self.adaptation.from_year}", "adaptation", "from_year")
+        if self.adaptation is not None and self.adaptation.holds_today and self.adaptation.from_year is None:
+            raise _FieldError("holds_today needs from_year: the first year the objective is judged, after "
+                              "the observed present", "adaptation", "holds_today")
         if (self.rules or self.actions) and self.time is None:
             raise _FieldError("actions and rules need a [time] table (start, stop, step)", "actions")
         return self

@@ -380,8 +380,13 @@ def _bottom_line_plans(ctx: Context, fig: dict[str, Any], best: str) -> str:
         s = min(better, key=lambda x: (ps.loc[x, "cost"], -ps.loc[x, "robustness"]))
         fig["searched"] = {"name": s, "robustness": float(ps.loc[s, "robustness"]), "cost": float(ps.loc[s, "cost"]),
                            "levers": ctx.plans.figures.get(s, {})}
+        end = int(ctx.run.years[-1])
+        reached = _ksf_reached(ctx, s, (end,))
+        fig["searched"]["reached"] = reached
         text += (f" A search of the levers finds a cheaper way to hold as often: {ctx.name(s)[len('Searched: '):]} "
-                 f"holds in {pct(ps.loc[s, 'robustness'])} at {num(ps.loc[s, 'cost'])} million EUR (question four).")
+                 f"holds in {pct(ps.loc[s, 'robustness'])} at {num(ps.loc[s, 'cost'])} million EUR; its KSF targets "
+                 f"are aims, and the force it builds reaches a median of {num(reached['ksf_active'][str(end)])} "
+                 f"active and {num(reached['ksf_reserve'][str(end)])} reservists by {end} (question four).")
     a = ctx.plans.analysis if ctx.plans is not None else {}
     if a:
         card = a["scorecard"].set_index("pathway")
@@ -1194,17 +1199,22 @@ def _kind(ctx: Context, s: str) -> str:
     return "article, with its rule" if s in pws else "article"
 
 
+def _ksf_reached(ctx: Context, strategy: str, at: Sequence[int]) -> dict[str, dict[str, float]]:
+    """Median active and reserve KSF strength of ``strategy`` over its futures in the years ``at``."""
+    run = ctx.plan_run if ctx.plan_run is not None else ctx.run
+    years = [int(y) for y in run.years]
+    rows = run.rows(strategy)
+    return {name: {str(y): float(np.median(run.series[name][rows][:, years.index(y)])) for y in at}
+            for name in ("ksf_active", "ksf_reserve")}
+
+
 def _reached(ctx: Context, strategy: str, lv: Mapping[str, Any], fig: dict[str, Any]) -> str:
     """What a searched strategy's KSF targets come to: the median active and reserve strength it
     reaches in its target year and at the horizon (targets are aims; recruitment, the reserve
     intake and the budget limit what is reached)."""
-    run = ctx.plan_run if ctx.plan_run is not None else ctx.run
-    years = [int(y) for y in run.years]
+    years = [int(y) for y in ctx.run.years]
     year = min(max(int(lv["year"]), years[0]), years[-1])
-    rows = run.rows(strategy)
-    reached = {name: {str(y): float(np.median(run.series[name][rows][:, years.index(y)]))
-                      for y in (year, years[-1])}
-               for name in ("ksf_active", "ksf_reserve")}
+    reached = _ksf_reached(ctx, strategy, (year, years[-1]))
     fig["search"]["reached"] = {"strategy": strategy, **reached}
     a, r = reached["ksf_active"], reached["ksf_reserve"]
     return (f"Its KSF targets are aims: recruitment, the reserve intake and the budget limit what is reached "
@@ -1353,10 +1363,21 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
     fig["voi"], fig["voi_count"] = voi, len(voi)
     top = voi[0] if voi else None
     if top is not None and top["voi"] > 0:
-        details.append(f"Worth watching most: {humanise(top['signpost'])} (value of information {top['voi']:.2g} "
-                       f"share of years met, {pct(top['share_of_perfect_information'])} of what perfect information "
-                       f"would be worth)"
+        evpi = float(card["mean_regret"].min())
+        # In percentage points of the share of years met, as the sentences state them.
+        fig["perfect_information_points"] = 100 * evpi
+        fig["top_voi_points"] = 100 * top["voi"]
+        name = f"the signpost “{humanise(top['signpost'])}”" if top["watched"] else humanise(top["signpost"])
+        details.append(f"Worth knowing most: {name}: choosing the pathway with it in hand "
+                       f"raises the expected share of years met by {100 * top['voi']:.2g} points, "
+                       f"{pct(top['share_of_perfect_information'])} of what perfect information would add "
+                       f"({100 * evpi:.2g} points)"
                        + ("" if top["watched"] else "; the news monitor cannot observe it") + ".")
+        seen = next((r for r in voi if r["watched"]), None)
+        if seen is not None and seen is not top:
+            fig["watched_voi_points"] = 100 * seen["voi"]
+            details.append(f"Of the signposts the news monitor watches, “{humanise(seen['signpost'])}” is worth most "
+                           f"({100 * seen['voi']:.2g} points).")
     elif voi:
         fig["best_mean_regret"] = float(card.loc[best, "mean_regret"])
         details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "

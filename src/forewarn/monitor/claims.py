@@ -53,11 +53,12 @@ UNIT_NOUNS = {
     "servicemen": "troops", "marines": "troops", "paratroopers": "troops", "forces": "troops", "troopers": "troops",
     "men": "troops", "infantry": "troops", "strong": "troops",
     "personnel": "personnel", "members": "personnel", "staff": "personnel",
-    "reservists": "reservists",
+    "reservists": "reservists", "conscripts": "troops", "recruits": "troops",
     "nations": "nations", "countries": "nations",
     "contingents": "contingents",
     "aircraft": "aircraft", "jets": "aircraft", "planes": "aircraft", "fighters": "aircraft",
-    "helicopters": "aircraft", "drones": "aircraft", "warplanes": "aircraft",
+    "helicopters": "aircraft", "drones": "aircraft", "warplanes": "aircraft", "gunships": "aircraft",
+    "choppers": "aircraft", "uavs": "aircraft", "bombers": "aircraft", "interceptors": "aircraft",
     "tanks": "tanks", "howitzers": "howitzers", "vehicles": "vehicles", "missiles": "missiles",
     "ships": "ships", "warships": "ships", "frigates": "ships", "submarines": "submarines", "launchers": "launchers",
     "battalions": "battalions", "brigades": "brigades",
@@ -70,6 +71,9 @@ _NEXT_OK = {
     "is", "are", "was", "were", "will", "under", "each", "per", "or", "but", "the", "a", "before", "after",
     "during", "until", "across", "on", "for", "including", "now", "more", "today", "permanently", "who", "that",
     "stationed", "deployed", "serving", "based", "of", "around", "about", "serve", "remain", "remained", "strong",
+    "next", "later", "earlier", "early", "annually", "yearly", "altogether", "overall", "then", "already",
+    "without", "with", "if", "unless", "while", "because", "although", "when", "where", "whereas", "despite", "amid",
+    "among", "against", "through", "via", "plus", "so", "not", "instead", "rather", "only",
 }
 _MOD_STOP = {
     "of", "in", "from", "to", "with", "by", "for", "at", "on", "into", "out", "across", "within", "over", "under",
@@ -79,7 +83,7 @@ _MOD_STOP = {
 }
 _CASUALTY = re.compile(r"\b(?:injur\w*|wound\w*|kill\w*|dead|died|death\w*|casualt\w*|hurt|shot|hospitali[sz]\w*|evacuat\w*|missing|arrest\w*|captured|hostage\w*)\b", re.IGNORECASE)
 _AUDIENCE = re.compile(r"\b(?:meeting with|met with|town hall|gathering (?:of|with)|addressed|thanked|greeted|spoke to|speaking to)\b[^.;]*$", re.IGNORECASE)
-_NOT_COUNT_BEFORE = re.compile(r"\b(?:point|paragraph|article|resolution|no\.|number|page|chapter|section|rule|route|highway|flight|level|code|item|annex|px|vote[sd]?|voted)\s*$", re.IGNORECASE)
+_NOT_COUNT_BEFORE = re.compile(r"\b(?:point|paragraph|article|resolution|no\.|number|page|chapter|section|rule|route|highway|flight|level|code|item|annex|px|vote[sd]?(?:\s+(?:to|against))?|voted)\s*$", re.IGNORECASE)
 _FLOOR = re.compile(r"\b(?:below|floor|cap(?:ped)?|ceiling|at\s+least|minimum|maximum|limit\w*|target\w*|goal|no\s+fewer\s+than|no\s+more\s+than|not\s+exceed\w*)\b[^.;]{0,25}$", re.IGNORECASE)
 _APPROXW = r"(?:about|around|some|nearly|roughly|approximately|over|more\s+than|up\s+to|almost|only|the|another|a\s+further|at\s+least)"
 _REDUCTION = re.compile(r"\b(?:pull\w*(?:\s+out)?|withdraw\w*|remov\w+|cut\w*(?:\s+(?:[\w’']+\s+){0,6}?by)?|reduc\w+(?:\s+(?:\w+\s+){0,6}?by)|reduction\s+(?:\w+\s+){0,6}?by|draw\w*\s+down|bring\w*\s+home|send\w*\s+home|slash\w*)\s+(?:" + _APPROXW + r"\s+)*$", re.IGNORECASE)
@@ -101,7 +105,7 @@ _NATION_CTX = re.compile(r"\b(?:troops?|soldiers|peacekeepers|mission|contribut\
 _MEMBER_CTX = re.compile(r"\b(?:active|reserv\w+|military|service|armed|staff|force|personnel|army|mission|contingent)\b", re.IGNORECASE)
 
 # between a country and its figure in a list or table: "Austria: 160", "Italy (715)", "Italy – 715"
-_ITEM_GAP = re.compile(r"\s*(?::|\(|–|—|\s-)\s*(?:(?:about|around|some|roughly|approximately|nearly|over)\s+)?")
+_ITEM_GAP = re.compile(r"\s*(?::|\(|–|—|\s-|,)\s*(?:(?:about|around|some|roughly|approximately|nearly|over)\s+)?")
 _ROW = re.compile(r"(?P<c>[A-Z][\w.’' -]{1,40}?)\s*(?::|–|—|-)?\s*(?:about\s+|around\s+|some\s+)?\d[\d,.]*\s*(?:troops|soldiers|personnel)?\.?")
 _PREP_BEFORE = re.compile(r"\b(?:in|into|from|to|with|across|at|near|throughout|inside|outside|within|towards?|against|of|out\s+of|on|by)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -187,12 +191,19 @@ def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str 
     m = re.match(r"\s+of\s+(?:its|their|his|her|our|the)\s+(?=[A-Za-z])(?!(?:about|around|some|nearly|roughly|approximately|over|more\s+than|almost)\s)", text[pos:limit])
     if m:
         pos += m.end()
+    # a closing quotation mark between the number and its noun ("recruit "at least a thousand" soldiers")
+    q = re.match(r"[\"”’']\s+(?=[A-Za-z])", text[pos:limit])
+    if q:
+        pos += q.end()
     toks = list(re.finditer(r"[A-Za-z][\w.’'\-\u2010\u2011]*|[^\sA-Za-z]", text[pos:limit]))
     for k, t in enumerate(toks[:6]):
         w = t.group()
         lw = w.lower().rstrip(".")
         if lw in UNIT_NOUNS:
             return UNIT_NOUNS[lw], w, pos + t.end()
+        if k == 0 and lw in ("active", "reserve", "reserves") and not _noun_follows(toks[1:14]):
+            # "2,500 active and 800 reserve", "5,000 active, 3,000 in reserve": the force's two parts
+            return ("troops" if lw == "active" else "reservists"), w, pos + t.end()
         if lw.endswith("-soldiers") or lw.endswith("-troops"):
             return "troops", w, pos + t.end()
         if lw == "service" and k + 1 < len(toks) and toks[k + 1].group().lower() == "members":
@@ -202,6 +213,17 @@ def _unit_after(text: str, n: NumberMatch, limit: int) -> tuple[str | None, str 
         if lw == "and" and k + 1 < len(toks) and re.match(r"\d", toks[k + 1].group()):
             return None, "and", pos  # "2,500 active and 800 reserve members": the unit comes later
     return None, (toks[0].group().lower().rstrip(".") if toks else None), pos
+
+
+def _noun_follows(toks: list[re.Match]) -> bool:
+    """True when a counted noun follows among ``toks`` before a stop ("active and 800 reserve members")."""
+    for t in toks:
+        w = t.group().lower().rstrip(".")
+        if w in UNIT_NOUNS:
+            return True
+        if w in (".", ";", ":", ")", "(", ","):
+            return False
+    return False
 
 
 def _clause(text: str, sent: Sentence, pos: int) -> tuple[int, int]:
@@ -407,7 +429,28 @@ def _bare_unit(art: Article, sn: Numbers, i: int) -> str | None:
         for j in range(i - 1, -1, -1):
             if units[j][0] not in (None, "__noun__"):
                 return units[j][0]
+    if found is None:
+        found = _unit_referred_back(art, sn, n)
     return found
+
+
+# words that point back to a figure or force of the sentence before ("That number could fall to
+# 300", "In 2010 it was cut to 10,000", "Of those, roughly 600 are American")
+_BACK_REF = re.compile(
+    r"\b(?:(?:that|this|the|its|their)\s+(?:number|figure|total|strength|size|contingent|force|presence|mission|deployment)|"
+    r"it|they|of\s+(?:those|them|these|whom))\b", re.IGNORECASE)
+
+
+def _unit_referred_back(art: Article, sn: Numbers, n: NumberMatch) -> str | None:
+    """The unit of the figure of the sentence before (or earlier in this one) when a bare number's
+    sentence points back to it and the number is a count of the same order of magnitude."""
+    prev = art.prev_claim
+    if prev is None or sn.index - art.prev_claim_sent > 1 or prev["unit"] not in _FORCE_UNITS:
+        return None
+    if not _BACK_REF.search(art.text[sn.sent.start:n.start]) or not float(n.value).is_integer():
+        return None
+    ref = float(prev["value"])
+    return prev["unit"] if ref / 50 <= n.value <= ref * 50 else None
 
 
 def _table_row(art: Article, sent: Sentence) -> bool:
@@ -497,9 +540,10 @@ def _percent_unit(art: Article, sn: Numbers, c: Candidate, cands: list[dict]) ->
         c.unit, c.kind = "percent of GDP", "budget"
     elif re.match(r"\s*(?:troop\s+|force\s+|personnel\s+)?(?:reduction|cut|drawdown)\b", after, re.IGNORECASE):
         c.unit, c.kind = "percent cut", "reduction"  # "a 15% troop reduction"
-    elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre):
+    elif re.search(r"\b(?:rais\w*|increas\w*|boost\w*|grew|grow\w*|rose|rise\w*|up)\b.*" + by, pre) or re.search(
+            r"\b(?:up|(?:an\s+)?increase\s+of|(?:a\s+)?rise\s+of|growth\s+of)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?$", before, re.IGNORECASE):
         c.unit = "percent increase"
-        c.kind = "budget" if _BUDGET.search(before) else "reinforcement"
+        c.kind = "budget" if _BUDGET.search(before) or any(x.currency for x in sn.nums) else "reinforcement"
     elif re.search(r"\b(?:cut\w*|reduc\w+|decreas\w+|slash\w*|lower\w*)\b.*" + by, pre):
         annual = re.match(r"\s*(?:a|per|each|every)\s+year|\s*(?:in\s+)?each\s+of\s+the\s+next|\s*annually", after, re.IGNORECASE)
         c.unit = "percent annual cut" if annual else "percent cut"
@@ -605,7 +649,7 @@ def _finish(art: Article, sn: Numbers, c: Candidate) -> dict:
     clause_a, clause_b = _clause(art.text, sn.sent, n.start)
     c.kind = _kind(art, sn, c, clause_a)
     next_start = sn.nums[c.i + 1].start if c.i + 1 < len(sn.nums) else sn.sent.end
-    as_of = _as_of(art, sn, n, c.kind, clause_a, clause_b, next_start)
+    as_of = _as_of(art, sn, n, c.kind, clause_a, clause_b, next_start, c.from_to)
     if c.kind == "strength" and as_of and art.pub and int(as_of[:4]) < art.pub.year - 1 and not re.search(r"\bas\s+of\b", art.text[clause_a:clause_b]):
         c.kind = "historical"
     if c.kind == "strength" and art.pub and not sn.dates and _PAST_STATE.search(art.text[sn.sent.start:n.start]):
@@ -632,7 +676,8 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
-def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, clause_b: int, next_start: int) -> str | None:
+def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, clause_b: int, next_start: int,
+           from_to: str | None = None) -> str | None:
     """The time a figure refers to: its clause's date, a date opening the sentence, the statement's
     date, else the publication date (None for undated articles)."""
     text, sent = art.text, sn.sent
@@ -644,8 +689,14 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
         for d in usable:
             if d.granularity == "year" and re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:budget|spending|expenditure)\b", text[d.end:d.end + 40], re.IGNORECASE):
                 return d.date
+            # "the budget for next year", "spending planned for 2019"
+            if d.granularity == "year" and not any(clause_a <= e.start < clause_b for e in usable) and re.search(
+                    r"\b(?:budget|spending|expenditure)\w*\s+(?:\w+\s+)?for\s+(?:the\s+)?(?:(?:fiscal|financial)\s+)?(?:year\s+)?$",
+                    text[max(sent.start, d.start - 60):d.start], re.IGNORECASE):
+                return d.date
     # 1. a date in the number's clause
     in_clause = [d for d in usable if clause_a <= d.start < clause_b and d.prep != "of"]
+    in_clause = _own_dates(sn, n, in_clause, clause_a, clause_b, from_to)
     if in_clause:
         return min(in_clause, key=lambda d: abs(d.start - n.start)).date
     present = bool(_PRESENT.search(text[n.end:min(next_start, n.end + 60)]))
@@ -679,6 +730,28 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
                 return prev[0].date[:4]
         return None
     return art.pub.iso() if art.pub else None
+
+
+def _own_dates(sn: Numbers, n: NumberMatch, dates: list[DateMatch], a: int, b: int, from_to: str | None) -> list[DateMatch]:
+    """The dates of a clause that belong to figure ``n``: a date between two figures belongs to the
+    nearer one ("from €123 million this year to €150 million in 2025"); a date before or after all
+    of them to each, except that the start of "from A to B" does not take a date after B ("cut from
+    14,000 to 10,000 by January")."""
+    figs = [x for x in sn.nums if a <= x.start < b]
+    out = []
+    for d in dates:
+        between = any(x.end <= d.start for x in figs) and any(x.start >= d.end for x in figs)
+        if between and min(figs, key=lambda x: _gap(x, d)).start != n.start:
+            continue
+        if not between and from_to == "from" and d.start >= n.end and any(n.end <= x.start < d.start for x in figs):
+            continue
+        out.append(d)
+    return out
+
+
+def _gap(n: NumberMatch, d: DateMatch) -> int:
+    """Characters between a number and a date expression (either before the other)."""
+    return d.start - n.end if d.start >= n.end else max(n.start - d.end, 0)
 
 
 def _actor(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> str:

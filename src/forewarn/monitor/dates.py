@@ -39,7 +39,7 @@ _PREP_WORDS = (r"in|on|by|since|until|till|from|to|of|as\s+of|for|during|before|
                r"the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this|"
                r"as\s+early\s+as|as\s+soon\s+as|no\s+later\s+than|around|at")
 # the preposition(s) in front of a date expression, found by looking back from its start
-_PREP_BACK = re.compile(r"(?i)(?:\b(?:" + _PREP_WORDS + r")\s+)+$")
+_PREP_BACK = re.compile(r"(?i)(?:\b(?:" + _PREP_WORDS + r")\s+|\b(?:mid|early|late)-)+$")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b")),
@@ -47,9 +47,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r"\b(?![,.]?\d|:)")),
     ("dm", re.compile(r"\b(?:" + _WD + r",?\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + r"\b")),
     ("my", re.compile(r"\b" + _MON + r"\s+(?:of\s+)?" + _YEAR + r"\b")),
-    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+)\s+(?:years?|months?)\s+ago)\b", re.IGNORECASE)),
+    ("rel", re.compile(r"\b(?P<rel>(?:last|next|this|past|previous|coming)\s+(?:year|month|week)|yesterday|tomorrow|today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|(?:earlier|later)\s+this\s+(?:year|month|week)|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+)\s+(?:years?|months?|weeks?|days?)\s+ago)\b", re.IGNORECASE)),
     ("endyear", re.compile(r"\bthe\s+(?P<edge>end|start|beginning|middle)\s+of\s+(?P<which>the|this|next|last)\s+year\b", re.IGNORECASE)),
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
+    ("anchor", re.compile(r"\b(?P<anchor>the\s+(?:next|following|previous)\s+day|the\s+day\s+(?:before|after)|"
+                          r"(?:a|one|two|three|four|five|\d+)\s+days?\s+(?:later|earlier))\b", re.IGNORECASE)),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
     ("m", re.compile(r"\b" + _MON + r"\b(?!\s+\d)")),
     ("y", re.compile(r"\b" + _YEAR + r"\b(?![,.]\d|-\w|%)")),
@@ -217,7 +219,10 @@ def _relative_month(f: _Found) -> _Resolved:
 def _weekday(f: _Found) -> _Resolved:
     date = None
     if f.pub is not None and f.pub.date is not None:
-        fut = "next" in f.prep or _future(f.text[max(0, f.start - 60):f.start])
+        before = f.text[max(0, f.start - 60):f.start]
+        # "X will withdraw ..., the ministry said on Wednesday": the saying is past, whatever it says
+        said = re.search(r"\b(?:said|announced|reported|confirmed|stated|declared|added|told\s+[\w ]{1,25}?)\s+(?:on\s+|late\s+|early\s+)?$", before)
+        fut = "next" in f.prep or (_future(before) and not said)
         date = resolve_weekday(_WEEKDAYS[f.gd["weekday"].lower()], f.pub.date, future=fut).isoformat()
     return date, "day", True
 
@@ -228,7 +233,7 @@ _AGO_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six
 
 def _relative(f: _Found) -> _Resolved:
     text, pub, m = f.text, f.pub, f.m
-    if re.search(r"\b(?:the|over|in|during|for)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
+    if re.search(r"\b(?:the|over|in|during)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
             and not re.match(r"\s*,?\s+(?:it|they|the\s+\w+)?\s*(?:was|were|had|stood|amounted|totall?ed)\b", text[m.end():m.end() + 30]):
         return None  # "the past year", "over the next year": durations; "the previous year it was": a date
     rel = " ".join(f.gd["rel"].lower().split())
@@ -240,6 +245,18 @@ def _relative(f: _Found) -> _Resolved:
             shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[rel]
             date = (pub.date + dt.timedelta(days=shift)).isoformat()
         return date, "day", True
+    if rel.startswith(("earlier this", "later this")):
+        # "earlier this month": this month, as a happening; "earlier this week": the month of the week
+        if rel.endswith("week"):
+            return (_iso(pub.year, pub.month), "month", True) if pub is not None and pub.month else (None, "month", True)
+        rel = "this " + rel.split()[-1]
+    if re.fullmatch(r"\S+\s+(?:days?|weeks?)\s+ago", rel):
+        # "two days ago" is a day; "three weeks ago" the month of that day (a week is finer than the text says)
+        k = _AGO_WORDS.get(rel.split()[0]) or int(rel.split()[0])
+        if pub is None or pub.date is None:
+            return None, "day", True
+        day = pub.date - dt.timedelta(days=k * (7 if "week" in rel else 1))
+        return (day.isoformat(), "day", True) if "day" in rel else (_iso(day.year, day.month), "month", True)
     if rel.endswith("ago"):
         gran = "year" if "year" in rel else "month"
         n = rel.split()[0]
@@ -267,7 +284,11 @@ def _relative(f: _Found) -> _Resolved:
     return date, unit, True
 
 
-_RESOLVERS = {"mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
+def _anchor(f: _Found) -> _Resolved:
+    return None, "anchor", True  # resolved from the day named before (see _resolve_anchors)
+
+
+_RESOLVERS = {"anchor": _anchor, "mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
               "m": _month, "endyear": _edge_of_year, "relmon": _relative_month, "wd": _weekday, "rel": _relative}
 
 
@@ -300,4 +321,24 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
             found.append(DateMatch(core_start, m.end(), date, gran, relative, prep, raw))
             taken.append((core_start, m.end()))
     found.sort(key=lambda d: d.start)
-    return found
+    return _resolve_anchors(found)
+
+
+def _resolve_anchors(found: list[DateMatch]) -> list[DateMatch]:
+    """ "The next day", "two days later": days counted from the last day the text named before."""
+    out: list[DateMatch] = []
+    last_day: dt.date | None = None
+    for d in found:
+        if d.granularity == "anchor":
+            words = d.raw.lower().split()
+            if last_day is None:
+                out.append(DateMatch(d.start, d.end, None, "day", True, d.prep, d.raw))
+                continue
+            k = 1 if words[0] in ("the", "a", "one") else (_AGO_WORDS.get(words[0]) or int(words[0]))
+            back = words[-1] in ("earlier", "before") or "previous" in words
+            day = last_day + dt.timedelta(days=-k if back else k)
+            d = DateMatch(d.start, d.end, day.isoformat(), "day", True, d.prep, d.raw)
+        if d.granularity == "day" and d.date is not None:
+            last_day = dt.date.fromisoformat(d.date)
+        out.append(d)
+    return out

@@ -52,12 +52,27 @@ def _what(text: str, sent: Sentence, start: int, end: int) -> str:
     return " ".join(s.split())
 
 
+def _figure_year(text: str, d: DateMatch, figures: list[dict]) -> bool:
+    """True when the year ``d`` is next to a figure of a plan or a budget in its clause ("spending of
+    €1.4 billion in 2023", "raise the contingent to 450 next year", "the budget in 2019 is €58
+    million"): the figure's date, not an event; a size, a cut, an addition or a purchase ("sent
+    250 soldiers in 2011") stays one."""
+    for c in figures:
+        if c.get("as_of") != d.date:
+            continue
+        gap = text[c["end"]:d.start] if c["end"] <= d.start else text[d.end:c["start"]]
+        if len(gap) <= 40 and not re.search(r"[.;,:()]|\b(?:and|but|when|after|before|while)\b", gap):
+            return True
+    return False
+
+
 def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *, claims: list[dict] | None = None,
                    quotes: list[dict] | None = None, dates: list[DateMatch] | None = None) -> list[dict]:
     """Dated events of ``text``: dicts with date, what, granularity, start, end, sentence."""
     out: list[dict] = []
     seen: set[str] = set()
     claim_sents = {c["sentence"]: c for c in (claims or []) if c["kind"] == "strength"}
+    figures = [c for c in (claims or []) if c["kind"] in ("budget", "planned")]
     # dates inside any quotation marks (attributed or not) belong to what someone said
     qspans = [(q.start, q.end) for q in find_quote_spans(text)]
     for d in (find_dates(text, pub) if dates is None else dates):
@@ -72,8 +87,9 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
             continue  # "this year": a state; "this March", "this afternoon": when something happens
         if _SKIP_PREP.search(d.prep) or any(a <= d.start < b for a, b in qspans):
             continue
-        if re.search(r"\bfor$", d.prep) and d.granularity == "year" and not d.relative:
-            continue  # "spending for 2026": a budget year, not a happening
+        if re.search(r"\bfor$", d.prep) and d.granularity == "year" and (not d.relative or re.search(
+                r"\b(?:budget|spending|expenditure|allocat\w+|planned|earmarked)\w*\s+(?:\w+\s+)?for\s+$", text[max(0, d.start - 40):d.start], re.IGNORECASE)):
+            continue  # "spending for 2026", "the budget for next year": a budget year, not a happening
         before = text[sent.start:d.start]
         if before.count("(") > before.count(")"):
             continue  # inside brackets: a dateline or an aside
@@ -88,6 +104,8 @@ def extract_events(text: str, sentences: list[Sentence], pub: PubDate | None, *,
         c = claim_sents.get(text[sent.start:sent.end])
         if c is not None and c.get("as_of") == d.date and not d.relative:
             continue  # the date a figure is given at, not a happening
+        if d.granularity == "year" and _figure_year(text, d, figures):
+            continue  # "€1.4 billion in 2023", "to 450 next year": the year of a size or a budget
         if d.date in seen:
             continue
         seen.add(d.date)

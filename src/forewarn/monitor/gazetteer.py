@@ -157,6 +157,10 @@ SPEECH_VERBS = (
     "dubbed", "labelled", "labeled", "termed", "maintained", "countered", "conceded",
     "underscored", "underscores", "announce", "declare", "state", "write", "tweet",
     "quoting", "citing",
+    # verbs that carry a speaker's own characterisation ("accused Belgrade of "destabilisation"")
+    "accused", "accuses", "criticised", "criticized", "criticises", "criticizes", "condemned", "condemns",
+    "denounced", "denounces", "praised", "praises", "welcomed", "welcomes", "hailed", "hails", "branded",
+    "slammed", "characterised", "characterized",
 )
 
 MONTH_WORDS = {

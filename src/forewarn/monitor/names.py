@@ -18,9 +18,13 @@ from .text import ABBREVIATIONS, fold
 
 __all__ = ["NameIndex", "chunks", "name_of_chunk", "CAP", "CHUNK_RX", "ORG_HEAD", "ROLE_WORD", "VERB_RX"]
 
-VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\baccording\s+to\b", re.IGNORECASE)
+# speech verbs in lower case: capitalised, most of them are nouns ("a State Department official",
+# "Reports say"); "According to" may open a sentence
+VERB_RX = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b|\b(?i:according\s+to)\b")
 CAP = r"(?:(?:[A-Z]\.){2,}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|[A-Z]\.)"
-CHUNK_RX = re.compile(CAP + r"(?:\s+(?:(?:de|van|von|der|bin|al|da|di|del|la|le)\s+)?" + CAP + r")*")
+# lower-case particles inside a name ("Ursula von der Leyen", "Jaap de Hoop Scheffer")
+_PARTICLES = ("de", "van", "von", "der", "den", "ter", "bin", "al", "da", "di", "del", "della", "la", "le", "dos", "das", "du")
+CHUNK_RX = re.compile(CAP + r"(?:\s+(?:(?:" + "|".join(_PARTICLES) + r")\s+){0,2}" + CAP + r")*")
 ORG_HEAD = re.compile(
     r"\b(?:Embassy|Ministry|Department|Command|Council|Committee|Government|Office|Agency|Army|Police|Force|Forces|"
     r"Journal|Post|Times|News|Radio|Press|Bureau|Brigade|Battalion|Group|Union|Organi[sz]ation|Alliance|Parliament|"
@@ -36,6 +40,9 @@ ROLE_WORD = re.compile(
 )
 _RANKS = {"gen.", "gen", "general", "capt.", "captain", "col.", "colonel", "lt.", "lieutenant", "maj.", "major",
           "sgt.", "sergeant", "rep.", "sen.", "adm.", "admiral", "mr.", "mrs.", "ms.", "dr.", "brig.", "cpl.", "pvt."}
+# titles of the form "<head> General": the rank word belongs to the title
+_TITLE_HEADS = {"secretary", "attorney", "surgeon", "inspector", "director", "consul", "solicitor", "governor",
+                "adjutant", "procurator", "auditor", "comptroller", "controller"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"}
 _FUNCTION = {
     "but", "if", "and", "or", "so", "when", "while", "as", "after", "before", "although", "though", "because",
@@ -84,6 +91,8 @@ def name_of_chunk(chunk: str, gazetteer: Gazetteer = WORLD) -> tuple[str, str]:
         t = toks[i]
         if gazetteer.is_gazetteer_word(t) or t.lower() in _FUNCTION or (name and (t.endswith("'s") or t.endswith("’s"))):
             break
+        if name and ORG_HEAD.fullmatch(t):
+            break  # "Speaker of Parliament Glauk Konjufca": an institution before the name
         name.insert(0, _strip_possessive(t) if not name else t)
         i -= 1
     return " ".join(toks[: i + 1]), " ".join(name)
@@ -108,15 +117,18 @@ class NameIndex:
             toks = name.split()
             if len(toks) < 2 or ORG_HEAD.search(name) or any(t.isupper() and len(t) > 2 for t in toks):
                 continue
-            if not all(t[0].isupper() for t in toks if t[0].isalpha()):
+            if not all(t[0].isupper() or t in _PARTICLES for t in toks if t[0].isalpha()):
                 continue
             fixed = gazetteer.person(" ".join(gazetteer.spelling(t) for t in toks))
             key = fold(fixed)
+            longer = self._ending_of(key)
+            if longer is not None:  # "De Hoop Scheffer" after "Jaap de Hoop Scheffer": the same person
+                self._by_fold[key] = longer
             prev = self._by_fold.get(key)
             if prev is None:
                 self.full.append(fixed)
                 self._by_fold[key] = fixed
-            elif sum(not c.isascii() for c in fixed) > sum(not c.isascii() for c in prev):
+            elif fold(prev) == key and sum(not c.isascii() for c in fixed) > sum(not c.isascii() for c in prev):
                 self.full[self.full.index(prev)] = fixed
                 self._by_fold[key] = fixed
             canon = self._by_fold[key]
@@ -124,6 +136,14 @@ class NameIndex:
             role = _role_around(text, name_start, name_start + len(name), prefix)
             if role and (canon not in self.roles or _is_rank(self.roles[canon])):
                 self.roles[canon] = role
+
+    def _ending_of(self, key: str) -> str | None:
+        """A longer full name seen before that ends with the folded name ``key``."""
+        for full in self.full:
+            fk = fold(full)
+            if fk != key and fk.endswith(" " + key):
+                return full
+        return None
 
     def person(self, name: str) -> str | None:
         """Canonical full name for a mention (full name, surname alone or a variant spelling)."""
@@ -138,10 +158,12 @@ class NameIndex:
         if key in self._by_fold:
             return self._by_fold[key]
         last = fold(toks[-1])
+        folded = [fold(t) for t in toks]
         for full in reversed(self.full):
             ft = full.split()
-            if fold(ft[-1]) == last and (len(toks) == 1 or fold(ft[0]) == fold(toks[0])):
-                return full
+            if fold(ft[-1]) == last and (len(toks) == 1 or fold(ft[0]) == folded[0]
+                                         or [fold(t) for t in ft[-len(toks):]] == folded):
+                return full  # "De Hoop Scheffer", "Von der Leyen": the end of a full name
         if len(toks) >= 2:
             return " ".join(self.gazetteer.spelling(t) for t in toks)
         if last in self.gazetteer.leaders:
@@ -180,7 +202,9 @@ def _role_around(text: str, s: int, e: int, prefix: str) -> str | None:
         front = front[b[-1].end():]
     front = re.sub(r"^\s*(?:the|The|But|but|And|and|A|a|An|an)\s+", "", front.strip(" \"“”„'‘’")).strip()
     front = re.sub(r"^(?:U\.S\.|US)\s+(?:Army|Air Force|Navy|Marine Corps)\s+", "", front)
-    while front and front.split()[-1].lower() in _RANKS:
+    # "Lt. Gen." before a name is a rank; "Secretary General" is a title that ends in a rank word
+    while front and front.split()[-1].lower() in _RANKS and not (
+            len(front.split()) > 1 and front.split()[-2].lower() in _TITLE_HEADS):
         front = " ".join(front.split()[:-1])
     front_role = front if front and ROLE_WORD.search(front) and len(front.split()) <= 8 else None
     after = text[e:e + 140]

@@ -27,10 +27,15 @@ _WORD_NUM = re.compile(
     + r"(?:(?:\s+and\s+|[\s-]+)" + _WORD + r")*(?![\w-])",
     re.IGNORECASE,
 )
-_CUR_BEFORE = r"(?P<cur>[$€£]\s?|US\$|CHF\s?|EUR\s?|USD\s?|GBP\s?)"
-_DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:\.\d+)?)"
+# ISO codes of currencies defence figures are given in (the region, its neighbours and partners);
+# "ALL" (the lek) and "TRY" (the lira) are left out: they are also words of headlines in capitals
+_ISO = r"EUR|USD|CHF|GBP|RSD|HUF|PLN|MKD|BAM|CZK|RON|BGN|RUB|UAH|SEK|NOK|DKK"
+_CUR_BEFORE = r"(?P<cur>[$€£]\s?|US\$|(?:" + _ISO + r")\s?)"
+# a decimal comma before a multiplier ("1,2 billion euros") is a decimal point
+_DIGITS = r"(?P<num>\d{1,3},\d{1,2}(?=\s*(?:thousand|million|billion|bn|mn)\b)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:\.\d+)?)"
 _MULT = r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn|m)\b)?"
-_CUR_AFTER = r"(?:\s*(?P<cur2>(?i:euros?|dollars?|francs?|pounds?)|EUR|USD|CHF|GBP)\b)?"
+_CUR_WORDS = r"euros?|dollars?|(?:swiss\s+)?francs?|pounds?|dinars?|forints?|zlot(?:y|ys|ies)|leks?|lek[eë]|denars?|lir(?:a|as)|roubles?|rubles?"
+_CUR_AFTER = r"(?:\s*(?P<cur2>(?i:" + _CUR_WORDS + r")|" + _ISO + r")\b)?"
 _PCT = r"(?:\s*(?P<pct>%|percent\b|per\s+cent\b|pct\b))?"
 # a currency sign may stick to the word before it ("the€800 billion", a lost space in a page)
 _NUM = re.compile(r"(?:(?<![\w.,/$€£-])|(?<=[A-Za-z])(?=[$€£]))" + _CUR_BEFORE + r"?" + _DIGITS + _MULT + _CUR_AFTER + _PCT)
@@ -40,9 +45,19 @@ _APPROX = re.compile(
     r"exceeding|exceeded|in\s+excess\s+of|up\s+to|approx\.?|~)\s+(?:only\s+)?)$",
     re.IGNORECASE,
 )
-_CURRENCY = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "chf": "CHF", "eur": "EUR", "usd": "USD", "gbp": "GBP",
-             "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "franc": "CHF", "francs": "CHF",
-             "pound": "GBP", "pounds": "GBP"}
+_CURRENCY = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "euro": "EUR", "euros": "EUR", "dollar": "USD",
+             "dollars": "USD", "franc": "CHF", "francs": "CHF", "swiss franc": "CHF", "swiss francs": "CHF",
+             "pound": "GBP", "pounds": "GBP", "dinar": "RSD", "dinars": "RSD", "forint": "HUF", "forints": "HUF",
+             "zloty": "PLN", "zlotys": "PLN", "zlotych": "PLN", "zloties": "PLN", "lek": "ALL", "leks": "ALL",
+             "leke": "ALL", "lekë": "ALL", "denar": "MKD", "denars": "MKD", "lira": "TRY", "liras": "TRY",
+             "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB"}
+_CURRENCY.update({c.lower(): c for c in _ISO.split("|")})
+def _currency(raw: str) -> str | None:
+    """ISO code of a currency sign, code or word ("dinars" -> RSD); None when it names none."""
+    key = " ".join(raw.split()).lower()
+    return _CURRENCY.get(key)
+
+
 _MULT_MILLIONS = {"thousand": 1e-3, "million": 1.0, "mn": 1.0, "m": 1.0, "billion": 1e3, "bn": 1e3, "trillion": 1e6}
 
 
@@ -149,9 +164,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
         elif re.match(r"[.,]\d|[-/]\d|-[A-Za-z]|st\b|nd\b|rd\b|th\b", after) or re.match(r"(?:st|nd|rd|th)\b", text[m.end("num"):m.end("num") + 2]):
             continue
         num = m.group("num")
+        if re.fullmatch(r"\d{1,3},\d{1,2}", num):
+            num = num.replace(",", ".")
         v = float(re.sub(r"[,\s\u00a0\u202f]", "", num))
-        cur_raw = (m.group("cur") or m.group("cur2") or "").strip().lower()
-        currency = _CURRENCY.get(cur_raw)
+        currency = _currency(m.group("cur") or m.group("cur2") or "")
         mult = (m.group("mult") or "").lower() or None
         if mult in ("m",) and not currency:
             mult = None  # "5 m" is a distance, not a multiplier
@@ -183,10 +199,13 @@ def find_numbers(text: str) -> list[NumberMatch]:
         v = words_to_number(m.group())
         if v is None:
             continue
+        if m.group().lower() in ("hundred", "thousand", "million", "billion") and re.search(
+                r"(?i)\b(?:several|few|many|tens|hundreds|thousands|of)\s+$", text[max(0, m.start() - 12):m.start()]):
+            continue  # "several thousand", "tens of thousands": no figure
         pct = re.match(r"\s*(?:percent\b|per\s+cent\b|%)", text[m.end():])
-        cur = re.match(r"\s*(euros?|dollars?|francs?|pounds?)\b", text[m.end():], re.IGNORECASE)
+        cur = re.match(r"\s*(" + _CUR_WORDS + r")\b", text[m.end():], re.IGNORECASE)
         end = m.end() + (pct.end() if pct else cur.end() if cur else 0)
-        currency = _CURRENCY.get(cur.group(1).lower()) if cur else None
+        currency = _currency(cur.group(1)) if cur else None
         if currency:
             v = v * 1e-6  # "one billion euros": money in millions
         ap_start, ap_word = _approx(text, m.start())

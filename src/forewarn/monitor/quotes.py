@@ -53,14 +53,16 @@ _FORMAL_DOC = re.compile(
     r"article\s+\d+|the\s+bill|the\s+text)\b",
     re.IGNORECASE,
 )
-_ANAPHOR = re.compile(r"^(?:the|this)\s+(?P<noun>force|mission|alliance|ministry|embassy|government|army|command)$", re.IGNORECASE)
+_ANAPHOR = re.compile(r"^(?:the|this)\s+(?P<noun>force|mission|alliance|ministry|embassy|government|army|command|department|"
+                      r"office|agency|committee|council|commission|presidency|cabinet)$", re.IGNORECASE)
 # "the minister", "the defence minister", "the leader": a person the text has introduced
 _PERSON_ANAPHOR = re.compile(
     r"^(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?P<noun>minister|president|leader|commander|general|spokes(?:man|woman|person)|"
     r"chief|secretary|premier|ambassador|envoy|head|chancellor|admiral|colonel)$", re.IGNORECASE)
 _UNNAMED = re.compile(
     r"^(?:a|an|one|two|three|four|several|some|the|senior|other)?\s*(?P<org>.+?)\s+(?:senior\s+)?"
-    r"(?P<who>officials?|spokes(?:man|woman|person|men|women|people)|sources?|diplomats?|representatives?)\b",
+    r"(?P<who>officials?|spokes(?:man|woman|person|men|women|people)|sources?|diplomats?|representatives?|aides?|"
+    r"staffers?|insiders?|officers?)\b",
     re.IGNORECASE)
 # A person described, not named: "a commander from the mission", "the alliance's top diplomat",
 # "a regional commander of KFOR". The noun is matched against the roles of the people the article
@@ -81,14 +83,18 @@ _ROLE_SYNONYMS = {
 # "sources from the US administration", "officials of the mission": the organisation after the noun
 _UNNAMED_OF = re.compile(
     r"^(?:a|an|one|two|three|four|several|some|the|senior|other|unnamed|anonymous)?\s*(?:senior\s+|unnamed\s+|anonymous\s+)?"
-    r"(?P<who>officials?|sources?|diplomats?|representatives?)\s+(?:from|of|in|at|within|close\s+to|inside)\s+(?P<org>.+)$",
+    r"(?P<who>officials?|sources?|diplomats?|representatives?|aides?|staffers?|insiders?|officers?)\s+"
+    r"(?:from|of|in|at|within|close\s+to|inside)\s+(?P<org>.+)$",
     re.IGNORECASE)
 _RELATIVE = re.compile(r"^(?:who|which|whose|whom)\b", re.IGNORECASE)
 # "one of the officials", "the second diplomat", "the official": unnamed people met before
 _UNNAMED_AGAIN = re.compile(
     r"^(?:(?:one|two|some|several|another)\s+of\s+the(?:m|\s+(?:\w+\s+)?(?:officials|diplomats|sources))|"
     r"(?:the|another)\s+(?:first|second|third|other|same|senior\s+)?\s*(?:official|diplomat|source)s?|"
-    r"a\s+(?:second|third|fourth|further)\s+(?:official|diplomat|source))$", re.IGNORECASE)
+    r"a\s+(?:second|third|fourth|further)\s+(?:official|diplomat|source)|one\s+(?:official|diplomat|source))$", re.IGNORECASE)
+# "as she put it, "…"", "in his words, "…"": the words of the one named or last heard
+_PUT_IT = re.compile(r"\b(?:as\s+(?P<who>[\w.'’ -]{1,40}?)\s+(?:put|puts)\s+it|in\s+(?P<poss>his|her|their|its)\s+(?:own\s+)?words)\b[\s,]*$",
+                     re.IGNORECASE)
 _LEADING = re.compile(r"^(?:but|and|however|meanwhile|also|so|yet|still|then|now|while|as|instead|moreover)\b[\s,]*", re.IGNORECASE)
 _TRAILING = re.compile(
     r"(?:\s+(?:also|reportedly|then|later|further|again|previously|repeatedly|earlier|has|had|have|was|were|is|"
@@ -101,7 +107,7 @@ _ADVERBIAL = re.compile(
     re.IGNORECASE,
 )
 _NATIONAL_BODY = re.compile(
-    r"(?P<c>\b[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)(?:'s|’s)?\s+(?P<kind>(?:defen[cs]e|foreign|interior|finance)\s+)?"
+    r"(?P<c>\b(?-i:(?!(?:The|A|An|This|That)\s)[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))(?:'s|’s)?\s+(?P<kind>(?:defen[cs]e|foreign|interior|finance)\s+)?"
     r"(?P<head>ministry|government|embassy|army|military|armed\s+forces|police)\b",
     re.IGNORECASE,
 )
@@ -282,6 +288,16 @@ class _Resolver:
             return None
         return _Speaker(counts.most_common(1)[0][0], None, "org")
 
+    def sentence_org(self, pos: int) -> _Speaker | None:
+        """The first organisation named in the sentence before ``pos``, not after a preposition
+        ("NATO leaders pledged ..., according to the summit declaration": NATO's declaration)."""
+        start = max(self.text.rfind(". ", 0, pos), self.text.rfind("\n", 0, pos)) + 1
+        for p, canon in self.org_mentions:
+            if start <= p < pos and not re.search(r"(?i)\b(?:in|to|with|from|by|of|for|at|on|against)\s+(?:the\s+)?$",
+                                                  self.text[max(0, p - 12):p]):
+                return _Speaker(canon, None, "org")
+        return None
+
     def org_name(self, s: str) -> str | None:
         s = re.sub(r"^(?:the|The)\s+", "", s.strip()).strip(" ,.")
         o = self.gz.org_of(s)
@@ -302,13 +318,24 @@ class _Resolver:
         self.known_orgs.append(name)
         return name
 
-    def _person_with_role(self, noun: str, pos: int) -> _Speaker | None:
-        """The person named last before ``pos`` whose stated role holds ``noun``, else the one
-        named first after it ("the president said ... President X")."""
+    def _role_words(self, s: str) -> set[str]:
+        """The words of a role or a description, a country's adjective or possessive made its name
+        ("German minister" -> {"germany", "minister"})."""
+        out = set()
+        for w in re.findall(r"[\w.-]+", s.replace("’s", "").replace("'s", "")):
+            country = self.gz.country_of(w)
+            out.add(fold(country) if country else fold(w).rstrip("."))
+        return out - {"the", "this", "that", "of", "a", "an"}
+
+    def _person_with_role(self, noun: str, pos: int, desc: str | None = None) -> _Speaker | None:
+        """The person named last before ``pos`` whose stated role holds ``noun`` (and every word of
+        the description ``desc``, when given), else the one named first after it ("the president
+        said ... President X")."""
         best: tuple[int, str] | None = None
         later: tuple[int, str] | None = None
+        want = self._role_words(desc) if desc else set()
         for person, role in self.names.roles.items():
-            if not re.search(r"\b" + re.escape(noun.lower()), role.lower()):
+            if not re.search(r"\b" + re.escape(noun.lower()), role.lower()) or not want <= self._role_words(role):
                 continue
             at = self.text.rfind(person.split()[-1], 0, pos)
             at = at if at >= 0 else fold(self.text[:pos]).rfind(fold(person.split()[-1]))
@@ -352,6 +379,10 @@ class _Resolver:
                 best = (dist, person)
         if best is not None:
             return _Speaker(best[1], self.names.roles.get(best[1]), "person")
+        if org is None and org_text and _ANAPHOR.match("the " + org_text.strip()):
+            # "the ministry's spokeswoman": the ministry the text named before
+            sp = self._by_anaphor("the " + org_text.strip(), pos, _State())
+            org = sp.name if isinstance(sp, _Speaker) else None
         if org is not None:
             return _Speaker(org, "official", "org")
         return None
@@ -372,6 +403,15 @@ class _Resolver:
         """The organisation an unnamed official speaks for: a named one, a country's government,
         or a country's ministry ("a senior defense official" in a text about that country)."""
         phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+        # adjectives that say nothing of whom the official speaks for
+        phrase = re.sub(r"^(?:(?:senior|top|high-ranking|high|ranking|unnamed|anonymous|other|two|three|several|some|"
+                        r"former|current)\s+)+", "", phrase, flags=re.IGNORECASE)
+        if re.fullmatch(r"(?i)alliance", phrase):
+            return "NATO"
+        if re.fullmatch(r"(?i)congressional", phrase) and self.gz.org_of("Congress"):
+            return self.gz.org_of("Congress")
+        if phrase in self.gz.capitals:
+            return f"{self.gz.capitals[phrase]} government"  # "officials in Belgrade"
         org = self.org_name(phrase)
         if org:
             return org
@@ -396,6 +436,8 @@ class _Resolver:
     def resolve(self, seg: str, pos: int, st: _State, verb_first: bool = False) -> _Speaker | None:
         """Resolve the subject text of a speech verb to a speaker."""
         seg = re.sub(r"\([^()]*\)", " ", seg.replace("\n", " "))  # asides in brackets
+        # "X praised what she called ...": the one who calls is the subject of the sentence
+        seg = re.sub(r"\s+\w+\s+what\s+(?:he|she|they|it)\s*$", "", seg)
         seg = _TRAILING.sub("", seg.strip().strip(",;:—–- ")).strip()
         if not seg:
             return None
@@ -415,11 +457,13 @@ class _Resolver:
                 sp = self._resolve_part(_LEADING.sub("", order[1].strip(" \"“”„'")).strip(), pos, st)
                 if sp is not None and sp.kind == "person":
                     return _Speaker(sp.name, head, "person")
-        for part in order:
+        for k, part in enumerate(order):
             part = _LEADING.sub("", part.strip(" \"“”„'")).strip()
             part = _TRAILING.sub("", part).strip()
             if not part or not verb_first and _RELATIVE.match(part):
                 continue  # "X, who asked not to be named, said": the relative clause describes X
+            if not verb_first and k < len(order) - 1 and re.match(r"(?i)(?:of|from)\s+(?:the\s+)?[A-Z]", part):
+                continue  # "X, of the Civic Alliance, said": the aside names X's party, X speaks
             if verb_first and re.match(r"^(?:on|in|at|during|after|before)\b", part, re.IGNORECASE) and not re.search(r"[A-Z][a-z]+\s+[A-Z]", part):
                 continue
             sp = self._resolve_part(part, pos, st)
@@ -462,10 +506,19 @@ class _Resolver:
             noun = m.group("noun").lower()
             if noun in ("response", "reply", "answer") and st.addressee is not None:
                 return st.addressee
-            return st.last or self.fallback_org(pos)
+            return st.last or self.sentence_org(pos) or self.fallback_org(pos)
+        h = re.fullmatch(r"(?i)(?:the|this)\s+head\s+of\s+(?P<what>state|government)", part)
+        if h:
+            # "the head of state": the president named; "the head of government": the prime minister
+            nouns = ("president",) if h.group("what").lower() == "state" else ("prime minister", "premier", "chancellor")
+            found = next((sp for sp in (self._person_with_role(n, pos) for n in nouns) if sp is not None), None)
+            return found or st.last_person
         m = _PERSON_ANAPHOR.match(part)
         if m:
-            found = self._person_with_role(m.group("noun"), pos) or st.last_person
+            # the whole description first ("the secretary general", "the defence minister"), then its noun
+            desc = re.sub(r"^(?:the|this|that)\s+", "", part, flags=re.IGNORECASE)
+            found = (self._person_with_role(m.group("noun"), pos, desc) if desc.lower() != m.group("noun").lower() else None) \
+                or self._person_with_role(m.group("noun"), pos) or st.last_person
             if found is not None:
                 return found
         m = _ANAPHOR.match(part)
@@ -476,6 +529,12 @@ class _Resolver:
             return _Speaker(self.missions[0], None, "org")
         if noun == "alliance":
             return _Speaker("NATO", None, "org")
+        # "the department", "the embassy": the organisation that spoke last, else the last one named
+        # before, whose name holds the noun
+        spoke = [o for o in self.known_orgs if re.search(r"(?i)\b" + noun, o)]
+        named = [c for p, c in self.org_mentions if p < pos and re.search(r"(?i)\b" + noun, c)]
+        if spoke or named:
+            return _Speaker((spoke or named)[-1], None, "org")
         # "the ministry": the last ministry the text named
         found = None
         for bm in _NATIONAL_BODY.finditer(self.text, 0, pos):
@@ -504,7 +563,10 @@ class _Resolver:
             if len(toks) == 1 and (toks[0].isupper() or self.gz.org_of(toks[0]) or self.gz.country_of(toks[0])):
                 continue
             canon = self.names.person(name)
-            if canon is None and len(toks) == 1 and part.strip(" .") == name:
+            # "Prime Minister Lleshi", "Gen. Harlan", "Mr Harlan": a title makes a surname a person
+            titled = bool(ROLE_WORD.search(prefix) or re.search(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Maj|Adm|Capt|Sgt|Brig)\.?\s*$", prefix)) \
+                and part.strip(" .").endswith(name)
+            if canon is None and len(toks) == 1 and (part.strip(" .") == name or titled):
                 # a bare surname right at the verb ("said Rutte"): a person the article did not introduce;
                 # a capital stands for its country ("Belgrade said")
                 cap = self.gz.capitals.get(name)
@@ -529,6 +591,10 @@ class _Resolver:
                 sp = _Speaker(org, "diplomat" if m.group("who").lower().startswith("diplomat") else "official", "org")
                 st.last_unnamed = sp
                 return sp
+        if re.fullmatch(r"(?i)(?:a|an|the|its)\s+(?:(?:senior|deputy|chief|official)\s+)?spokes(?:man|woman|person)", part):
+            # a spokesperson of no named organisation speaks for the one the text quoted last
+            org = st.last_org or self.fallback_org(pos)
+            return _Speaker(org.name, "official", "org") if org is not None else None
         if st.last_unnamed is not None and _UNNAMED_AGAIN.match(part):
             # the unnamed officials the text quoted before ("one of the officials", "the second official")
             role = "diplomat" if re.search(r"(?i)diplomat", part) else st.last_unnamed.role
@@ -757,6 +823,11 @@ def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker
             # the same speaker goes on ("X said A would "…", especially "…"")
             speaker = cur.last_q_speaker
             attribution = prefix
+    if speaker is None and qi == 0:
+        put = _PUT_IT.search(prefix)
+        if put:
+            who = put.group("who") or {"his": "he", "her": "she"}.get(put.group("poss").lower(), "they")
+            speaker, attribution = res.resolve(who, q.open, st), prefix
     if speaker is None and not prefix.strip(" \"“”'"):
         prev_sent = cur.prev_sent
         if prev_sent is not None and prev_sent.text.rstrip().endswith(":"):
@@ -764,7 +835,10 @@ def _attribute(doc: _Doc, cur: _Cursor, qi: int, q: QuoteSpan) -> tuple[_Speaker
             if ev:
                 speaker = ev[0][1]
                 attribution = prev_sent.text
-        if speaker is None and not attributed_after and cur.prev_speaker is not None and len(qtext.split()) >= 5 \
+        # a statement goes on: a long quote in the next paragraph, or a short full sentence in the same one
+        goes_on = len(qtext.split()) >= 5 or (len(qtext.split()) >= 2 and re.search(r"[.!?…]$", qtext) is not None
+                                               and prev_sent is not None and sent.para == prev_sent.para)
+        if speaker is None and not attributed_after and cur.prev_speaker is not None and goes_on \
                 and prev_sent is not None and sent.para - prev_sent.para <= 1:
             speaker = cur.prev_speaker
     if speaker is None or (_is_name_like(qtext) and not (said_after and text[q.end:q.close].strip() in (",", ".", "!", "?"))):

@@ -348,17 +348,17 @@ def _case_of(results: Any) -> Any:
 
 
 def _analyse_pathways(view: RunView, case: Any) -> tuple[dict[str, Any], Any]:
-    from ..analysis.pathways import analyse, pathway_transfers, to_json
+    from ..analysis.pathways import analyse, consistent_futures, pathway_transfers, to_json
     from ..engine.experiments import Futures
     from ..report.pathway_charts import pathways_map
 
     seed = view.results.manifest.get("seed")
     n = min(view.futures, PATHWAY_FUTURES)
-    futures = Futures.sample(case, n, seed if isinstance(seed, int) else 0)
+    futures, aside = consistent_futures(case, Futures.sample(case, n, seed if isinstance(seed, int) else 0))
     result = analyse(case, futures)
     years = np.asarray(case.time.years)
     transfers = pathway_transfers(case, result)
-    out = {"futures": n, "objective": jsonable(case.adaptation.model_dump() if hasattr(case.adaptation, "model_dump")
+    out = {"futures": len(futures), "futures_set_aside": aside, "objective": jsonable(case.adaptation.model_dump() if hasattr(case.adaptation, "model_dump")
                                                else case.adaptation),
            **jsonable(to_json(result)), "transfers": transfers}
     svg = pathways_map(result["tipping_points"], transfers, years, title=f"Adaptation pathways: {case.name}")
