@@ -256,6 +256,11 @@ def test_bad_inputs_are_named():
         lake.lake_model(inputs)
     with pytest.raises(KeyError, match="release_0"):
         lake.lake_problem_scalar(seed=1)
+    # A negative seed is refused even where its bits equal a valid seed's (no shared stream).
+    inputs = _inputs(2, seed=7)
+    inputs["seed"] = np.array([2**64 - 1, -1], dtype=object)
+    with pytest.raises(ValueError, match="seed must be in"):
+        lake.lake_model(inputs)
 
 
 def test_empty_chunk():

@@ -315,7 +315,10 @@ def _group_streams(seeds: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> tupl
     have. Without repeats the order is the experiments' own.
     """
     n = len(seeds)
-    keys = np.column_stack((np.asarray(seeds).astype(np.uint64),
+    seeds = np.asarray(seeds)
+    if n and seeds.dtype.kind in "ifO" and seeds.min() < 0:
+        legacy_seed(seeds.min())  # raises, naming the seed, before it could share a stream
+    keys = np.column_stack((seeds.astype(np.uint64),
                             np.ascontiguousarray(mu, dtype=np.float64).view(np.uint64),
                             np.ascontiguousarray(sigma, dtype=np.float64).view(np.uint64)))
     order = np.lexsort(keys.T[::-1])
