@@ -218,15 +218,13 @@ def _child_floor(futures: int, evaluations: int, population: int, seed: int) -> 
     releases, ``b`` and ``q`` drawn from the case's ranges beforehand (not timed). Reports the
     median block's time per experiment.
     """
-    import sys as _sys
-
     import numpy as np
 
     from forewarn.engine.model import load_model
     from forewarn.engine.space import load_case
 
     case = load_case(LAKE)
-    lake = _sys.modules[load_model(case).__module__]
+    lake = sys.modules[load_model(case).__module__]
     nsamples = int(case.constants["nsamples"].value)
     ranges = {p.name: (p.low, p.high) for p in case.uncertainties}
     rng = np.random.default_rng(seed)
