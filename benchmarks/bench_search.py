@@ -527,8 +527,8 @@ def _floor_lines(floor: list[dict], ema: list[dict] | None, futures: int) -> str
     if ema:
         ema_rate = median([r["evaluations"] / r["wall"] for r in ema])
         text += (f"; the Workbench's {fmt_rate(ema_rate)} evaluations/s is "
-                 f"{1.0 / (ema_rate * futures) * 1e6:,.0f} µs per experiment, so no numpy model doing "
-                 f"this arithmetic can be more than {best / ema_rate:.1f} x faster")
+                 f"{1.0 / (ema_rate * futures) * 1e6:,.0f} µs per experiment, so a numpy model doing "
+                 f"this arithmetic cannot be more than {best / ema_rate:.1f} x faster")
     return text + "."
 
 
