@@ -196,6 +196,20 @@ def test_a_date_belongs_to_the_figure_nearest_it():
     assert [(c["value"], c["as_of"]) for c in out] == [(123, "2024"), (150, "2025")]
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The mission shrank to 9,000 troops in 2011 and, two years later, to 6,200.", [(9000, "2011"), (6200, "2013")]),
+        ("In 2003 the brigade had 3,100 soldiers; a decade later it had 900.", [(3100, "2003"), (900, "2013")]),
+        ("The contingent counted 1,400 troops in 2019 and 1,100 the following year.", [(1400, "2019"), (1100, "2020")]),
+        ("The battalion left in 2014. Two years later the base held 300 soldiers.", [(300, "2016")]),
+    ],
+)
+def test_years_counted_from_the_year_named_before(text, want):
+    out = extract(text, "2024-06-01", gazetteer=GZ)["force_claims"]
+    assert [(c["value"], c["as_of"]) for c in out] == want
+
+
 def test_the_budget_for_next_year_is_that_year():
     out = extract("The defence budget for next year is set at 1.2 billion euros.", "2018-11-20", gazetteer=GZ)
     assert [c["as_of"] for c in out["force_claims"]] == ["2019"]
