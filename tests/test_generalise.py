@@ -82,6 +82,23 @@ def test_speakers_named_by_title_apposition_or_continuation(text, speakers):
 @pytest.mark.parametrize(
     ("text", "speakers"),
     [
+        # a description after the verb, then the name it describes
+        ('"It is not the end of the mission," said the mission\'s spokesman, Major Ivo Penev.', ["Ivo Penev"]),
+        ('"We stay in the north," said NATO\'s deputy spokesman, Piet Dunmore.', ["Piet Dunmore"]),
+        # an occupation written as a title before the name is not part of the name
+        ('Analyst Drita Hoxhaj of the Prishtina Policy Lab said the cut "would weaken deterrence."', ["Drita Hoxhaj"]),
+        ('Professor Lena Moravec said the plan was "late but sound."', ["Lena Moravec"]),
+        # the agent of a passive verb is the one who then speaks
+        ('The plan was criticised by Jovan Lalic, the mayor of Zvecan. "It is a provocation," he said.', ["Jovan Lalic"]),
+    ],
+)
+def test_a_name_after_its_description_occupations_and_passive_agents(text, speakers):
+    assert _speakers(text) == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
         ('Serbian President Aleksandar Vukov met Kosovo President Vera Osmanaj in Brussels.\n\n"We made progress," the '
          'Serbian president said.\n\n"Nothing has changed," the Kosovo president told reporters.', ["Aleksandar Vukov", "Vera Osmanaj"]),
         ('German Defence Minister Boris Pistor visited Prizren. Kosovo\'s defence minister, Ejup Halili, joined him.\n\n'
