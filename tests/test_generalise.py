@@ -82,6 +82,23 @@ def test_speakers_named_by_title_apposition_or_continuation(text, speakers):
 @pytest.mark.parametrize(
     ("text", "speakers"),
     [
+        # a description after the verb, then the name it describes
+        ('"It is not the end of the mission," said the mission\'s spokesman, Major Ivo Penev.', ["Ivo Penev"]),
+        ('"We stay in the north," said NATO\'s deputy spokesman, Piet Dunmore.', ["Piet Dunmore"]),
+        # an occupation written as a title before the name is not part of the name
+        ('Analyst Drita Hoxhaj of the Prishtina Policy Lab said the cut "would weaken deterrence."', ["Drita Hoxhaj"]),
+        ('Professor Lena Moravec said the plan was "late but sound."', ["Lena Moravec"]),
+        # the agent of a passive verb is the one who then speaks
+        ('The plan was criticised by Jovan Lalic, the mayor of Zvecan. "It is a provocation," he said.', ["Jovan Lalic"]),
+    ],
+)
+def test_a_name_after_its_description_occupations_and_passive_agents(text, speakers):
+    assert _speakers(text) == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
         ('Serbian President Aleksandar Vukov met Kosovo President Vera Osmanaj in Brussels.\n\n"We made progress," the '
          'Serbian president said.\n\n"Nothing has changed," the Kosovo president told reporters.', ["Aleksandar Vukov", "Vera Osmanaj"]),
         ('German Defence Minister Boris Pistor visited Prizren. Kosovo\'s defence minister, Ejup Halili, joined him.\n\n'
@@ -194,6 +211,20 @@ def test_a_date_belongs_to_the_figure_nearest_it():
     out = extract("Kosovo raises defence spending from €123 million this year to €150 million in 2025.", "2024-09-17",
                   gazetteer=GZ)["force_claims"]
     assert [(c["value"], c["as_of"]) for c in out] == [(123, "2024"), (150, "2025")]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The mission shrank to 9,000 troops in 2011 and, two years later, to 6,200.", [(9000, "2011"), (6200, "2013")]),
+        ("In 2003 the brigade had 3,100 soldiers; a decade later it had 900.", [(3100, "2003"), (900, "2013")]),
+        ("The contingent counted 1,400 troops in 2019 and 1,100 the following year.", [(1400, "2019"), (1100, "2020")]),
+        ("The battalion left in 2014. Two years later the base held 300 soldiers.", [(300, "2016")]),
+    ],
+)
+def test_years_counted_from_the_year_named_before(text, want):
+    out = extract(text, "2024-06-01", gazetteer=GZ)["force_claims"]
+    assert [(c["value"], c["as_of"]) for c in out] == want
 
 
 def test_the_budget_for_next_year_is_that_year():

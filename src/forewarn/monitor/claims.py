@@ -699,6 +699,9 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
     in_clause = _own_dates(sn, n, in_clause, clause_a, clause_b, from_to)
     if in_clause:
         return min(in_clause, key=lambda d: abs(d.start - n.start)).date
+    aside = _date_set_off_before(art, sn, usable, clause_a)
+    if aside is not None:
+        return aside.date
     present = bool(_PRESENT.search(text[n.end:min(next_start, n.end + 60)]))
     # 2. a date opening the sentence ("In January 2022, ..."; "Last year, ...")
     first_cut = re.search(r",\s", text[sent.start:sent.end])
@@ -732,6 +735,23 @@ def _as_of(art: Article, sn: Numbers, n: NumberMatch, kind: str, clause_a: int, 
     return art.pub.iso() if art.pub else None
 
 
+def _date_set_off_before(art: Article, sn: Numbers, usable: list[DateMatch], clause_a: int) -> DateMatch | None:
+    """A date that stands alone between commas just before the figure's clause, inside the
+    sentence ("and, two years later, to 6,200"; "then, in 2013, to 5,000"): the clause holds the
+    date and at most a conjunction or preposition besides."""
+    if clause_a <= sn.sent.start + 1:
+        return None
+    pa, pb = _clause(art.text, sn.sent, clause_a - 2)
+    if pa <= sn.sent.start:
+        return None  # a date opening the sentence: see the rule for those (step 2 of _as_of)
+    inside = [d for d in usable if pa <= d.start and d.end <= pb]
+    if len(inside) != 1:
+        return None
+    d = inside[0]
+    rest = (art.text[pa:d.start] + " " + art.text[d.end:pb]).split()
+    return d if len(rest) <= 2 and not any(ch.isdigit() for w in rest for ch in w) else None
+
+
 def _own_dates(sn: Numbers, n: NumberMatch, dates: list[DateMatch], a: int, b: int, from_to: str | None) -> list[DateMatch]:
     """The dates of a clause that belong to figure ``n``: a date between two figures belongs to the
     nearer one ("from €123 million this year to €150 million in 2025"); a date before or after all
@@ -741,7 +761,7 @@ def _own_dates(sn: Numbers, n: NumberMatch, dates: list[DateMatch], a: int, b: i
     out = []
     for d in dates:
         between = any(x.end <= d.start for x in figs) and any(x.start >= d.end for x in figs)
-        if between and min(figs, key=lambda x: _gap(x, d)).start != n.start:
+        if between and min(figs, key=lambda x: _gap(sn.sent.text, sn.sent.start, x, d)).start != n.start:
             continue
         if not between and from_to == "from" and d.start >= n.end and any(n.end <= x.start < d.start for x in figs):
             continue
@@ -749,9 +769,19 @@ def _own_dates(sn: Numbers, n: NumberMatch, dates: list[DateMatch], a: int, b: i
     return out
 
 
-def _gap(n: NumberMatch, d: DateMatch) -> int:
-    """Characters between a number and a date expression (either before the other)."""
-    return d.start - n.end if d.start >= n.end else max(n.start - d.end, 0)
+def _gap(sent_text: str, offset: int, n: NumberMatch, d: DateMatch) -> int:
+    """Characters between a number and a date expression (either before the other). A date after
+    the number is counted from the end of the number's noun ("1,400 troops in 2019": the date
+    follows its figure, however long the noun)."""
+    if d.start < n.end:
+        return max(n.start - d.end, 0)
+    m = _UNIT_PHRASE.match(sent_text, n.end - offset, d.start - offset)
+    return d.start - (offset + m.end() if m else n.end)
+
+
+# the counted noun right after a figure, with up to two words before it ("1,400 U.S. troops")
+_UNIT_PHRASE = re.compile(r"\s*(?:[\w.’'-]+\s+){0,2}?(?:" + "|".join(sorted(map(re.escape, UNIT_NOUNS), key=len, reverse=True))
+                          + r")\b", re.IGNORECASE)
 
 
 def _actor(art: Article, sn: Numbers, c: Candidate, prev_claim: dict | None) -> str:

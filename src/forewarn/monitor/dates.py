@@ -52,6 +52,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relmon", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MON + r"\b")),
     ("anchor", re.compile(r"\b(?P<anchor>the\s+(?:next|following|previous)\s+day|the\s+day\s+(?:before|after)|"
                           r"(?:a|one|two|three|four|five|\d+)\s+days?\s+(?:later|earlier))\b", re.IGNORECASE)),
+    ("yanchor", re.compile(r"\b(?P<yanchor>(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+years?\s+"
+                           r"(?:later|earlier|afterwards)|a\s+decade\s+(?:later|earlier)|the\s+following\s+year)\b",
+                           re.IGNORECASE)),
     ("wd", re.compile(r"\b" + _WD + r"\b(?!,?\s+(?:" + _MON_ALT + r"))")),
     ("m", re.compile(r"\b" + _MON + r"\b(?!\s+\d)")),
     ("y", re.compile(r"\b" + _YEAR + r"\b(?![,.]\d|-\w|%)")),
@@ -288,7 +291,11 @@ def _anchor(f: _Found) -> _Resolved:
     return None, "anchor", True  # resolved from the day named before (see _resolve_anchors)
 
 
-_RESOLVERS = {"anchor": _anchor, "mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
+def _year_anchor(f: _Found) -> _Resolved:
+    return None, "yanchor", True  # resolved from the year named before (see _resolve_anchors)
+
+
+_RESOLVERS = {"anchor": _anchor, "yanchor": _year_anchor, "mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
               "m": _month, "endyear": _edge_of_year, "relmon": _relative_month, "wd": _weekday, "rel": _relative}
 
 
@@ -325,10 +332,16 @@ def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
 
 
 def _resolve_anchors(found: list[DateMatch]) -> list[DateMatch]:
-    """ "The next day", "two days later": days counted from the last day the text named before."""
+    """ "The next day", "two days later": days counted from the last day the text named before;
+    "three years later", "the following year": years counted from the last year it named."""
     out: list[DateMatch] = []
     last_day: dt.date | None = None
+    last_year: int | None = None
     for d in found:
+        if d.granularity == "yanchor":
+            d = _year_from(d, last_year)
+        if d.date is not None:
+            last_year = int(d.date[:4])
         if d.granularity == "anchor":
             words = d.raw.lower().split()
             if last_day is None:
@@ -342,3 +355,20 @@ def _resolve_anchors(found: list[DateMatch]) -> list[DateMatch]:
             last_day = dt.date.fromisoformat(d.date)
         out.append(d)
     return out
+
+
+def _year_from(d: DateMatch, last_year: int | None) -> DateMatch:
+    """A year counted from ``last_year`` ("three years later", "a decade earlier", "the following
+    year"). "A year after the vote" counts from the vote, not from the last year named, so
+    "after" with an object is not such an expression."""
+    if last_year is None:
+        return DateMatch(d.start, d.end, None, "year", True, d.prep, d.raw)
+    words = d.raw.lower().split()
+    if words[0] == "the":
+        k = 1
+    elif words[1] == "decade":
+        k = 10
+    else:
+        k = _AGO_WORDS.get(words[0]) or int(words[0])
+    back = words[-1] == "earlier"
+    return DateMatch(d.start, d.end, f"{last_year - k if back else last_year + k:04d}", "year", True, d.prep, d.raw)

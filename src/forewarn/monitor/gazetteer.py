@@ -140,6 +140,8 @@ TITLE_WORDS = {
     "representative", "special", "chairman", "chairwoman", "chair", "ceo", "private", "pvt.", "cpl.",
     "corporal", "specialist", "spc.", "staff", "first", "second", "i", "ii",
     "u.s.", "us", "nato", "un", "eu", "lt.-gen.", "maj.-gen.", "lt.-col.", "citizen", "mr", "mrs", "ms", "dr",
+    # occupations written as titles before a name ("Analyst Dren Hoti", "Professor Ana Berg")
+    "analyst", "expert", "researcher", "professor", "lawmaker", "legislator", "historian", "economist",
 }
 
 SPEECH_VERBS = (

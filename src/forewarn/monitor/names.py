@@ -29,13 +29,15 @@ ORG_HEAD = re.compile(
     r"\b(?:Embassy|Ministry|Department|Command|Council|Committee|Government|Office|Agency|Army|Police|Force|Forces|"
     r"Journal|Post|Times|News|Radio|Press|Bureau|Brigade|Battalion|Group|Union|Organi[sz]ation|Alliance|Parliament|"
     r"Assembly|Administration|Court|Commission|House|Senate|Congress|Base|Camp|Mission|Service|Institute|Center|"
-    r"Centre|Agreement|Summit|Republic|Navy|Corps|Guard|Regiment|Division|Headquarters|Secretariat|Cabinet|Presidency)\b"
+    r"Centre|Agreement|Summit|Republic|Navy|Corps|Guard|Regiment|Division|Headquarters|Secretariat|Cabinet|Presidency|"
+    r"Lab|Laboratory|Foundation|Fund|Forum|University|Academy|Party|Movement|Coalition|Network|Initiative)\b"
 )
 ROLE_WORD = re.compile(
     r"\b(?:president|minister|secretary|secretary-general|official|commander|spokes(?:man|woman|person)|chief|"
     r"chancellor|ambassador|adviser|advisor|leader|head|general|director|officer|member|envoy|mayor|premier|"
     r"representative|democrat|republican|senator|congress(?:man|woman)|chair(?:man|woman)?|governor|coordinator|"
-    r"deputy|admiral|colonel|captain|sergeant|major|lieutenant|king|queen|prime)\b",
+    r"deputy|admiral|colonel|captain|sergeant|major|lieutenant|king|queen|prime|analyst|expert|researcher|professor|"
+    r"lawmaker|legislator)\b",
     re.IGNORECASE,
 )
 _RANKS = {"gen.", "gen", "general", "capt.", "captain", "col.", "colonel", "lt.", "lieutenant", "maj.", "major",

@@ -457,6 +457,11 @@ class _Resolver:
                 sp = self._resolve_part(_LEADING.sub("", order[1].strip(" \"“”„'")).strip(), pos, st)
                 if sp is not None and sp.kind == "person":
                     return _Speaker(sp.name, head, "person")
+        if verb_first and len(order) > 1:
+            # "said the mission's spokesman, Major Ivan Petrov": the name after the description speaks
+            sp = self._named_after_role(order[0], order[1], pos, st)
+            if sp is not None:
+                return sp
         for k, part in enumerate(order):
             part = _LEADING.sub("", part.strip(" \"“”„'")).strip()
             part = _TRAILING.sub("", part).strip()
@@ -473,6 +478,20 @@ class _Resolver:
                 # the nearest clause names no one we know: do not look further back
                 if re.search(r"[A-Za-z]", part):
                     return None
+        return None
+
+    def _named_after_role(self, role: str, name: str, pos: int, st: _State) -> _Speaker | None:
+        """The person of an apposition that follows a description ("the KFOR spokesman, Ivan
+        Petrov"), with the description as role; None unless ``name`` names a person by name."""
+        role = _LEADING.sub("", role.strip(" \"“”„'")).strip()
+        name = _TRAILING.sub("", _LEADING.sub("", name.strip(" \"“”„'")).strip()).strip()
+        if not (re.match(r"(?i)(?:a|an|the|its|his|her)\b|[A-Z][\w.]*(?:'s|’s)\s", role) and ROLE_WORD.search(role)):
+            return None
+        if not re.search(r"[A-Z][a-z]+\s+[A-Z]", name):
+            return None  # a full name, not a place or a bare word
+        sp = self._by_name(name, pos, st)
+        if isinstance(sp, _Speaker) and sp.kind == "person":
+            return _Speaker(sp.name, role, "person")
         return None
 
     def _resolve_part(self, part: str, pos: int, st: _State) -> _Speaker | None:
@@ -676,7 +695,10 @@ def _subject_person(masked: str, sent: Sentence, names: NameIndex) -> str | None
     limit = len(" ".join(words[:10]))
     for cstart, chunk in chunks(head[:limit]):
         before = head[:cstart]
-        if re.search(r"\b(?:by|with|to|of|from|for|at|against|about|on|in|than|and|between|like)\s+(?:the\s+)?$", before, re.IGNORECASE):
+        # the agent of a passive verb is whom the sentence is about ("was criticised by X")
+        agent = re.search(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+)?\w+ed\s+by\s+$", before, re.IGNORECASE)
+        if not agent and re.search(r"\b(?:by|with|to|of|from|for|at|against|about|on|in|than|and|between|like)\s+(?:the\s+)?$",
+                                   before, re.IGNORECASE):
             continue
         _, name = name_of_chunk(chunk, names.gazetteer)
         toks = name.split()
