@@ -1361,6 +1361,20 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
                        f"{humanise(best_act['plan'])}.")
     voi = sorted(a["voi"], key=lambda r: -r["voi"])
     fig["voi"], fig["voi_count"] = voi, len(voi)
+    details += _voi_sentences(ctx, card, best, voi, fig)
+    table = Table(caption=("Signposts ranked by value of information for the choice among the pathways (how much "
+                           "knowing it lowers the expected regret, in share of years met); watched: a signpost of the "
+                           "news monitor, otherwise an uncertainty the news cannot show."),
+                  columns=["signpost", "value", "share of perfect information", "watched"],
+                  rows=[[humanise(r["signpost"]), f"{r['voi']:.2g}", pct(r["share_of_perfect_information"]),
+                         "yes" if r["watched"] else "no (not observable)"] for r in voi[:8]])
+    return answer, details, [table]
+
+
+def _voi_sentences(ctx: Context, card: pd.DataFrame, best: str, voi: list[dict], fig: dict[str, Any]) -> list[str]:
+    """Q5's sentences on the value of information: the signpost worth knowing most, the best one
+    the news monitor watches, or that no signpost changes the choice."""
+    details: list[str] = []
     top = voi[0] if voi else None
     if top is not None and top["voi"] > 0:
         evpi = float(card["mean_regret"].min())
@@ -1383,10 +1397,4 @@ def _plan_q5(ctx: Context, fig: dict[str, Any]) -> tuple[str, list[str], list[Ta
         details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "
                        f"for all {len(voi)}): {ctx.name(best)} is the choice whatever is learned "
                        f"(mean regret {card.loc[best, 'mean_regret']:.2g} share of years met).")
-    table = Table(caption=("Signposts ranked by value of information for the choice among the pathways (how much "
-                           "knowing it lowers the expected regret, in share of years met); watched: a signpost of the "
-                           "news monitor, otherwise an uncertainty the news cannot show."),
-                  columns=["signpost", "value", "share of perfect information", "watched"],
-                  rows=[[humanise(r["signpost"]), f"{r['voi']:.2g}", pct(r["share_of_perfect_information"]),
-                         "yes" if r["watched"] else "no (not observable)"] for r in voi[:8]])
-    return answer, details, [table]
+    return details
