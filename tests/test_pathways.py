@@ -304,11 +304,15 @@ def test_cli_reports_the_futures_set_aside(case_file, cli):
 @pytest.mark.parametrize("lines, field, words", [
     ("from_year = 2050\n", "adaptation.from_year", "within the case's years (2025 to 2044)"),
     ("holds_today = true\n", "adaptation.holds_today", "needs from_year"),
+    # the level rate * t passes 1 before 2044 in every future: none agrees with the present
+    ("from_year = 2044\nholds_today = true\n", "adaptation.holds_today", "contradict the observed present"),
 ])
-def test_bad_present_declaration_exit_2(case_file, cli, lines, field, words):
+def test_bad_present_declaration_exit_2(case_file, tmp_path, cli, lines, field, words):
     _with_present(case_file, lines)
-    code, stdout, stderr = cli("pathways", str(case_file), "-n", "10")
+    svg = tmp_path / "map.svg"
+    code, stdout, stderr = cli("pathways", str(case_file), "-n", "10", "--svg", str(svg))
     assert code == 2 and "dike.toml:" in stderr and field in stderr and words in " ".join(stderr.split())
+    assert not svg.exists()
 
 
 def test_defaults_written_out_keep_the_case_hash(case_file):

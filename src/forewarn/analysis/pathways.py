@@ -37,8 +37,8 @@ import pandas as pd
 from ..errors import InputError
 from .voi import regret_matrix, voi_table
 
-__all__ = ["meets_objective", "judged_years", "consistent_futures", "tipping_index", "tipping_points", "evaluate_pathways", "triggers",
-           "pathway_voi", "analyse", "to_json", "pathway_list", "pathway_transfers"]
+__all__ = ["meets_objective", "judged_years", "consistent_futures", "tipping_index", "tipping_points",
+           "evaluate_pathways", "triggers", "pathway_voi", "analyse", "to_json", "pathway_list", "pathway_transfers"]
 
 
 def judged_years(case: Any) -> np.ndarray:
@@ -74,6 +74,11 @@ def consistent_futures(case: Any, futures: Any, *, model: Any = None) -> tuple[A
     before ``from_year``; a future in which it fails there under the default levers (the
     present, before any plan acts) contradicts that and is left out. Otherwise every future is
     kept. The kept futures keep their order and seeds.
+
+    Raises
+    ------
+    InputError
+        When every future contradicts the present (naming ``adaptation.holds_today``).
     """
     from ..engine.experiments import Futures, perform_experiments
 
@@ -83,6 +88,10 @@ def consistent_futures(case: Any, futures: Any, *, model: Any = None) -> tuple[A
     present = ~judged_years(case)
     series = perform_experiments(case, futures, _levers_with(case, "default", {}), model=model)[a.outcome][0]
     keep = objective_holds(case, series[:, present]).all(axis=1)
+    if not keep.any():
+        raise InputError(f"all {len(futures):,} futures contradict the observed present (the objective fails before "
+                         f"{a.from_year} under the default levers): widen the ranges, sample more futures or drop "
+                         "holds_today", source=case.path, field="adaptation.holds_today")
     kept = Futures(futures.table[keep].reset_index(drop=True), futures.seeds[keep])
     return kept, int((~keep).sum())
 

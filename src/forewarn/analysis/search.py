@@ -44,6 +44,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .objectives import direction_of, metrics_table, needs_reference, reference_best
+from .pathways import consistent_futures
 
 __all__ = ["SearchResult", "search", "epsilon_archive", "nondominated", "write_file", "FILES"]
 
@@ -335,7 +336,7 @@ def search(
     state = _prepare(out, spec, resume=resume, overwrite=overwrite)
     from ..engine.experiments import Futures
 
-    sample, aside = _consistent(case, Futures.sample(case, futures, seed), "futures")
+    sample, aside = consistent_futures(case, Futures.sample(case, futures, seed))
     problem = _Problem.build(case, sample)
     problem.executor = executor
     problem.set_aside["futures"] = aside
@@ -365,17 +366,6 @@ def _load(case: Any) -> Any:
     if not case.levers:
         raise InputError("the case declares no levers to search", source=case.path, field="levers")
     return case
-
-
-def _consistent(case: Any, futures: Any, option: str) -> tuple[Any, int]:
-    """The futures that agree with the observed present (``[adaptation] holds_today``)."""
-    from .pathways import consistent_futures
-
-    kept, aside = consistent_futures(case, futures)
-    if len(kept) == 0:
-        raise InputError(f"all {len(futures):,} futures contradict the observed present (the adaptation objective "
-                         "fails before from_year under the default levers); sample more", field=f"--{option}")
-    return kept, aside
 
 
 def _check_int(name: str, value: Any, minimum: int) -> None:
@@ -467,7 +457,7 @@ def _out_of_sample(case: Any, pareto: pd.DataFrame, problem: _Problem, test_futu
 
     ss = to_seed_sequence(seed)
     fresh = Futures.sample(case, test_futures, np.random.SeedSequence(ss.entropy, spawn_key=(_TAG_TEST_FUTURES,)))
-    fresh, problem.set_aside["test_futures"] = _consistent(case, fresh, "test-futures")
+    fresh, problem.set_aside["test_futures"] = consistent_futures(case, fresh)
     best = {}
     wanted = needs_reference([*case.objectives, *case.constraints])
     if wanted:

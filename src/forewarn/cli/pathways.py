@@ -35,10 +35,6 @@ def pathways_command(
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", field="--seed")
     futures, aside = consistent_futures(case, Futures.sample(case, n, seed))
-    if len(futures) == 0:
-        raise InputError(f"all {n:,} futures contradict the observed present (the objective fails before "
-                         f"{case.adaptation.from_year} under the default levers): widen the ranges or drop "
-                         "holds_today", source=case.path, field="adaptation.holds_today")
     masks, unresolved = _signpost_masks(case, futures)
     result = analyse(case, futures, signposts=masks)
     transfers = pathway_transfers(case, result)

@@ -1390,8 +1390,8 @@ def _voi_sentences(ctx: Context, card: pd.DataFrame, best: str, voi: list[dict],
         seen = next((r for r in voi if r["watched"]), None)
         if seen is not None and seen is not top:
             fig["watched_voi_points"] = 100 * seen["voi"]
-            details.append(f"Of the signposts the news monitor watches, “{humanise(seen['signpost'])}” is worth most "
-                           f"({100 * seen['voi']:.2g} points).")
+            details.append(f"Of the signposts the news monitor watches, “{humanise(seen['signpost'])}” is worth "
+                           f"most ({100 * seen['voi']:.2g} points).")
     elif voi:
         fig["best_mean_regret"] = float(card.loc[best, "mean_regret"])
         details.append(f"No signpost changes the choice among the pathways in these futures (value of information 0 "

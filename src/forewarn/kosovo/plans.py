@@ -192,8 +192,8 @@ def _search(case: Any, out: Path, evaluations: int, seed: int) -> tuple[pd.DataF
     futures, population = 200, 50
     result = search(case, out=out, futures=futures, evaluations=max(evaluations, population), population=population,
                     seed=seed, test_futures=futures, overwrite=True)
-    info = {"futures": int(result.manifest["futures_used"]), "evaluations": int(result.convergence["evaluations"].iloc[-1]),
-            "population": population, "pareto": len(result.pareto), "folder": str(out)}
+    info = {"futures": int(result.manifest["futures_used"]),
+            "evaluations": int(result.convergence["evaluations"].iloc[-1]), "population": population, "pareto": len(result.pareto), "folder": str(out)}
     return result.pareto, info
 
 

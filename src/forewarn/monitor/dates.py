@@ -234,6 +234,11 @@ _AGO_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six
               "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 
 
+def _count(word: str) -> int:
+    """A small count written in words or digits ("a", "three", "12")."""
+    return _AGO_WORDS.get(word) or int(word)
+
+
 def _relative(f: _Found) -> _Resolved:
     text, pub, m = f.text, f.pub, f.m
     if re.search(r"\b(?:the|over|in|during)\s+$", text[max(0, f.start - 8):f.start]) and re.match(r"(?i)(?:past|previous|next|coming)\b", f.gd["rel"]) \
@@ -255,7 +260,7 @@ def _relative(f: _Found) -> _Resolved:
         rel = "this " + rel.split()[-1]
     if re.fullmatch(r"\S+\s+(?:days?|weeks?)\s+ago", rel):
         # "two days ago" is a day; "three weeks ago" the month of that day (a week is finer than the text says)
-        k = _AGO_WORDS.get(rel.split()[0]) or int(rel.split()[0])
+        k = _count(rel.split()[0])
         if pub is None or pub.date is None:
             return None, "day", True
         day = pub.date - dt.timedelta(days=k * (7 if "week" in rel else 1))
@@ -263,7 +268,7 @@ def _relative(f: _Found) -> _Resolved:
     if rel.endswith("ago"):
         gran = "year" if "year" in rel else "month"
         n = rel.split()[0]
-        k = _AGO_WORDS.get(n) or int(n)
+        k = _count(n)
         if pub is None or gran == "month" and not pub.month:
             return None, gran, True
         if gran == "year":
@@ -295,8 +300,9 @@ def _year_anchor(f: _Found) -> _Resolved:
     return None, "yanchor", True  # resolved from the year named before (see _resolve_anchors)
 
 
-_RESOLVERS = {"anchor": _anchor, "yanchor": _year_anchor, "mdy": _full, "dmy": _full, "md": _month_day, "dm": _month_day, "my": _month_year, "y": _year,
-              "m": _month, "endyear": _edge_of_year, "relmon": _relative_month, "wd": _weekday, "rel": _relative}
+_RESOLVERS = {"anchor": _anchor, "yanchor": _year_anchor, "mdy": _full, "dmy": _full, "md": _month_day,
+              "dm": _month_day, "my": _month_year, "y": _year, "m": _month, "endyear": _edge_of_year,
+              "relmon": _relative_month, "wd": _weekday, "rel": _relative}
 
 
 def find_dates(text: str, pub: PubDate | str | None) -> list[DateMatch]:
@@ -347,7 +353,7 @@ def _resolve_anchors(found: list[DateMatch]) -> list[DateMatch]:
             if last_day is None:
                 out.append(DateMatch(d.start, d.end, None, "day", True, d.prep, d.raw))
                 continue
-            k = 1 if words[0] in ("the", "a", "one") else (_AGO_WORDS.get(words[0]) or int(words[0]))
+            k = 1 if words[0] == "the" else _count(words[0])
             back = words[-1] in ("earlier", "before") or "previous" in words
             day = last_day + dt.timedelta(days=-k if back else k)
             d = DateMatch(d.start, d.end, day.isoformat(), "day", True, d.prep, d.raw)
@@ -369,6 +375,6 @@ def _year_from(d: DateMatch, last_year: int | None) -> DateMatch:
     elif words[1] == "decade":
         k = 10
     else:
-        k = _AGO_WORDS.get(words[0]) or int(words[0])
+        k = _count(words[0])
     back = words[-1] == "earlier"
     return DateMatch(d.start, d.end, f"{last_year - k if back else last_year + k:04d}", "year", True, d.prep, d.raw)

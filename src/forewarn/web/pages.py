@@ -358,8 +358,8 @@ def _analyse_pathways(view: RunView, case: Any) -> tuple[dict[str, Any], Any]:
     result = analyse(case, futures)
     years = np.asarray(case.time.years)
     transfers = pathway_transfers(case, result)
-    out = {"futures": len(futures), "futures_set_aside": aside, "objective": jsonable(case.adaptation.model_dump() if hasattr(case.adaptation, "model_dump")
-                                               else case.adaptation),
+    objective = case.adaptation.model_dump() if hasattr(case.adaptation, "model_dump") else case.adaptation
+    out = {"futures": len(futures), "futures_set_aside": aside, "objective": jsonable(objective),
            **jsonable(to_json(result)), "transfers": transfers}
     svg = pathways_map(result["tipping_points"], transfers, years, title=f"Adaptation pathways: {case.name}")
     return out, plot.Chart(svg, {"plans": [t["plan"] for t in out["tipping_points"]], "transfers": transfers})
